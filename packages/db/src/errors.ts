@@ -1,0 +1,29 @@
+/** The PostgreSQL error behind a failure, whether raised by postgres.js directly or wrapped by Drizzle. */
+export interface PgError {
+  code: string;
+  constraint_name?: string;
+  message: string;
+}
+
+export function pgErrorOf(error: unknown): PgError | null {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as Partial<PgError> & { cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) return candidate as PgError;
+    current = candidate.cause;
+  }
+  return null;
+}
+
+export const isUniqueViolation = (error: unknown, constraint?: string) => {
+  const pg = pgErrorOf(error);
+  return pg?.code === '23505' && (!constraint || pg.constraint_name === constraint);
+};
+
+/** Errors a client may retry: a serialization failure, a deadlock, or a lost connection. */
+export function isRetryable(error: unknown): boolean {
+  const pg = pgErrorOf(error);
+  if (pg) return ['40001', '40P01', '57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(pg.code);
+  const code = (error as { code?: string })?.code;
+  return code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED' || code === 'ECONNRESET' || code === 'ECONNREFUSED';
+}

@@ -1,0 +1,362 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const USER_ROLES = ['customer', 'pro', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const JOB_STATUSES = ['queued', 'scheduled', 'accepted', 'completed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const ASSIGNMENT_STATES = ['offered', 'accepted', 'released', 'completed'] as const;
+export type AssignmentState = (typeof ASSIGNMENT_STATES)[number];
+
+export const PAYMENT_STATUSES = ['pending', 'paid', 'expired', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** The bookable windows; start hour in the customer's local time. Order matters for display. */
+export const TIME_WINDOWS = {
+  '9am - 12pm': 9,
+  '12pm - 3pm': 12,
+  '3pm - 6pm': 15,
+} as const;
+export type TimeWindow = keyof typeof TIME_WINDOWS;
+
+export const UPLOAD_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MAX_UPLOADS_PER_JOB = 12;
+
+export const JOB_DETAILS_PLACEHOLDER =
+  'Customer did not provide installation notes. Contact customer for details before arriving on-site.';
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export interface OrderItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  equipment: string[];
+}
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    /** argon2id PHC string; customers sign in by link and have none. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    check('users_role_check', inList('role', USER_ROLES)),
+    check('users_email_check', sql`${t.email} ~ '^[^@\\s]+@[^@\\s]+$'`),
+    check('users_staff_password_check', sql`${t.role} = 'customer' or ${t.passwordHash} is not null`),
+  ],
+);
+
+export const pros = pgTable(
+  'pros',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    postalCode: text('postal_code').notNull(),
+    city: text('city').notNull(),
+    state: text('state').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    timezone: text('timezone').notNull(),
+    serviceRadiusMiles: integer('service_radius_miles').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('pros_radius_check', sql`${t.serviceRadiusMiles} between 1 and 500`),
+    check('pros_lat_check', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** sha256 of the cookie token: a leaked table cannot be replayed as cookies. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    emailKey: text('email_key').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('login_failures_email_at_idx').on(t.emailKey, t.at)],
+);
+
+/** One-time sign-in links for customers. */
+export const signInTokens = pgTable('sign_in_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  createdAt: createdAt(),
+});
+
+/** Mail the app sent; in development this is the outbox page, in production a delivery log. */
+export const outboundEmails = pgTable('outbound_emails', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  toAddress: text('to_address').notNull(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+});
+
+/** The storefront catalog: what a customer can buy, and what a pro must bring for it. */
+export const bundles = pgTable(
+  'bundles',
+  {
+    sku: text('sku').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    /** What the customer gets, shown on the storefront. */
+    items: jsonb('items').$type<string[]>().notNull(),
+    /** What the pro brings, copied onto the job. */
+    equipment: jsonb('equipment').$type<string[]>().notNull(),
+    position: integer('position').notNull().default(0),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [
+    check('bundles_sku_check', sql`${t.sku} ~ '^[a-z0-9-]{2,64}$'`),
+    check('bundles_price_check', sql`${t.priceCents} > 0`),
+  ],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    stripeSessionId: text('stripe_session_id').notNull().unique('orders_stripe_session_id_key'),
+    customerUserId: text('customer_user_id')
+      .notNull()
+      .references(() => users.id),
+    customerName: text('customer_name').notNull(),
+    customerEmail: text('customer_email').notNull(),
+    customerPhone: text('customer_phone').notNull(),
+    addressLine1: text('address_line1').notNull(),
+    addressLine2: text('address_line2'),
+    city: text('city').notNull(),
+    state: text('state').notNull(),
+    postalCode: text('postal_code').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    timezone: text('timezone').notNull(),
+    items: jsonb('items').$type<OrderItem[]>().notNull(),
+    amountTotalCents: integer('amount_total_cents').notNull(),
+    currency: text('currency').notNull().default('usd'),
+    paymentStatus: text('payment_status', { enum: PAYMENT_STATUSES }).notNull().default('pending'),
+    notes: text('notes'),
+    scheduleDate: date('schedule_date', { mode: 'string' }),
+    scheduleTimeWindow: text('schedule_time_window'),
+    scheduleTimezone: text('schedule_timezone'),
+    scheduleStatus: text('schedule_status', { enum: ['unscheduled', 'scheduled'] })
+      .notNull()
+      .default('unscheduled'),
+    scheduledAt: ts('scheduled_at'),
+    paidAt: ts('paid_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('orders_id_check', sql`${t.id} ~ '^ORD-[A-Z2-7]{8}$'`),
+    check('orders_amount_check', sql`${t.amountTotalCents} > 0`),
+    check('orders_items_check', sql`jsonb_typeof(${t.items}) = 'array' and jsonb_array_length(${t.items}) > 0`),
+    check('orders_payment_status_check', inList('payment_status', PAYMENT_STATUSES)),
+    check('orders_paid_at_check', sql`(${t.paymentStatus} = 'paid') = (${t.paidAt} is not null)`),
+    check('orders_time_window_check', inList('schedule_time_window', Object.keys(TIME_WINDOWS))),
+    check(
+      'orders_schedule_check',
+      sql`(${t.scheduleStatus} = 'unscheduled' and ${t.scheduleDate} is null and ${t.scheduleTimeWindow} is null and ${t.scheduleTimezone} is null and ${t.scheduledAt} is null)
+       or (${t.scheduleStatus} = 'scheduled' and ${t.scheduleDate} is not null and ${t.scheduleTimeWindow} is not null and ${t.scheduleTimezone} is not null and ${t.scheduledAt} is not null and ${t.paymentStatus} = 'paid')`,
+    ),
+    index('orders_customer_idx').on(t.customerUserId, t.createdAt),
+  ],
+);
+
+export const dispatchJobs = pgTable(
+  'dispatch_jobs',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .unique('dispatch_jobs_order_id_key')
+      .references(() => orders.id),
+    status: text('status', { enum: JOB_STATUSES }).notNull().default('queued'),
+    dueAt: ts('due_at'),
+    jobDetails: text('job_details').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    timezone: text('timezone').notNull(),
+    city: text('city').notNull(),
+    state: text('state').notNull(),
+    postalCode: text('postal_code').notNull(),
+    equipment: jsonb('equipment').$type<string[]>().notNull().default([]),
+    assignedProId: text('assigned_pro_id').references(() => pros.userId),
+    completedAt: ts('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('dispatch_jobs_status_check', inList('status', JOB_STATUSES)),
+    check('dispatch_jobs_job_details_check', sql`length(btrim(${t.jobDetails})) > 0`),
+    check('dispatch_jobs_scheduled_due_check', sql`${t.status} <> 'scheduled' or ${t.dueAt} is not null`),
+    check(
+      'dispatch_jobs_assignment_check',
+      sql`(${t.status} in ('accepted', 'completed')) = (${t.assignedProId} is not null) or ${t.status} = 'cancelled'`,
+    ),
+    check('dispatch_jobs_completed_check', sql`(${t.status} = 'completed') = (${t.completedAt} is not null)`),
+    // The offers prefilter: a lat/lng box over open, unassigned jobs only.
+    index('dispatch_jobs_open_location_idx')
+      .on(t.lat, t.lng)
+      .where(sql`${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
+    index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
+    index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),
+  ],
+);
+
+export const jobAssignments = pgTable(
+  'job_assignments',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => dispatchJobs.id),
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId),
+    state: text('state', { enum: ASSIGNMENT_STATES }).notNull(),
+    assignedAt: ts('assigned_at').notNull().defaultNow(),
+    releasedAt: ts('released_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    unique('job_assignments_job_pro_key').on(t.jobId, t.proId),
+    check('job_assignments_state_check', inList('state', ASSIGNMENT_STATES)),
+    // At most one live (accepted or completed) assignment per job, whatever the code does.
+    uniqueIndex('job_assignments_one_accepted_idx')
+      .on(t.jobId)
+      .where(sql`${t.state} in ('accepted', 'completed')`),
+    index('job_assignments_pro_idx').on(t.proId, t.state),
+  ],
+);
+
+export const customerUploads = pgTable(
+  'customer_uploads',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => dispatchJobs.id),
+    storageKey: text('storage_key').notNull().unique('customer_uploads_storage_key_key'),
+    /** Where the store keeps the bytes (UploadThing's URL); local files are served by an authorized route. */
+    url: text('url').notNull(),
+    fileSize: integer('file_size').notNull(),
+    mimeType: text('mime_type').notNull(),
+    originalFilename: text('original_filename').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: text('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('customer_uploads_job_sha256_key').on(t.jobId, t.sha256),
+    check('customer_uploads_size_check', sql`${t.fileSize} between 1 and ${sql.raw(String(MAX_UPLOAD_BYTES))}`),
+    check('customer_uploads_mime_check', inList('mime_type', UPLOAD_MIME_TYPES)),
+    check('customer_uploads_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('customer_uploads_filename_check', sql`length(${t.originalFilename}) between 1 and 255`),
+  ],
+);
+
+/** Each Stripe event id is applied once: the primary key refuses a replay inside the applying transaction. */
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  orderId: text('order_id').references(() => orders.id),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+
+export const JOB_EVENT_TYPES = [
+  'created',
+  'scheduled',
+  'rescheduled',
+  'accepted',
+  'assigned',
+  'reassigned',
+  'released',
+  'completed',
+  'cancelled',
+  'photo_added',
+  'photo_removed',
+] as const;
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+/** Append-only audit trail (a trigger in the migration refuses UPDATE and DELETE). */
+export const jobEvents = pgTable(
+  'job_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => dispatchJobs.id),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    actorRole: text('actor_role').notNull(),
+    type: text('type', { enum: JOB_EVENT_TYPES }).notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('job_events_type_check', inList('type', JOB_EVENT_TYPES)),
+    check('job_events_actor_role_check', inList('actor_role', ['customer', 'pro', 'admin', 'system', 'stripe'])),
+    index('job_events_job_idx').on(t.jobId, t.id),
+  ],
+);
+
+export type Bundle = typeof bundles.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type DispatchJob = typeof dispatchJobs.$inferSelect;
+export type JobAssignment = typeof jobAssignments.$inferSelect;
+export type CustomerUpload = typeof customerUploads.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Pro = typeof pros.$inferSelect;
