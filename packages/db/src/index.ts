@@ -4,4 +4,4 @@ export * from './ids';
 export * from './migrate';
 export * as schema from './schema';
 export * from './schema';
-export { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, not, or, sql } from 'drizzle-orm';
+export { and, asc, between, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, not, or, sql } from 'drizzle-orm';

@@ -1,0 +1,36 @@
+/** The typed browser client: plain JSON, FormData for uploads, server-sent events for live updates. */
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink, TRPCClientError } from '@trpc/client';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from './root';
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { TRPCClientError };
+
+export function createApiClient(baseUrl = '') {
+  const url = `${baseUrl}/api/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url }),
+        false: splitLink({
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url }),
+          false: httpBatchLink({ url }),
+        }),
+      }),
+    ],
+  });
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The message for one form field from a BAD_REQUEST, or the error's message. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  if (error instanceof TRPCClientError) {
+    const fields = (error.data as { fieldErrors?: Record<string, string> } | undefined)?.fieldErrors;
+    return fields ?? { _: error.message };
+  }
+  return { _: error instanceof Error ? error.message : 'Something went wrong' };
+}

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import {
+  and,
+  bundles,
+  dispatchJobs,
+  eq,
+  inArray,
+  JOB_DETAILS_PLACEHOLDER,
+  newJobId,
+  newOrderId,
+  orders,
+  stripeEvents,
+  type Database,
+  type OrderItem,
+} from '@h2s/db';
+import { lookupPostalCode } from '@h2s/db/geo';
+import { upsertCustomer } from './auth';
+import { fieldError } from './errors';
+import { recordJobEvent } from './events';
+import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
+
+export const US_STATES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA',
+  'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR',
+  'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+] as const;
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} must be at most ${max} characters`)
+    // Control characters have no place in a name or an address and break logs and emails.
+    .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), `${label} contains control characters`);
+
+export const checkoutInput = z.object({
+  items: z
+    .array(
+      z.object({
+        sku: z.string().trim().min(1).max(64),
+        quantity: z.number().int('Quantity must be a whole number').min(1, 'Quantity must be at least 1').max(10, 'At most 10 of one bundle'),
+      }),
+    )
+    .min(1, 'Your cart is empty')
+    .max(20, 'At most 20 lines in one order'),
+  customer: z.object({
+    name: text('Name', 120),
+    email: z.email('Enter a valid email address').max(254, 'Email is too long'),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ().-]{7,20}$/, 'Enter a valid phone number')
+      .refine((v) => v.replace(/\D/g, '').length >= 10, 'Enter a 10-digit phone number'),
+  }),
+  serviceAddress: z.object({
+    line1: text('Street address', 200),
+    line2: z.string().trim().max(200, 'Apartment, suite, etc. must be at most 200 characters').optional(),
+    city: text('City', 100),
+    state: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((v): v is (typeof US_STATES)[number] => (US_STATES as readonly string[]).includes(v), 'Choose a US state'),
+    postalCode: z
+      .string()
+      .trim()
+      .regex(/^\d{5}(-\d{4})?$/, 'Enter a 5-digit ZIP code'),
+  }),
+  notes: z.string().trim().max(2000, 'Installation notes must be at most 2000 characters').optional(),
+});
+export type CheckoutInput = z.infer<typeof checkoutInput>;
+
+export interface CheckoutDeps {
+  db: Database;
+  payments: Payments;
+  customerOrigin: string;
+}
+
+/**
+ * Prices the cart from the catalog (never from the client), geocodes the service address, opens a
+ * checkout, and stores the pending order with its session id.
+ */
+export async function createCheckout(deps: CheckoutDeps, input: CheckoutInput, now: Date) {
+  const quantities = new Map<string, number>();
+  for (const item of input.items) quantities.set(item.sku, (quantities.get(item.sku) ?? 0) + item.quantity);
+  const found = await deps.db
+    .select()
+    .from(bundles)
+    .where(and(inArray(bundles.sku, [...quantities.keys()]), eq(bundles.active, true)));
+  const bySku = new Map(found.map((b) => [b.sku, b]));
+  const items: OrderItem[] = [];
+  for (const [index, item] of input.items.entries()) {
+    if (!bySku.has(item.sku)) throw fieldError(['items', index, 'sku'], `"${item.sku}" is not in the catalog`);
+  }
+  for (const [sku, quantity] of quantities) {
+    if (quantity > 10) throw fieldError(['items'], `At most 10 of one bundle (${sku})`);
+    const bundle = bySku.get(sku)!;
+    items.push({ sku, name: bundle.name, quantity, unitPriceCents: bundle.priceCents, equipment: bundle.equipment });
+  }
+  const amountTotalCents = items.reduce((sum, item) => sum + item.unitPriceCents * item.quantity, 0);
+
+  const place = lookupPostalCode(input.serviceAddress.postalCode);
+  if (!place) throw fieldError(['serviceAddress', 'postalCode'], 'We do not recognize this ZIP code');
+  if (place.state !== input.serviceAddress.state) {
+    throw fieldError(['serviceAddress', 'state'], `ZIP ${place.postalCode} is in ${place.state}, not ${input.serviceAddress.state}`);
+  }
+
+  const orderId = newOrderId();
+  const checkout = await deps.payments.createCheckoutSession({
+    orderId,
+    amountCents: amountTotalCents,
+    customerEmail: input.customer.email,
+    lineItems: items.map((i) => ({ name: i.name, unitAmountCents: i.unitPriceCents, quantity: i.quantity })),
+    successUrl: `${deps.customerOrigin}/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${deps.customerOrigin}/cart?checkout=cancelled`,
+  });
+
+  await deps.db.transaction(async (tx) => {
+    const customerUserId = await upsertCustomer(tx, input.customer);
+    await tx.insert(orders).values({
+      id: orderId,
+      stripeSessionId: checkout.sessionId,
+      customerUserId,
+      customerName: input.customer.name,
+      customerEmail: input.customer.email,
+      customerPhone: input.customer.phone,
+      addressLine1: input.serviceAddress.line1,
+      addressLine2: input.serviceAddress.line2 || null,
+      city: input.serviceAddress.city,
+      state: input.serviceAddress.state,
+      postalCode: place.postalCode,
+      lat: place.lat,
+      lng: place.lng,
+      timezone: place.timezone,
+      items,
+      amountTotalCents,
+      notes: input.notes || null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+  return { orderId, sessionId: checkout.sessionId, url: checkout.url, amountTotalCents, timezone: place.timezone };
+}
+
+/** The only parts of a Stripe event the webhook relies on (see CONTRACT.md). */
+const webhookEvent = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.object({
+    object: z.object({
+      id: z.string().optional(),
+      payment_status: z.string().optional(),
+      amount_total: z.number().int().nullable().optional(),
+      metadata: z.record(z.string(), z.string()).nullable().optional(),
+    }),
+  }),
+});
+
+export interface WebhookResult {
+  status: 200 | 400;
+  body: { received: boolean; outcome: string; orderId?: string; jobId?: string; error?: string };
+}
+
+/** Thrown inside the transaction to undo the event's row too: a refused event can be redelivered. */
+class RefusedEvent extends Error {}
+
+const HANDLED = new Set([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+]);
+
+/**
+ * Verifies the signature on the raw body, then applies the event in one transaction: the event id is
+ * recorded first (a replay finds it and stops), the order row is locked, and a paid order gets its
+ * one dispatch job. Anything refused writes nothing.
+ */
+export async function handleStripeWebhook(
+  deps: { db: Database; payments: Payments },
+  rawBody: string,
+  signature: string | null,
+  now: Date,
+): Promise<WebhookResult> {
+  if (!signature) return { status: 400, body: { received: false, outcome: 'refused', error: 'Missing Stripe-Signature header' } };
+  let parsed: unknown;
+  try {
+    parsed = deps.payments.stripe.webhooks.constructEvent(rawBody, signature, deps.payments.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    return { status: 400, body: { received: false, outcome: 'refused', error: `Signature verification failed: ${(error as Error).message}` } };
+  }
+  const result = webhookEvent.safeParse(parsed);
+  if (!result.success) return { status: 400, body: { received: false, outcome: 'refused', error: 'Malformed event' } };
+  const event = result.data;
+  if (!HANDLED.has(event.type)) return { status: 200, body: { received: true, outcome: 'ignored' } };
+
+  const session = event.data.object;
+  const orderId = session.metadata?.order_id;
+  if (!orderId) return { status: 400, body: { received: false, outcome: 'refused', error: 'Event has no metadata.order_id' } };
+
+  return deps.db.transaction(async (tx): Promise<WebhookResult> => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+    if (!order) return { status: 400, body: { received: false, outcome: 'refused', error: `Unknown order ${orderId}` } };
+    if (session.id !== order.stripeSessionId) {
+      return { status: 400, body: { received: false, outcome: 'refused', error: 'Session does not belong to this order' } };
+    }
+    const [fresh] = await tx
+      .insert(stripeEvents)
+      .values({ id: event.id, type: event.type, orderId, receivedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (!fresh) return { status: 200, body: { received: true, outcome: 'duplicate', orderId } };
+
+    const pays =
+      event.type === 'checkout.session.async_payment_succeeded' ||
+      (event.type === 'checkout.session.completed' && session.payment_status === 'paid');
+    if (pays) {
+      if (session.amount_total !== order.amountTotalCents) {
+        console.error(
+          `[stripe] refused ${event.id}: amount ${session.amount_total} differs from order ${orderId} total ${order.amountTotalCents}`,
+        );
+        throw new RefusedEvent('Amount differs from the order total');
+      }
+      if (order.paymentStatus === 'paid') return { status: 200, body: { received: true, outcome: 'already-paid', orderId } };
+      await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
+      const jobId = newJobId();
+      await tx.insert(dispatchJobs).values({
+        id: jobId,
+        orderId,
+        status: 'queued',
+        jobDetails: order.notes?.trim() ? order.notes.trim() : JOB_DETAILS_PLACEHOLDER,
+        lat: order.lat,
+        lng: order.lng,
+        timezone: order.timezone,
+        city: order.city,
+        state: order.state,
+        postalCode: order.postalCode,
+        equipment: [...new Set(order.items.flatMap((item) => item.equipment))],
+        createdAt: now,
+        updatedAt: now,
+      });
+      await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
+      return { status: 200, body: { received: true, outcome: 'paid', orderId, jobId } };
+    }
+    if (order.paymentStatus === 'pending' && (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')) {
+      const paymentStatus = event.type === 'checkout.session.expired' ? 'expired' : 'failed';
+      await tx.update(orders).set({ paymentStatus, updatedAt: now }).where(eq(orders.id, orderId));
+      return { status: 200, body: { received: true, outcome: paymentStatus, orderId } };
+    }
+    return { status: 200, body: { received: true, outcome: 'noted', orderId } };
+  }).catch((error: unknown) => {
+    if (error instanceof RefusedEvent) return { status: 400 as const, body: { received: false, outcome: 'refused', error: error.message } };
+    throw error;
+  });
+}

@@ -1,0 +1,142 @@
+import { TRPCError } from '@trpc/server';
+import { isWithinRadius } from '@h2s/scoring';
+import {
+  and,
+  dispatchJobs,
+  eq,
+  inArray,
+  isNull,
+  jobAssignments,
+  newAssignmentId,
+  pros,
+  type Database,
+  type DbOrTx,
+  type JobAssignment,
+} from '@h2s/db';
+import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
+import { recordJobEvent, type Actor } from './events';
+
+export interface AcceptResult {
+  jobId: string;
+  proId: string;
+  assignmentId: string;
+  state: 'accepted';
+}
+
+/** Marks (job, pro) accepted, reusing the row if this pro held the job before (unique (job, pro)). */
+async function upsertAcceptedAssignment(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<JobAssignment> {
+  const [row] = await tx
+    .insert(jobAssignments)
+    .values({ id: newAssignmentId(), jobId, proId, state: 'accepted', assignedAt: now })
+    .onConflictDoUpdate({
+      target: [jobAssignments.jobId, jobAssignments.proId],
+      set: { state: 'accepted', assignedAt: now, releasedAt: null, completedAt: null },
+    })
+    .returning();
+  if (!row) throw new Error('assignment upsert returned nothing');
+  return row;
+}
+
+async function acceptedAssignment(db: DbOrTx, jobId: string, proId: string) {
+  const [row] = await db
+    .select()
+    .from(jobAssignments)
+    .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.proId, proId), inArray(jobAssignments.state, ['accepted', 'completed'])));
+  return row;
+}
+
+/**
+ * A pro accepts an open job. One conditional UPDATE decides the winner: racing it, PostgreSQL
+ * re-checks `assigned_pro_id is null` after the first commit, so every other pro matches no row.
+ * The same pro asking again gets the same assignment back.
+ */
+export async function acceptJob(db: Database, jobId: string, proId: string, now: Date): Promise<AcceptResult> {
+  const [target] = await db
+    .select({ lat: dispatchJobs.lat, lng: dispatchJobs.lng, proLat: pros.lat, proLng: pros.lng, radius: pros.serviceRadiusMiles, active: pros.active })
+    .from(dispatchJobs)
+    .innerJoin(pros, eq(pros.userId, proId))
+    .where(eq(dispatchJobs.id, jobId));
+  if (!target) throw notFound('Job');
+  if (!target.active) throw forbidden('Your account is paused; contact dispatch.');
+  if (!isWithinRadius(target, { lat: target.proLat, lng: target.proLng, serviceRadiusMiles: target.radius })) {
+    throw forbidden('This job is outside your service area.');
+  }
+
+  return db.transaction(async (tx) => {
+    const [won] = await tx
+      .update(dispatchJobs)
+      .set({ assignedProId: proId, status: 'accepted', updatedAt: now })
+      .where(and(eq(dispatchJobs.id, jobId), isNull(dispatchJobs.assignedProId), inArray(dispatchJobs.status, ['queued', 'scheduled'])))
+      .returning({ id: dispatchJobs.id });
+    if (!won) {
+      const mine = await acceptedAssignment(tx, jobId, proId);
+      if (mine?.state === 'accepted') return { jobId, proId, assignmentId: mine.id, state: 'accepted' as const };
+      throw conflict(JOB_NO_LONGER_AVAILABLE);
+    }
+    const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
+    await recordJobEvent(tx, jobId, 'accepted', { userId: proId, role: 'pro' }, { assignmentId: assignment.id });
+    return { jobId, proId, assignmentId: assignment.id, state: 'accepted' as const };
+  });
+}
+
+/**
+ * Dispatch assigns a job to a pro, or moves it from one pro to another: the old assignment is
+ * released before the new one is accepted, under a lock on the job row, in one transaction.
+ */
+export async function assignJob(db: Database, jobId: string, proId: string, admin: Actor, now: Date): Promise<JobAssignment> {
+  return db.transaction(async (tx) => {
+    const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
+    if (!job) throw notFound('Job');
+    const [pro] = await tx.select({ id: pros.userId, active: pros.active }).from(pros).where(eq(pros.userId, proId));
+    if (!pro) throw notFound('Pro');
+    if (!pro.active) throw conflict('That pro is paused.');
+    if (job.status === 'completed' || job.status === 'cancelled') throw conflict(`This job is ${job.status}.`);
+    if (job.assignedProId === proId) {
+      const current = await acceptedAssignment(tx, jobId, proId);
+      if (current) return current;
+    }
+    const previousProId = job.assignedProId;
+    if (previousProId) {
+      await tx
+        .update(jobAssignments)
+        .set({ state: 'released', releasedAt: now })
+        .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
+      await recordJobEvent(tx, jobId, 'released', admin, { proId: previousProId });
+    }
+    await tx
+      .update(dispatchJobs)
+      .set({ assignedProId: proId, status: 'accepted', updatedAt: now })
+      .where(eq(dispatchJobs.id, jobId));
+    const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
+    await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
+      proId,
+      ...(previousProId ? { previousProId } : {}),
+      assignmentId: assignment.id,
+    });
+    return assignment;
+  });
+}
+
+/** The assigned pro marks the job done; asking twice returns the completed job. */
+export async function completeJob(db: Database, jobId: string, proId: string, now: Date) {
+  return db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(dispatchJobs)
+      .set({ status: 'completed', completedAt: now, updatedAt: now })
+      .where(and(eq(dispatchJobs.id, jobId), eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'accepted')))
+      .returning();
+    if (done) {
+      await tx
+        .update(jobAssignments)
+        .set({ state: 'completed', completedAt: now })
+        .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.proId, proId), eq(jobAssignments.state, 'accepted')));
+      await recordJobEvent(tx, jobId, 'completed', { userId: proId, role: 'pro' });
+      return done;
+    }
+    const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
+    if (!job) throw notFound('Job');
+    if (job.assignedProId !== proId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the assigned pro can complete this job.' });
+    if (job.status === 'completed') return job;
+    throw conflict(`This job is ${job.status} and cannot be completed.`);
+  });
+}

@@ -1,0 +1,230 @@
+import { haversineMiles, isWithinRadius } from '@h2s/scoring';
+import {
+  and,
+  asc,
+  customerUploads,
+  desc,
+  dispatchJobs,
+  eq,
+  gte,
+  isNull,
+  jobEvents,
+  lt,
+  orders,
+  pros,
+  sql,
+  users,
+  type DbOrTx,
+  type DispatchJob,
+  type JobStatus,
+  type Order,
+} from '@h2s/db';
+import type { Viewer } from './auth';
+import { forbidden, notFound } from './errors';
+
+export interface JobView {
+  jobId: string;
+  orderId: string;
+  status: JobStatus;
+  dueAt: string | null;
+  timeWindow: string | null;
+  scheduleDate: string | null;
+  scheduleTimezone: string | null;
+  timezone: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  equipment: string[];
+  bundles: { sku: string; name: string; quantity: number }[];
+  jobDetails: string;
+  /** True when the customer left no notes and job_details holds the placeholder. */
+  detailsArePlaceholder: boolean;
+  assignedPro: { id: string; name: string } | null;
+  /** Name, phone and street address: only for the assigned pro, the customer and admins. */
+  customer: { name: string; phone: string; email: string; addressLine1: string; addressLine2: string | null } | null;
+  photoCount: number;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+type JobRow = { job: DispatchJob; order: Order; proName: string | null; photoCount: number };
+
+function toView({ job, order, proName, photoCount }: JobRow, revealCustomer: boolean): JobView {
+  return {
+    jobId: job.id,
+    orderId: order.id,
+    status: job.status,
+    dueAt: job.dueAt?.toISOString() ?? null,
+    timeWindow: order.scheduleTimeWindow,
+    scheduleDate: order.scheduleDate,
+    scheduleTimezone: order.scheduleTimezone,
+    timezone: job.timezone,
+    city: job.city,
+    state: job.state,
+    postalCode: job.postalCode,
+    equipment: job.equipment,
+    bundles: order.items.map((i) => ({ sku: i.sku, name: i.name, quantity: i.quantity })),
+    jobDetails: job.jobDetails,
+    detailsArePlaceholder: !order.notes?.trim(),
+    assignedPro: job.assignedProId ? { id: job.assignedProId, name: proName ?? 'Assigned pro' } : null,
+    customer: revealCustomer
+      ? {
+          name: order.customerName,
+          phone: order.customerPhone,
+          email: order.customerEmail,
+          addressLine1: order.addressLine1,
+          addressLine2: order.addressLine2,
+        }
+      : null,
+    photoCount,
+    createdAt: job.createdAt.toISOString(),
+    completedAt: job.completedAt?.toISOString() ?? null,
+  };
+}
+
+const photoCount = sql<number>`(select count(*)::int from ${customerUploads} where ${customerUploads.jobId} = ${dispatchJobs.id})`;
+
+function jobRows(db: DbOrTx) {
+  return db
+    .select({ job: dispatchJobs, order: orders, proName: users.name, photoCount })
+    .from(dispatchJobs)
+    .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
+    .leftJoin(users, eq(users.id, dispatchJobs.assignedProId));
+}
+
+/**
+ * Who may see a job, and how much: the customer who ordered it, its assigned pro and admins see
+ * everything; a pro it is currently offered to (open, within radius) sees it without the customer's
+ * name, phone and street address, so they can decide before accepting.
+ */
+export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Promise<{ row: JobRow; revealCustomer: boolean }> {
+  const [row] = await jobRows(db).where(eq(dispatchJobs.id, jobId));
+  if (!row) throw notFound('Job');
+  if (viewer.role === 'admin') return { row, revealCustomer: true };
+  if (viewer.role === 'customer') {
+    if (row.order.customerUserId !== viewer.userId) throw notFound('Job');
+    return { row, revealCustomer: true };
+  }
+  if (row.job.assignedProId === viewer.userId) return { row, revealCustomer: true };
+  const open = (row.job.status === 'queued' || row.job.status === 'scheduled') && !row.job.assignedProId;
+  if (open) {
+    const [pro] = await db.select().from(pros).where(eq(pros.userId, viewer.userId));
+    if (pro?.active && isWithinRadius(row.job, pro)) return { row, revealCustomer: false };
+  }
+  throw forbidden('This job is not offered to you.');
+}
+
+export async function getJob(db: DbOrTx, jobId: string, viewer: Viewer): Promise<JobView> {
+  const { row, revealCustomer } = await jobAccess(db, jobId, viewer);
+  return toView(row, revealCustomer);
+}
+
+export async function jobsForPro(db: DbOrTx, proId: string): Promise<{ upcoming: JobView[]; completed: JobView[] }> {
+  const upcoming = await jobRows(db)
+    .where(and(eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'accepted')))
+    .orderBy(sql`${dispatchJobs.dueAt} asc nulls last`, asc(dispatchJobs.createdAt));
+  const completed = await jobRows(db)
+    .where(and(eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'completed')))
+    .orderBy(desc(dispatchJobs.completedAt))
+    .limit(50);
+  return { upcoming: upcoming.map((r) => toView(r, true)), completed: completed.map((r) => toView(r, true)) };
+}
+
+export interface BoardFilter {
+  status?: JobStatus;
+  /** Due on this UTC date (YYYY-MM-DD). */
+  date?: string;
+  unassigned?: boolean;
+}
+
+export async function dispatchBoard(db: DbOrTx, filter: BoardFilter): Promise<JobView[]> {
+  const conditions = [
+    filter.status ? eq(dispatchJobs.status, filter.status) : undefined,
+    filter.unassigned ? isNull(dispatchJobs.assignedProId) : undefined,
+    filter.date
+      ? and(gte(dispatchJobs.dueAt, new Date(`${filter.date}T00:00:00Z`)), lt(dispatchJobs.dueAt, new Date(new Date(`${filter.date}T00:00:00Z`).getTime() + 86_400_000)))
+      : undefined,
+  ];
+  const rows = await jobRows(db)
+    .where(and(...conditions))
+    .orderBy(sql`${dispatchJobs.dueAt} asc nulls last`, desc(dispatchJobs.createdAt))
+    .limit(300);
+  return rows.map((r) => toView(r, true));
+}
+
+export async function prosWithDistance(db: DbOrTx, jobId?: string) {
+  const job = jobId ? (await db.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)))[0] : undefined;
+  if (jobId && !job) throw notFound('Job');
+  const rows = await db
+    .select({ id: pros.userId, name: users.name, email: users.email, city: pros.city, state: pros.state, postalCode: pros.postalCode, lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active })
+    .from(pros)
+    .innerJoin(users, eq(users.id, pros.userId))
+    .orderBy(asc(users.name));
+  return rows
+    .map(({ lat, lng, ...pro }) => {
+      const distanceMiles = job ? Math.round(haversineMiles({ lat, lng }, job) * 10) / 10 : null;
+      return { ...pro, distanceMiles, withinRadius: distanceMiles === null ? null : distanceMiles <= pro.serviceRadiusMiles };
+    })
+    .sort((a, b) => (a.distanceMiles ?? 0) - (b.distanceMiles ?? 0) || a.name.localeCompare(b.name));
+}
+
+export async function jobHistory(db: DbOrTx, jobId: string) {
+  return db
+    .select({ id: jobEvents.id, type: jobEvents.type, actorRole: jobEvents.actorRole, actorName: users.name, data: jobEvents.data, createdAt: jobEvents.createdAt })
+    .from(jobEvents)
+    .leftJoin(users, eq(users.id, jobEvents.actorUserId))
+    .where(eq(jobEvents.jobId, jobId))
+    .orderBy(asc(jobEvents.id));
+}
+
+export interface OrderView {
+  orderId: string;
+  sessionId: string;
+  paymentStatus: string;
+  customerName: string;
+  customerEmail: string;
+  address: { line1: string; line2: string | null; city: string; state: string; postalCode: string };
+  timezone: string;
+  items: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
+  amountTotalCents: number;
+  notes: string | null;
+  schedule: { date: string; timeWindow: string; timezone: string; dueAt: string | null } | null;
+  job: JobView | null;
+  createdAt: string;
+}
+
+async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<OrderView[]> {
+  const rows = await db
+    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount })
+    .from(orders)
+    .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
+    .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
+    .where(where)
+    .orderBy(desc(orders.createdAt));
+  return rows.map(({ order, job, proName, photoCount: photos }) => ({
+    orderId: order.id,
+    sessionId: order.stripeSessionId,
+    paymentStatus: order.paymentStatus,
+    customerName: order.customerName,
+    customerEmail: order.customerEmail,
+    address: { line1: order.addressLine1, line2: order.addressLine2, city: order.city, state: order.state, postalCode: order.postalCode },
+    timezone: order.timezone,
+    items: order.items.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+    amountTotalCents: order.amountTotalCents,
+    notes: order.notes,
+    schedule:
+      order.scheduleStatus === 'scheduled' && order.scheduleDate && order.scheduleTimeWindow && order.scheduleTimezone
+        ? { date: order.scheduleDate, timeWindow: order.scheduleTimeWindow, timezone: order.scheduleTimezone, dueAt: job?.dueAt?.toISOString() ?? null }
+        : null,
+    job: job ? toView({ job, order, proName, photoCount: photos ?? 0 }, true) : null,
+    createdAt: order.createdAt.toISOString(),
+  }));
+}
+
+export async function orderBySession(db: DbOrTx, sessionId: string): Promise<OrderView> {
+  const [view] = await orderViews(db, eq(orders.stripeSessionId, sessionId));
+  if (!view) throw notFound('Order');
+  return view;
+}
+
+export const ordersForCustomer = (db: DbOrTx, customerUserId: string) => orderViews(db, eq(orders.customerUserId, customerUserId));

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi, sampleCheckout, type TestApi } from '../test/fixtures';
+import { boundingBox } from './offers';
+
+let api: TestApi;
+beforeAll(async () => {
+  // 10am in Chicago.
+  api = await createTestApi({ now: '2026-01-09T16:00:00.000Z' });
+});
+afterAll(async () => api?.close());
+
+const at = (city: string, state: string, postalCode: string, line1: string) => ({
+  serviceAddress: { line1, city, state, postalCode },
+});
+
+describe('offers.list', () => {
+  it('ranks A (scheduled, due in 2 h, ~6 mi), C (scheduled, due in 48 h, ~11 mi), B (queued, ~51 mi) as A, C, B', async () => {
+    const pro = await api.caller(await api.pro({ postalCode: '60601', serviceRadiusMiles: 100 }));
+    const anon = await api.caller(null);
+    const b = await api.paidOrder(sampleCheckout(at('Kenosha', 'WI', '53140', '5800 7th Ave')));
+    const c = await api.paidOrder(sampleCheckout(at('Evanston', 'IL', '60202', '1000 Chicago Ave')));
+    const a = await api.paidOrder(sampleCheckout(at('Chicago', 'IL', '60615', '5300 S Lake Park Ave')));
+    await anon.schedule.confirm({ sessionId: a.sessionId, date: '2026-01-09', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
+    await anon.schedule.confirm({ sessionId: c.sessionId, date: '2026-01-11', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
+
+    const { offers } = await pro.offers.list();
+    const mine = offers.filter((o) => [a.jobId, b.jobId, c.jobId].includes(o.jobId));
+    expect(mine.map((o) => o.jobId)).toEqual([a.jobId, c.jobId, b.jobId]);
+    const [offerA, offerC, offerB] = mine as [typeof offers[number], typeof offers[number], typeof offers[number]];
+    expect(offerA.distanceMiles).toBeCloseTo(5.8, 0);
+    expect(offerA.breakdown.map((l) => l.label)).toEqual(expect.arrayContaining(['+1000 scheduled', '+500 within 10 mi', '+300 due within 24 h']));
+    expect(offerC.status).toBe('scheduled');
+    expect(offerB).toMatchObject({ status: 'queued', dueAt: null });
+    expect(offerA.score).toBeGreaterThan(offerC.score);
+    expect(offerC.score).toBeGreaterThan(offerB.score);
+    // Offers never reveal who the customer is or the street address before acceptance.
+    expect(JSON.stringify(offers)).not.toMatch(/Lake Park|Avery/);
+  });
+
+  it('leaves out jobs outside the radius, taken jobs, and explains an empty list', async () => {
+    const near = await api.paidOrder(sampleCheckout(at('Chicago', 'IL', '60614', '2400 N Clark St')));
+    const small = await api.caller(await api.pro({ postalCode: '78701', serviceRadiusMiles: 5 }));
+    const result = await small.offers.list();
+    expect(result.offers).toEqual([]);
+    expect(result.openJobsAnywhere).toBeGreaterThan(0);
+
+    const chicago = await api.caller(await api.pro({ postalCode: '60601', serviceRadiusMiles: 10 }));
+    expect((await chicago.offers.list()).offers.map((o) => o.jobId)).toContain(near.jobId);
+    await chicago.jobs.accept({ jobId: near.jobId });
+    expect((await chicago.offers.list()).offers.map((o) => o.jobId)).not.toContain(near.jobId);
+  });
+
+  it('uses the location index for its prefilter', async () => {
+    // A tiny table may be read sequentially; force the planner to show which index it would use.
+    await api.t.sql`set enable_seqscan = off`;
+    const [indexed] = await api.t.sql`
+      explain (format json) select id from dispatch_jobs
+      where status in ('queued', 'scheduled') and assigned_pro_id is null and lat between 41 and 42 and lng between -88 and -87`;
+    await api.t.sql`set enable_seqscan = on`;
+    expect(JSON.stringify(indexed)).toContain('dispatch_jobs_open_location_idx');
+  });
+});
+
+describe('boundingBox', () => {
+  it('contains every point within the radius, at the equator and far north', () => {
+    for (const center of [{ lat: 0, lng: 0 }, { lat: 47.6, lng: -122.3 }]) {
+      const box = boundingBox(center, 50);
+      const northEdge = center.lat + 50 / 69.0;
+      expect(box.maxLat).toBeGreaterThanOrEqual(northEdge);
+      expect(box.maxLng - center.lng).toBeGreaterThanOrEqual(50 / (69.17 * Math.cos((center.lat * Math.PI) / 180)) - 1e-9);
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { rankOffers, type BreakdownLine } from '@h2s/scoring';
+import { and, between, dispatchJobs, eq, inArray, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
+import { notFound } from './errors';
+
+/** Miles per degree of latitude; a degree of longitude shrinks with cos(latitude). */
+const MILES_PER_DEGREE = 69.0;
+
+export interface LatLngBox {
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
+}
+
+/** A box that contains every point within `miles` of the center (slightly larger, never smaller). */
+export function boundingBox(center: { lat: number; lng: number }, miles: number): LatLngBox {
+  const dLat = miles / MILES_PER_DEGREE;
+  const cos = Math.cos((Math.min(89, Math.abs(center.lat) + dLat) * Math.PI) / 180);
+  const dLng = Math.min(180, miles / (MILES_PER_DEGREE * cos));
+  // 1% margin: haversine's earth radius and the box's mile-per-degree differ slightly.
+  return {
+    minLat: center.lat - dLat * 1.01,
+    maxLat: center.lat + dLat * 1.01,
+    minLng: center.lng - dLng * 1.01,
+    maxLng: center.lng + dLng * 1.01,
+  };
+}
+
+export interface Offer {
+  jobId: string;
+  status: 'queued' | 'scheduled';
+  dueAt: string | null;
+  timeWindow: string | null;
+  scheduleDate: string | null;
+  timezone: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  distanceMiles: number;
+  score: number;
+  breakdown: BreakdownLine[];
+  bundles: string[];
+  equipment: string[];
+  hasNotes: boolean;
+  createdAt: string;
+}
+
+/**
+ * Open jobs a pro may take, best first. SQL narrows to a lat/lng box on the partial index of open
+ * jobs; the scoring package measures the real distance, drops jobs outside the radius and ranks.
+ */
+export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<Offer[]> {
+  const [pro] = await db.select().from(pros).where(eq(pros.userId, proId));
+  if (!pro) throw notFound('Pro');
+  if (!pro.active) return [];
+  const box = boundingBox(pro, pro.serviceRadiusMiles);
+  const rows = await db
+    .select({
+      jobId: dispatchJobs.id,
+      status: dispatchJobs.status,
+      dueAt: dispatchJobs.dueAt,
+      createdAt: dispatchJobs.createdAt,
+      lat: dispatchJobs.lat,
+      lng: dispatchJobs.lng,
+      timezone: dispatchJobs.timezone,
+      city: dispatchJobs.city,
+      state: dispatchJobs.state,
+      postalCode: dispatchJobs.postalCode,
+      equipment: dispatchJobs.equipment,
+      jobDetails: dispatchJobs.jobDetails,
+      items: orders.items,
+      notes: orders.notes,
+      timeWindow: orders.scheduleTimeWindow,
+      scheduleDate: orders.scheduleDate,
+    })
+    .from(dispatchJobs)
+    .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
+    .where(
+      and(
+        inArray(dispatchJobs.status, ['queued', 'scheduled']),
+        isNull(dispatchJobs.assignedProId),
+        between(dispatchJobs.lat, box.minLat, box.maxLat),
+        between(dispatchJobs.lng, box.minLng, box.maxLng),
+      ),
+    );
+  const ranked = rankOffers(
+    rows.map((row) => ({ ...row, status: row.status as 'queued' | 'scheduled' })),
+    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles },
+    now,
+  );
+  return ranked.map((job) => ({
+    jobId: job.jobId,
+    status: job.status,
+    dueAt: job.dueAt?.toISOString() ?? null,
+    timeWindow: job.timeWindow,
+    scheduleDate: job.scheduleDate,
+    timezone: job.timezone,
+    city: job.city,
+    state: job.state,
+    postalCode: job.postalCode,
+    distanceMiles: job.distanceMiles,
+    score: job.score,
+    breakdown: job.breakdown,
+    bundles: job.items.map((item) => (item.quantity > 1 ? `${item.name} ×${item.quantity}` : item.name)),
+    equipment: job.equipment,
+    hasNotes: Boolean(job.notes?.trim()),
+    createdAt: job.createdAt.toISOString(),
+  }));
+}
+
+/** How many open jobs there are at all, for the empty state ("none in your radius" vs "none anywhere"). */
+export async function countOpenJobs(db: DbOrTx): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(dispatchJobs)
+    .where(and(inArray(dispatchJobs.status, ['queued', 'scheduled']), isNull(dispatchJobs.assignedProId)));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi } from '../test/fixtures';
+import { windowStartUtc } from './schedule';
+
+describe('windowStartUtc: the window start, local wall time to UTC', () => {
+  it('turns 12pm in Chicago on 2026-01-15 into 18:00Z (CST, UTC-6)', () => {
+    expect(windowStartUtc('2026-01-15', 'America/Chicago', '12pm - 3pm').toISOString()).toBe('2026-01-15T18:00:00.000Z');
+  });
+
+  it('follows daylight saving time on both sides of the change', () => {
+    // US DST 2026: starts 2026-03-08, ends 2026-11-01.
+    expect(windowStartUtc('2026-03-07', 'America/Chicago', '9am - 12pm').toISOString()).toBe('2026-03-07T15:00:00.000Z');
+    expect(windowStartUtc('2026-03-08', 'America/Chicago', '9am - 12pm').toISOString()).toBe('2026-03-08T14:00:00.000Z');
+    expect(windowStartUtc('2026-10-31', 'America/New_York', '3pm - 6pm').toISOString()).toBe('2026-10-31T19:00:00.000Z');
+    expect(windowStartUtc('2026-11-01', 'America/New_York', '3pm - 6pm').toISOString()).toBe('2026-11-01T20:00:00.000Z');
+  });
+
+  it('handles zones without DST and half-hour offsets', () => {
+    expect(windowStartUtc('2026-07-01', 'America/Phoenix', '9am - 12pm').toISOString()).toBe('2026-07-01T16:00:00.000Z');
+    expect(windowStartUtc('2026-01-15', 'Asia/Kolkata', '9am - 12pm').toISOString()).toBe('2026-01-15T03:30:00.000Z');
+    expect(windowStartUtc('2026-01-15', 'America/St_Johns', '12pm - 3pm').toISOString()).toBe('2026-01-15T15:30:00.000Z');
+  });
+});
+
+describe('schedule.confirm and schedule.reschedule', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi({ now: '2026-01-09T15:00:00.000Z' });
+  });
+  afterAll(async () => api?.close());
+
+  it('schedules 2026-01-15 "12pm - 3pm" in Chicago at 18:00Z, and the pro sees it at once', async () => {
+    const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 40 });
+    const order = await api.paidOrder();
+    const anon = await api.caller(null);
+    const result = await anon.schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
+    expect(result).toEqual({ orderId: order.orderId, jobId: order.jobId, status: 'scheduled', dueAt: '2026-01-15T18:00:00.000Z' });
+
+    const { offers } = await (await api.caller(pro)).offers.list();
+    const offer = offers.find((o) => o.jobId === order.jobId);
+    expect(offer).toMatchObject({ status: 'scheduled', dueAt: '2026-01-15T18:00:00.000Z', timeWindow: '12pm - 3pm' });
+    expect(offer?.breakdown.map((b) => b.rule)).toContain('status');
+
+    const [job] = await api.t.sql`select status, extract(epoch from due_at)::bigint * 1000 as due_ms from dispatch_jobs where id = ${order.jobId}`;
+    expect(job).toMatchObject({ status: 'scheduled', due_ms: String(Date.parse('2026-01-15T18:00:00.000Z')) });
+    const [ord] = await api.t.sql`select schedule_date::text as date, schedule_time_window, schedule_timezone from orders where id = ${order.orderId}`;
+    expect(ord).toEqual({ date: '2026-01-15', schedule_time_window: '12pm - 3pm', schedule_timezone: 'America/Chicago' });
+  });
+
+  it('refuses bad slots with the field that is wrong, and writes nothing', async () => {
+    const order = await api.paidOrder();
+    const anon = await api.caller(null);
+    const slot = { sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' as const };
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ timezone: 'Mars/Olympus_Mons' }, 'timezone', /Unknown timezone/],
+      [{ date: '2026-02-30' }, 'date', /not a calendar date/],
+      [{ date: '15/01/2026' }, 'date', /2026-01-15/],
+      [{ date: '2026-01-08' }, 'date', /in the past/],
+      [{ date: '2026-04-20' }, 'date', /within the next 90 days/],
+      [{ timeWindow: '6pm - 9pm' }, 'timeWindow', /Time window must be one of/],
+      [{ date: '2026-01-09', timeWindow: '9am - 12pm' }, 'timeWindow', /already started/],
+    ];
+    for (const [change, field, message] of cases) {
+      const error = await anon.schedule.confirm({ ...slot, ...change } as typeof slot).catch((e: unknown) => e);
+      expect(error, JSON.stringify(change)).toMatchObject({ code: 'BAD_REQUEST' });
+      expect((error as Error).message, field).toMatch(message);
+    }
+    const [job] = await api.t.sql`select status, due_at from dispatch_jobs where id = ${order.jobId}`;
+    expect(job).toEqual({ status: 'queued', due_at: null });
+  });
+
+  it('refuses an unpaid order, a completed job, and an unknown session', async () => {
+    const anon = await api.caller(null);
+    const pending = await anon.checkout.create({
+      items: [{ sku: 'wifi-mesh', quantity: 1 }],
+      customer: { name: 'Pat Pending', email: 'pending@example.com', phone: '312-555-0100' },
+      serviceAddress: { line1: '1 Main St', city: 'Chicago', state: 'IL', postalCode: '60601' },
+    });
+    const slot = { date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' as const };
+    await expect(anon.schedule.confirm({ sessionId: pending.sessionId, ...slot })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(anon.schedule.confirm({ sessionId: 'cs_test_nobody_has_this', ...slot })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const done = await api.paidOrder();
+    const pro = await api.pro();
+    await (await api.caller(pro)).jobs.accept({ jobId: done.jobId });
+    await (await api.caller(pro)).jobs.complete({ jobId: done.jobId });
+    await expect(anon.schedule.confirm({ sessionId: done.sessionId, ...slot })).rejects.toThrow(/completed/);
+  });
+
+  it('reschedules an accepted job: it keeps its pro, moves due_at, and records the change', async () => {
+    const order = await api.paidOrder();
+    const pro = await api.pro();
+    await (await api.caller(null)).schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
+    await (await api.caller(pro)).jobs.accept({ jobId: order.jobId });
+
+    const customer = await api.caller(order.customer);
+    const moved = await customer.schedule.reschedule({ sessionId: order.sessionId, date: '2026-01-20', timezone: 'America/Chicago', timeWindow: '3pm - 6pm' });
+    expect(moved.dueAt).toBe('2026-01-20T21:00:00.000Z');
+    const [job] = await api.t.sql`select status, assigned_pro_id, extract(epoch from due_at)::bigint * 1000 as due_ms from dispatch_jobs where id = ${order.jobId}`;
+    expect(job).toEqual({ status: 'accepted', assigned_pro_id: pro.userId, due_ms: String(Date.parse('2026-01-20T21:00:00.000Z')) });
+    const events = await api.t.sql`select type, actor_role, data from job_events where job_id = ${order.jobId} order by id`;
+    expect(events.map((e) => e.type)).toEqual(['created', 'scheduled', 'accepted', 'rescheduled']);
+    expect(events[3]).toMatchObject({ actor_role: 'customer', data: { previous: { date: '2026-01-15', timeWindow: '9am - 12pm' } } });
+
+    const { upcoming } = await (await api.caller(pro)).jobs.mine();
+    expect(upcoming.find((j) => j.jobId === order.jobId)?.dueAt).toBe('2026-01-20T21:00:00.000Z');
+  });
+
+  it('lets only the order\'s own customer reschedule', async () => {
+    const order = await api.paidOrder();
+    const other = await api.paidOrder();
+    const slot = { sessionId: order.sessionId, date: '2026-01-16', timezone: 'America/Chicago', timeWindow: '9am - 12pm' as const };
+    await expect((await api.caller(other.customer)).schedule.reschedule(slot)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect((await api.caller(null)).schedule.reschedule(slot)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect((await api.caller(await api.pro())).schedule.reschedule(slot)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

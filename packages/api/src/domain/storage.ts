@@ -1,0 +1,62 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve, sep } from 'node:path';
+
+/** Where customer photos live. Keys are `customer-uploads/{jobId}/{sha256}.{ext}`. */
+export interface FileStore {
+  kind: 'local' | 'uploadthing';
+  /** Stores the bytes under the key; returns the store's URL for them. Same key, same bytes: idempotent. */
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<{ url: string }>;
+  get(key: string): Promise<Uint8Array | null>;
+  /** Size in bytes, or null when the key holds nothing. */
+  size(key: string): Promise<number | null>;
+  remove(key: string): Promise<void>;
+}
+
+const KEY_PATTERN = /^customer-uploads\/JOB-[A-Z2-7]{8}\/[0-9a-f]{64}\.(jpg|png|webp|heic)$/;
+
+/** Keys are built by us from a job id and a hash; anything else is refused before it nears a path. */
+export function assertStorageKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) throw new Error(`invalid storage key: ${key}`);
+}
+
+export function localFileStore(rootDir: string): FileStore {
+  const root = resolve(rootDir);
+  const pathOf = (key: string) => {
+    assertStorageKey(key);
+    const full = resolve(root, key);
+    if (!full.startsWith(root + sep)) throw new Error(`storage key escapes the store: ${key}`);
+    return full;
+  };
+  return {
+    kind: 'local',
+    async put(key, bytes) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      // Write then rename: a crash never leaves a half-written photo under its final name.
+      const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
+      await writeFile(partial, bytes);
+      await rename(partial, path);
+      return { url: `local:${key}` };
+    },
+    async get(key) {
+      try {
+        return new Uint8Array(await readFile(pathOf(key)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async size(key) {
+      try {
+        return (await stat(pathOf(key))).size;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async remove(key) {
+      await rm(pathOf(key), { force: true });
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { accountRouter } from './router/account';
+import { adminRouter } from './router/admin';
+import { authRouter } from './router/auth';
+import { catalogRouter } from './router/catalog';
+import { checkoutRouter } from './router/checkout';
+import { jobsRouter } from './router/jobs';
+import { liveRouter } from './router/live';
+import { offersRouter } from './router/offers';
+import { ordersRouter } from './router/orders';
+import { scheduleRouter } from './router/schedule';
+import { uploadsRouter } from './router/uploads';
+import { createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  account: accountRouter,
+  admin: adminRouter,
+  auth: authRouter,
+  catalog: catalogRouter,
+  checkout: checkoutRouter,
+  jobs: jobsRouter,
+  live: liveRouter,
+  offers: offersRouter,
+  orders: ordersRouter,
+  schedule: scheduleRouter,
+  uploads: uploadsRouter,
+});
+
+export type AppRouter = typeof appRouter;

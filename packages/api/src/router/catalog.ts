@@ -1,0 +1,17 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { listBundles } from '../domain/catalog';
+import { publicProcedure } from '../trpc';
+
+const bundle = z.object({
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: z.number(),
+  items: z.array(z.string()),
+  equipment: z.array(z.string()),
+});
+
+export const catalogRouter = {
+  list: publicProcedure.output(z.object({ bundles: z.array(bundle) })).query(async ({ ctx }) => ({ bundles: await listBundles(ctx.db) })),
+} satisfies TRPCRouterRecord;

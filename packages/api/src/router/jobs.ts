@@ -1,0 +1,19 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { acceptJob, completeJob } from '../domain/claim';
+import { getJob, jobsForPro } from '../domain/jobs';
+import { authedProcedure, jobIdInput, proProcedure } from '../trpc';
+
+export const jobsRouter = {
+  /** One job, as much of it as the viewer may see (see jobAccess). */
+  get: authedProcedure.input(jobIdInput).query(({ ctx, input }) => getJob(ctx.db, input.jobId, ctx.viewer)),
+  accept: proProcedure
+    .input(jobIdInput)
+    .output(z.object({ jobId: z.string(), proId: z.string(), assignmentId: z.string(), state: z.literal('accepted') }))
+    .mutation(({ ctx, input }) => acceptJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now())),
+  mine: proProcedure.query(({ ctx }) => jobsForPro(ctx.db, ctx.viewer.userId)),
+  complete: proProcedure.input(jobIdInput).mutation(async ({ ctx, input }) => {
+    await completeJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now());
+    return getJob(ctx.db, input.jobId, ctx.viewer);
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,11 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { countOpenJobs, listOffers } from '../domain/offers';
+import { proProcedure } from '../trpc';
+
+export const offersRouter = {
+  /** Open jobs within the pro's radius, best first, each with its score and why. */
+  list: proProcedure.query(async ({ ctx }) => {
+    const offers = await listOffers(ctx.db, ctx.viewer.userId, ctx.clock.now());
+    return { offers, openJobsAnywhere: offers.length ? null : await countOpenJobs(ctx.db) };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,30 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { orderBySession } from '../domain/jobs';
+import { scheduleFields, scheduleOrder } from '../domain/schedule';
+import { customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
+
+const scheduleInput = z.object({ sessionId: sessionIdInput, ...scheduleFields });
+const scheduleOutput = z.object({ orderId: z.string(), jobId: z.string(), status: z.literal('scheduled'), dueAt: z.string() });
+
+export const scheduleRouter = {
+  confirm: publicProcedure
+    .input(scheduleInput)
+    .output(scheduleOutput)
+    .mutation(({ ctx, input: { sessionId, ...slot } }) =>
+      scheduleOrder(ctx.db, { sessionId }, slot, { userId: ctx.viewer?.userId ?? null, role: 'customer' }, ctx.clock.now()),
+    ),
+  reschedule: customerProcedure
+    .input(scheduleInput)
+    .output(scheduleOutput)
+    .mutation(async ({ ctx, input: { sessionId, ...slot } }) => {
+      const order = await orderBySession(ctx.db, sessionId);
+      return scheduleOrder(
+        ctx.db,
+        { orderId: order.orderId, customerUserId: ctx.viewer.userId },
+        slot,
+        { userId: ctx.viewer.userId, role: 'customer' },
+        ctx.clock.now(),
+      );
+    }),
+} satisfies TRPCRouterRecord;

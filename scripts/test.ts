@@ -1,0 +1,23 @@
+/**
+ * `pnpm test`: one throwaway PostgreSQL server (unless DATABASE_URL is set) for every suite, then
+ * typecheck + unit + integration tests, then the browser tests against the built apps.
+ */
+import { spawnSync } from 'node:child_process';
+import { startPostgresServer, type PostgresServer } from '@h2s/db/testing';
+
+let server: PostgresServer | null = null;
+if (!process.env.DATABASE_URL) {
+  server = await startPostgresServer();
+  console.log(`[test] throwaway PostgreSQL at ${server.url}`);
+}
+const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? server!.url };
+const run = (args: string[]) => spawnSync('pnpm', ['exec', 'turbo', ...args], { stdio: 'inherit', env }).status ?? 1;
+
+let status = 1;
+try {
+  status = run(['run', 'typecheck', 'test', '--concurrency=2', '--output-logs=errors-only']);
+  if (status === 0) status = run(['run', 'test:e2e', '--concurrency=1', '--output-logs=new-only']);
+} finally {
+  server?.stop();
+}
+process.exit(status);

@@ -1,0 +1,35 @@
+/** Playwright settings both apps share: Debian's Chromium, never a downloaded browser. */
+import type { PlaywrightTestConfig } from '@playwright/test';
+
+export const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
+};
+
+export function e2eConfig(options: { servers: string; baseURL: string; port: number }): PlaywrightTestConfig {
+  return {
+    testDir: './e2e',
+    testMatch: /.*\.e2e\.ts/,
+    fullyParallel: false,
+    workers: 1,
+    retries: 0,
+    timeout: 60_000,
+    expect: { timeout: 10_000 },
+    outputDir: './test-results',
+    reporter: [['list']],
+    use: {
+      baseURL: options.baseURL,
+      launchOptions: chromium,
+      trace: 'retain-on-failure',
+      screenshot: 'only-on-failure',
+    },
+    webServer: {
+      command: `pnpm exec tsx ../../scripts/e2e-serve.ts ${options.servers}`,
+      url: `${options.baseURL}/`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  };
+}
