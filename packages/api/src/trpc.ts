@@ -116,4 +116,5 @@ export const adminProcedure = roleProcedure('admin');
 
 /** Shared input pieces. */
 export const jobIdInput = z.object({ jobId: z.string().trim().regex(/^JOB-[A-Z2-7]{8}$/, 'Not a job id') });
-export const sessionIdInput = z.string().trim().min(8, 'Missing checkout session id').max(255);
+/** Stripe Checkout Session ids (and the test checkout's) are `cs_` and word characters. */
+export const sessionIdInput = z.string().trim().regex(/^cs_\w{4,250}$/, 'Not a checkout session id');
