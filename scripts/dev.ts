@@ -3,10 +3,13 @@
  * With DATABASE_URL set, that server is used instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createDb, runMigrations } from '@h2s/db';
 import { startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
 
 const root = new URL('..', import.meta.url).pathname;
+// .env (never committed) overrides nothing already set in the shell.
+if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 let embedded: EmbeddedServer | null = null;
 if (!process.env.DATABASE_URL) {
   embedded = await startEmbedded(`${root}.data/pglite`);
