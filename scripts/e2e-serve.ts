@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@h2s/db';
 import { createTestDatabase, startPostgresServer, type PostgresServer } from '@h2s/db/testing';
-import { seedDemo } from '../packages/api/src/seed';
+import { seedDemo } from '@h2s/api/seed';
 
 const root = new URL('..', import.meta.url).pathname;
 const apps = process.argv.slice(2).filter((a) => /^(customer|portal):\d+$/.test(a));

@@ -16,7 +16,7 @@ const run = (args: string[]) => spawnSync('pnpm', ['exec', 'turbo', ...args], { 
 let status = 1;
 try {
   status = run(['run', 'typecheck', 'test', '--concurrency=2', '--output-logs=errors-only']);
-  if (status === 0) status = run(['run', 'test:e2e', '--concurrency=1', '--output-logs=new-only']);
+  if (status === 0) status = run(['run', 'test:e2e', 'test:system', '--concurrency=1', '--output-logs=new-only']);
 } finally {
   server?.stop();
 }

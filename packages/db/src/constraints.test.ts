@@ -46,8 +46,11 @@ describe('the database refuses broken invariants', () => {
     expect(broke).toBe('job_assignments_one_accepted_idx');
   });
 
-  it('refuses an empty or blank job_details', async () => {
+  it('refuses an empty or blank job_details, Unicode spaces included', async () => {
     expect(await refusal(() => t.sql`update dispatch_jobs set job_details = '   ' where id = 'JOB-AAAAAAAA'`)).toBe(
+      'dispatch_jobs_job_details_check',
+    );
+    expect(await refusal(() => t.sql`update dispatch_jobs set job_details = ${'\u200b\u00a0\n'} where id = 'JOB-AAAAAAAA'`)).toBe(
       'dispatch_jobs_job_details_check',
     );
     expect(await refusal(() => t.sql`update dispatch_jobs set job_details = null where id = 'JOB-AAAAAAAA'`)).toMatch(

@@ -42,6 +42,20 @@ export const UPLOAD_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'imag
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const MAX_UPLOADS_PER_JOB = 12;
 
+/**
+ * Characters that read as nothing: ASCII whitespace, Unicode spaces, zero-width spaces and the BOM.
+ * Text made only of these is blank (PostgreSQL's btrim() and [[:space:]] know only ASCII).
+ */
+export const BLANK_CHARACTERS =
+  ' \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff';
+/** The same set as a PostgreSQL escape string, one \uXXXX per character. */
+const BLANK_SQL = sql.raw(
+  `E'${[...BLANK_CHARACTERS].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}'`,
+);
+
+export const isBlankText = (text: string | null | undefined): boolean =>
+  !text || [...text].every((ch) => BLANK_CHARACTERS.includes(ch));
+
 export const JOB_DETAILS_PLACEHOLDER =
   'Customer did not provide installation notes. Contact customer for details before arriving on-site.';
 
@@ -239,7 +253,7 @@ export const dispatchJobs = pgTable(
   },
   (t) => [
     check('dispatch_jobs_status_check', inList('status', JOB_STATUSES)),
-    check('dispatch_jobs_job_details_check', sql`length(btrim(${t.jobDetails})) > 0`),
+    check('dispatch_jobs_job_details_check', sql`btrim(${t.jobDetails}, ${BLANK_SQL}) <> ''`),
     check('dispatch_jobs_scheduled_due_check', sql`${t.status} <> 'scheduled' or ${t.dueAt} is not null`),
     check(
       'dispatch_jobs_assignment_check',

@@ -5,6 +5,7 @@ import {
   dispatchJobs,
   eq,
   inArray,
+  isBlankText,
   JOB_DETAILS_PLACEHOLDER,
   newJobId,
   newOrderId,
@@ -61,7 +62,7 @@ export const checkoutInput = z.object({
       .string()
       .trim()
       .toUpperCase()
-      .refine((v): v is (typeof US_STATES)[number] => (US_STATES as readonly string[]).includes(v), 'Choose a US state'),
+      .refine((v) => (US_STATES as readonly string[]).includes(v), 'Choose a US state'),
     postalCode: z
       .string()
       .trim()
@@ -229,7 +230,7 @@ export async function handleStripeWebhook(
         id: jobId,
         orderId,
         status: 'queued',
-        jobDetails: order.notes?.trim() ? order.notes.trim() : JOB_DETAILS_PLACEHOLDER,
+        jobDetails: isBlankText(order.notes) ? JOB_DETAILS_PLACEHOLDER : order.notes!.trim(),
         lat: order.lat,
         lng: order.lng,
         timezone: order.timezone,

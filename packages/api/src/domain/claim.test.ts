@@ -31,7 +31,7 @@ describe('jobs.accept: exactly one pro wins', () => {
   });
 
   it('200 jobs with 50 pros racing for all of them: no job is ever double-assigned', async () => {
-    const orders = [];
+    const orders: Awaited<ReturnType<TestApi['paidOrder']>>[] = [];
     for (let i = 0; i < 200; i++) orders.push(await api.paidOrder());
     const pros = await Promise.all(Array.from({ length: 50 }, () => api.pro()));
     const callers = await Promise.all(pros.map((p) => api.caller(p)));

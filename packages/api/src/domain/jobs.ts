@@ -7,6 +7,7 @@ import {
   dispatchJobs,
   eq,
   gte,
+  isBlankText,
   isNull,
   jobEvents,
   lt,
@@ -65,7 +66,7 @@ function toView({ job, order, proName, photoCount }: JobRow, revealCustomer: boo
     equipment: job.equipment,
     bundles: order.items.map((i) => ({ sku: i.sku, name: i.name, quantity: i.quantity })),
     jobDetails: job.jobDetails,
-    detailsArePlaceholder: !order.notes?.trim(),
+    detailsArePlaceholder: isBlankText(order.notes),
     assignedPro: job.assignedProId ? { id: job.assignedProId, name: proName ?? 'Assigned pro' } : null,
     customer: revealCustomer
       ? {

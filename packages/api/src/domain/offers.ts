@@ -1,5 +1,5 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, between, dispatchJobs, eq, inArray, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
+import { and, between, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
 
 /** Miles per degree of latitude; a degree of longitude shrinks with cos(latitude). */
@@ -103,7 +103,7 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     breakdown: job.breakdown,
     bundles: job.items.map((item) => (item.quantity > 1 ? `${item.name} ×${item.quantity}` : item.name)),
     equipment: job.equipment,
-    hasNotes: Boolean(job.notes?.trim()),
+    hasNotes: !isBlankText(job.notes),
     createdAt: job.createdAt.toISOString(),
   }));
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "dispatch_jobs" DROP CONSTRAINT "dispatch_jobs_job_details_check";--> statement-breakpoint
+ALTER TABLE "dispatch_jobs" ADD CONSTRAINT "dispatch_jobs_job_details_check" CHECK (btrim("dispatch_jobs"."job_details", E'\u0020\u0009\u000a\u000d\u000c\u000b\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff') <> '');

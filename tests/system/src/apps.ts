@@ -1,0 +1,80 @@
+/** Starts the built apps as production would (`node apps/<app>/build`) on free local ports. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningApp {
+  app: 'customer' | 'portal';
+  origin: string;
+  port: number;
+  process: ChildProcess;
+  /** Peak resident memory so far, in MiB (Linux). */
+  peakRssMiB(): Promise<number | null>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export async function startApp(app: 'customer' | 'portal', env: Record<string, string>, port?: number): Promise<RunningApp> {
+  const entry = join(root, 'apps', app, 'build');
+  if (!existsSync(join(entry, 'index.js'))) throw new Error(`${entry} is missing: run pnpm build first`);
+  const listenOn = port ?? (await freePort());
+  const origin = `http://127.0.0.1:${listenOn}`;
+  const launch = () =>
+    spawn('node', [entry], {
+      env: { ...process.env, ...env, PORT: String(listenOn), HOST: '127.0.0.1', ORIGIN: origin, BODY_SIZE_LIMIT: '12M' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const running: RunningApp = {
+    app,
+    origin,
+    port: listenOn,
+    process: launch(),
+    async peakRssMiB() {
+      const { readFile } = await import('node:fs/promises');
+      const status = await readFile(`/proc/${running.process.pid}/status`, 'utf8').catch(() => '');
+      const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+      return kb ? Math.round(Number(kb) / 1024) : null;
+    },
+    async stop() {
+      if (running.process.exitCode !== null) return;
+      const exited = new Promise((r) => running.process.once('exit', r));
+      running.process.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (running.process.exitCode === null) running.process.kill('SIGKILL');
+    },
+    async restart() {
+      await running.stop();
+      running.process = launch();
+      await waitUntilUp(origin);
+    },
+  };
+  await waitUntilUp(origin);
+  return running;
+}
+
+async function waitUntilUp(origin: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const response = await fetch(`${origin}/api/trpc/catalog.list`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${origin} did not come up`);
+}
