@@ -78,7 +78,7 @@ describe('the webhook route', () => {
     const order = await (await api.caller(null)).checkout.create(sampleCheckout());
     const [row] = await api.t.sql`select amount_total_cents from orders where id = ${order.orderId}`;
     const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: row!.amount_total_cents, paymentStatus: 'paid' });
-    expect((await webhook(event.payload, { 'stripe-signature': event.signature.replace(/v1=./, 'v1=0') })).status).toBe(400);
+    expect((await webhook(event.payload, { 'stripe-signature': event.signature.replace(/v1=[0-9a-f]+/, `v1=${'0'.repeat(64)}`) })).status).toBe(400);
     expect((await webhook(event.payload, {})).status).toBe(400);
     const ok = await webhook(event.payload, { 'stripe-signature': event.signature });
     expect(ok.status).toBe(200);

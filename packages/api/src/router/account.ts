@@ -4,10 +4,16 @@ import { desc, outboundEmails } from '@h2s/db';
 import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/auth';
 import { ordersForCustomer } from '../domain/jobs';
 import { sendMail } from '../domain/mail';
+import { uploadViewsForJob } from '../domain/uploads';
 import { customerProcedure, publicProcedure } from '../trpc';
 
 export const accountRouter = {
-  orders: customerProcedure.query(async ({ ctx }) => ({ orders: await ordersForCustomer(ctx.db, ctx.viewer.userId) })),
+  orders: customerProcedure.query(async ({ ctx }) => {
+    const orders = await ordersForCustomer(ctx.db, ctx.viewer.userId);
+    return {
+      orders: await Promise.all(orders.map(async (order) => ({ ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [] }))),
+    };
+  }),
   /** Emails a one-time sign-in link. The answer is the same whether or not the email has orders. */
   requestLink: publicProcedure
     .input(z.object({ email: z.email('Enter a valid email address').max(254) }))

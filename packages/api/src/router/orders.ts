@@ -1,11 +1,13 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orderBySession } from '../domain/jobs';
+import { uploadViewsForJob } from '../domain/uploads';
 import { publicProcedure, sessionIdInput } from '../trpc';
 
 export const ordersRouter = {
-  /** The checkout session id is the bearer secret the success page holds. */
-  bySession: publicProcedure
-    .input(z.object({ sessionId: sessionIdInput }))
-    .query(({ ctx, input }) => orderBySession(ctx.db, input.sessionId)),
+  /** The checkout session id is the bearer secret the success page holds: the order, its job, schedule and photos. */
+  bySession: publicProcedure.input(z.object({ sessionId: sessionIdInput })).query(async ({ ctx, input }) => {
+    const order = await orderBySession(ctx.db, input.sessionId);
+    return { ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [] };
+  }),
 } satisfies TRPCRouterRecord;
