@@ -114,3 +114,17 @@ describe('admin.assign and jobs.complete', () => {
     await expect(admin.admin.assign({ jobId: order.jobId, proId: (await api.pro()).userId })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
+
+describe('admin.board', () => {
+  it('filters by the customer\'s own date, by status and by unassigned', async () => {
+    const honolulu = await api.paidOrder({ serviceAddress: { line1: '2255 Kalakaua Ave', city: 'Honolulu', state: 'HI', postalCode: '96815' } });
+    await (await api.caller(null)).schedule.confirm({ sessionId: honolulu.sessionId, date: '2026-01-17', timezone: 'Pacific/Honolulu', timeWindow: '3pm - 6pm' });
+    const admin = await api.caller(await api.admin());
+    // 3pm in Honolulu on the 17th is 01:00 UTC on the 18th; dispatch still sees it on the 17th.
+    expect((await admin.admin.board({ date: '2026-01-17' })).jobs.map((j) => j.jobId)).toContain(honolulu.jobId);
+    expect((await admin.admin.board({ date: '2026-01-18' })).jobs.map((j) => j.jobId)).not.toContain(honolulu.jobId);
+    const scheduled = await admin.admin.board({ status: 'scheduled', unassigned: true });
+    expect(scheduled.jobs.length).toBeGreaterThan(0);
+    expect(scheduled.jobs.every((j) => j.status === 'scheduled' && j.assignedPro === null)).toBe(true);
+  });
+});

@@ -6,11 +6,9 @@ import {
   desc,
   dispatchJobs,
   eq,
-  gte,
   isBlankText,
   isNull,
   jobEvents,
-  lt,
   orders,
   pros,
   sql,
@@ -133,7 +131,7 @@ export async function jobsForPro(db: DbOrTx, proId: string): Promise<{ upcoming:
 
 export interface BoardFilter {
   status?: JobStatus;
-  /** Due on this UTC date (YYYY-MM-DD). */
+  /** Scheduled for this date (YYYY-MM-DD) in the customer's timezone. */
   date?: string;
   unassigned?: boolean;
 }
@@ -142,9 +140,8 @@ export async function dispatchBoard(db: DbOrTx, filter: BoardFilter): Promise<Jo
   const conditions = [
     filter.status ? eq(dispatchJobs.status, filter.status) : undefined,
     filter.unassigned ? isNull(dispatchJobs.assignedProId) : undefined,
-    filter.date
-      ? and(gte(dispatchJobs.dueAt, new Date(`${filter.date}T00:00:00Z`)), lt(dispatchJobs.dueAt, new Date(new Date(`${filter.date}T00:00:00Z`).getTime() + 86_400_000)))
-      : undefined,
+    // The customer's own calendar date: a 3pm job in Honolulu is due that day, not the next UTC day.
+    filter.date ? eq(orders.scheduleDate, filter.date) : undefined,
   ];
   const rows = await jobRows(db)
     .where(and(...conditions))

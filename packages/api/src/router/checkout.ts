@@ -6,6 +6,6 @@ import { publicProcedure } from '../trpc';
 export const checkoutRouter = {
   create: publicProcedure
     .input(checkoutInput)
-    .output(z.object({ orderId: z.string(), sessionId: z.string(), url: z.string() }))
+    .output(z.object({ orderId: z.string(), sessionId: z.string(), url: z.string(), amountTotalCents: z.number() }))
     .mutation(({ ctx, input }) => createCheckout(ctx, input, ctx.clock.now())),
 } satisfies TRPCRouterRecord;

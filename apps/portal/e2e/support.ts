@@ -1,0 +1,209 @@
+/**
+ * What the portal's browser tests arrange over plain HTTP: sign-ins, pros, and customer bookings
+ * that go through the customer app's real checkout, webhook and scheduling.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
+
+export const PORTAL = 'http://localhost:4174';
+export const CUSTOMER = 'http://localhost:4173';
+/** The dev webhook secret from .env.example; the e2e servers run without STRIPE_WEBHOOK_SECRET. */
+const WEBHOOK_SECRET = 'whsec_h2s_dev_only_not_a_real_secret_000000';
+
+export const ADMIN = { email: 'admin@home2smart.dev', password: 'dispatch-admin-dev' };
+export const MARCUS = { email: 'marcus@pros.home2smart.dev', password: 'pro-password-dev', name: 'Marcus Rivera' };
+
+export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+async function trpc<T>(api: APIRequestContext, kind: 'query' | 'mutation', path: string, input?: unknown): Promise<T> {
+  const response =
+    kind === 'query'
+      ? await api.get(`/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)
+      : await api.post(`/api/trpc/${path}`, { data: input ?? null });
+  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!response.ok() || !body.result) throw new Error(`${path} failed (${response.status()}): ${body.error?.message ?? JSON.stringify(body)}`);
+  return body.result.data;
+}
+
+export const query = <T>(api: APIRequestContext, path: string, input?: unknown) => trpc<T>(api, 'query', path, input);
+export const mutate = <T>(api: APIRequestContext, path: string, input?: unknown) => trpc<T>(api, 'mutation', path, input);
+
+/** An HTTP client of the portal signed in as this person (its cookie jar holds the session). */
+export async function apiAs(who: { email: string; password: string }): Promise<APIRequestContext> {
+  const api = await request.newContext({ baseURL: PORTAL });
+  await mutate(api, 'auth.login', { email: who.email, password: who.password });
+  return api;
+}
+
+export interface NewPro {
+  proId: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** A pro onboarded by the admin over HTTP (admin.createPro), by default in downtown Chicago. */
+export async function createPro(options: { postalCode?: string; serviceRadiusMiles?: number } = {}): Promise<NewPro> {
+  const admin = await apiAs(ADMIN);
+  const tag = unique('pro');
+  const pro = { name: `Pat ${tag.slice(-6).toUpperCase()}`, email: `${tag}@pros.home2smart.dev`, password: 'e2e-password-long-enough' };
+  const { proId } = await mutate<{ proId: string }>(admin, 'admin.createPro', {
+    ...pro,
+    postalCode: options.postalCode ?? '60602',
+    serviceRadiusMiles: options.serviceRadiusMiles ?? 40,
+  });
+  await admin.dispose();
+  return { proId, ...pro };
+}
+
+/** Today's date in a timezone, moved by some days: YYYY-MM-DD. */
+export function localDatePlus(timeZone: string, days: number): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const date = new Date(`${today}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Stripe's signature scheme: HMAC-SHA256 over "timestamp.payload" with the webhook secret. */
+function stripeSignature(payload: string, timestamp: number): string {
+  const v1 = createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${payload}`).digest('hex');
+  return `t=${timestamp},v1=${v1}`;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (bytes: Buffer) => {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+
+/** A real, decodable PNG of one colour: what a customer's phone photo stands in for. */
+export function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+export interface Booking {
+  jobId: string;
+  sessionId: string;
+  customerName: string;
+}
+
+const CHICAGO_ADDRESSES = [
+  { line1: '2001 N Clark St', city: 'Chicago', state: 'IL', postalCode: '60614' },
+  { line1: '1060 W Addison St', city: 'Chicago', state: 'IL', postalCode: '60613' },
+  { line1: '1400 S Lake Shore Dr', city: 'Chicago', state: 'IL', postalCode: '60605' },
+];
+
+/**
+ * A customer books through the customer app: checkout.create, a signed checkout.session.completed
+ * to the Stripe webhook, then (unless `schedule` is null) schedule.confirm.
+ */
+export async function bookJob(
+  options: { sku?: string; notes?: string; photos?: number; schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' } | null } = {},
+): Promise<Booking> {
+  const customer = await request.newContext({ baseURL: CUSTOMER });
+  const sku = options.sku ?? 'tv-mount-standard';
+  const { bundles } = await query<{ bundles: { sku: string; priceCents: number }[] }>(customer, 'catalog.list');
+  const price = bundles.find((b) => b.sku === sku)?.priceCents;
+  if (price === undefined) throw new Error(`no bundle ${sku}`);
+  const tag = unique('cust');
+  const customerName = `Casey ${tag.slice(-6).toUpperCase()}`;
+  const address = CHICAGO_ADDRESSES[Math.floor(Math.random() * CHICAGO_ADDRESSES.length)]!;
+  const { orderId, sessionId } = await mutate<{ orderId: string; sessionId: string }>(customer, 'checkout.create', {
+    items: [{ sku, quantity: 1 }],
+    customer: { name: customerName, email: `${tag}@example.com`, phone: '312-555-0100' },
+    serviceAddress: address,
+    ...(options.notes ? { notes: options.notes } : {}),
+  });
+
+  const created = Math.floor(Date.now() / 1000);
+  const payload = JSON.stringify({
+    id: `evt_e2e_${randomBytes(12).toString('hex')}`,
+    object: 'event',
+    type: 'checkout.session.completed',
+    created,
+    livemode: false,
+    data: { object: { id: sessionId, object: 'checkout.session', payment_status: 'paid', amount_total: price, currency: 'usd', metadata: { order_id: orderId } } },
+  });
+  const paid = await customer.post('/api/stripe/webhook', {
+    data: payload,
+    headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(payload, created) },
+  });
+  const outcome = (await paid.json()) as { jobId?: string; error?: string };
+  if (!paid.ok() || !outcome.jobId) throw new Error(`payment failed: ${JSON.stringify(outcome)}`);
+
+  const schedule = options.schedule === undefined ? { inDays: 3, timeWindow: '12pm - 3pm' as const } : options.schedule;
+  if (schedule) {
+    const timezone = 'America/Chicago';
+    await mutate(customer, 'schedule.confirm', { sessionId, date: localDatePlus(timezone, schedule.inDays), timezone, timeWindow: schedule.timeWindow });
+  }
+  if (options.photos) {
+    // The success page's session: the customer may now add photos to their job.
+    await mutate(customer, 'auth.checkoutSession', { sessionId });
+    const colours: [number, number, number][] = [[15, 92, 77], [194, 124, 14], [30, 74, 143], [180, 35, 24]];
+    for (let i = 0; i < options.photos; i++) {
+      const response = await customer.post('/api/trpc/uploads.create', {
+        // A form post: SvelteKit's CSRF check wants it to come from the customer app's own origin.
+        headers: { origin: CUSTOMER },
+        multipart: { sessionId, file: { name: `wall-${i + 1}.png`, mimeType: 'image/png', buffer: solidPng(320 + i * 40, 240, colours[i % colours.length]!) } },
+      });
+      if (!response.ok()) throw new Error(`upload failed (${response.status()}): ${await response.text()}`);
+    }
+  }
+  await customer.dispose();
+  return { jobId: outcome.jobId, sessionId, customerName };
+}
+
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** Waits until the page's live connection is up, so a change made next is not missed. */
+export async function expectLive(page: Page) {
+  await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
+}
+
+/** Marks the document; `expectNoReload` fails if the page was reloaded or navigated since. */
+export async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as unknown as { __e2eMark: boolean }).__e2eMark = true));
+}
+export async function expectNoReload(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true)).toBe(true);
+}
+
+export const SCREENSHOTS = 'test-results/screenshots';
+export const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desk', width: 1280, height: 800 },
+] as const;
+
+/** Full-page screenshots of the current page at phone and desk sizes. */
+export async function screenshots(page: Page, name: string) {
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport.width}x${viewport.height}.png`, fullPage: true });
+  }
+}

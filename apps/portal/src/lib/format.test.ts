@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { formatDistance, formatSlot, formatWhen, relativeDay, zoneAbbreviation } from './format';
+
+const job = (scheduleDate: string, dueAt: string, timeWindow = '9am - 12pm') => ({ dueAt, scheduleDate, timeWindow, timezone: 'America/Chicago' });
+
+describe('formatWhen', () => {
+  // 2026-01-09 20:00 in Chicago is already 2026-01-10 in UTC: "tomorrow" must follow the job's zone.
+  const now = new Date('2026-01-10T02:00:00Z');
+
+  it('says tomorrow in the job timezone, with the window and zone', () => {
+    expect(formatWhen(job('2026-01-10', '2026-01-10T15:00:00Z'), now)).toBe('Tomorrow, 9am–12pm CST');
+  });
+
+  it('says today and uses daylight time in summer', () => {
+    const summer = new Date('2026-07-01T13:00:00Z');
+    expect(formatWhen(job('2026-07-01', '2026-07-01T20:00:00Z', '3pm - 6pm'), summer)).toBe('Today, 3pm–6pm CDT');
+  });
+
+  it('names the day further out', () => {
+    expect(formatWhen(job('2026-01-15', '2026-01-15T18:00:00Z', '12pm - 3pm'), now)).toBe('Thu, Jan 15, 12pm–3pm CST');
+  });
+
+  it('says when there is no schedule yet', () => {
+    expect(formatWhen({ dueAt: null, scheduleDate: null, timeWindow: null, timezone: 'America/Chicago' }, now)).toBe('Not scheduled yet');
+  });
+});
+
+describe('relativeDay', () => {
+  it('adds the year when it differs', () => {
+    expect(relativeDay('2027-01-04', 'America/New_York', new Date('2026-12-20T12:00:00Z'))).toBe('Mon, Jan 4, 2027');
+  });
+  it('says yesterday', () => {
+    expect(relativeDay('2026-01-08', 'America/Chicago', new Date('2026-01-09T18:00:00Z'))).toBe('Yesterday');
+  });
+});
+
+describe('small formats', () => {
+  it('abbreviates zones, distances and slots', () => {
+    expect(zoneAbbreviation(new Date('2026-01-15T18:00:00Z'), 'America/Phoenix')).toBe('MST');
+    expect(formatDistance(5.234)).toBe('5.2 mi');
+    expect(formatSlot('2026-01-15', '12pm - 3pm')).toBe('Thu, Jan 15, 12pm–3pm');
+  });
+});

@@ -1,0 +1,12 @@
+import type { PageServerLoad } from './$types';
+import { failLoad } from '$lib/server/errors';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  try {
+    const { pros } = await locals.api.admin.pros({});
+    const created = url.searchParams.get('created');
+    return { pros, created: pros.some((p) => p.id === created) ? created : null };
+  } catch (e) {
+    failLoad(e, url);
+  }
+};

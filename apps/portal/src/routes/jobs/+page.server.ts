@@ -1,0 +1,34 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { server } from '$lib/server/api';
+import { actionMessage, failLoad } from '$lib/server/errors';
+
+const JOB_ID = /^JOB-[A-Z2-7]{8}$/;
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  try {
+    const { upcoming, completed } = await locals.api.jobs.mine();
+    const accepted = url.searchParams.get('accepted');
+    return {
+      upcoming,
+      completed,
+      accepted: accepted && JOB_ID.test(accepted) ? accepted : null,
+      now: server.deps.clock.now().toISOString(),
+    };
+  } catch (e) {
+    failLoad(e, url);
+  }
+};
+
+export const actions = {
+  complete: async ({ locals, request }) => {
+    const jobId = String((await request.formData()).get('jobId') ?? '');
+    try {
+      await locals.api.jobs.complete({ jobId });
+    } catch (e) {
+      const { status, message } = actionMessage(e);
+      return fail(status, { jobId, message });
+    }
+    return { jobId, message: `Marked ${jobId} complete.` };
+  },
+} satisfies Actions;

@@ -1,0 +1,12 @@
+import type { PageServerLoad } from './$types';
+import { server } from '$lib/server/api';
+import { failLoad } from '$lib/server/errors';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  try {
+    const { offers, openJobsAnywhere } = await locals.api.offers.list();
+    return { offers, openJobsAnywhere, now: server.deps.clock.now().toISOString() };
+  } catch (e) {
+    failLoad(e, url);
+  }
+};
