@@ -49,6 +49,7 @@ export function createAppServer(options: AppServerOptions) {
     urlSigningSecret,
     customerOrigin,
     secureCookies: production && (env.ORIGIN ?? '').startsWith('https:'),
+    development: !production,
   };
   const sessionCookie = options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session';
   const createCaller = createCallerFactory(appRouter);

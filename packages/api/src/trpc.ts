@@ -33,6 +33,8 @@ export interface ApiDeps {
   customerOrigin: string;
   /** Cookies are Secure in production. */
   secureCookies: boolean;
+  /** Development conveniences (the mail outbox page) are on only outside production. */
+  development: boolean;
 }
 
 /** Everything a procedure sees: plain data, so tests build it without HTTP (see createCaller). */

@@ -128,7 +128,9 @@ const signatureOf = (secret: string, uploadId: string, exp: number) => createHma
 
 /** A path on this app that serves the photo for an hour to whoever holds it. */
 export function signUploadUrl(deps: SigningDeps, uploadId: string): string {
-  const exp = Math.floor(deps.clock.now().getTime() / 1000) + UPLOAD_URL_TTL_SECONDS;
+  // Expiry rounded up to the next whole TTL: the same photo gets the same URL for a while, so
+  // browsers reuse their cached copy across reloads instead of fetching it again.
+  const exp = Math.ceil(deps.clock.now().getTime() / 1000 / UPLOAD_URL_TTL_SECONDS + 1) * UPLOAD_URL_TTL_SECONDS;
   return `/api/uploads/${encodeURIComponent(uploadId)}?exp=${exp}&sig=${signatureOf(deps.urlSigningSecret, uploadId, exp)}`;
 }
 

@@ -38,7 +38,7 @@ export const accountRouter = {
     }),
   /** Development only: the mail the app would have sent. */
   outbox: publicProcedure.query(async ({ ctx }) => {
-    if (ctx.secureCookies) return { emails: [] };
+    if (!ctx.development) return { emails: [] };
     const emails = await ctx.db.select().from(outboundEmails).orderBy(desc(outboundEmails.id)).limit(20);
     return { emails: emails.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) };
   }),

@@ -1,0 +1,141 @@
+/** Shared steps and test data for the customer app's browser tests. */
+import { deflateSync } from 'node:zlib';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const SCREENSHOT_DIR = 'test-results/screenshots';
+export const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
+
+/** Full-page screenshots at phone and desktop sizes; leaves the page at desktop size. */
+export async function screenshots(page: Page, name: string) {
+  for (const [label, size] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${label}-${size.width}x${size.height}.png`, fullPage: true });
+  }
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A genuine PNG: a width×height RGB image with a diagonal gradient on the given colour. */
+export function makePng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.writeUInt8(8, 8); // bit depth
+  header.writeUInt8(2, 9); // colour type: truecolour
+  const rows: number[] = [];
+  for (let y = 0; y < height; y++) {
+    rows.push(0); // filter: none
+    for (let x = 0; x < width; x++) rows.push(r, (g + x + y) & 0xff, b);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A genuine JPEG, drawn on a canvas by the browser itself. */
+export async function makeJpeg(page: Page, colour: string): Promise<Buffer> {
+  const dataUrl = await page.evaluate((fill) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 96;
+    canvas.height = 64;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = fill;
+    ctx.fillRect(0, 0, 96, 64);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(20, 16, 40, 24);
+    return canvas.toDataURL('image/jpeg', 0.9);
+  }, colour);
+  return Buffer.from(dataUrl.split(',')[1]!, 'base64');
+}
+
+/** Today's date in a timezone, plus some days, as YYYY-MM-DD. */
+export function dateIn(timezone: string, plusDays: number): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + plusDays);
+  return d.toISOString().slice(0, 10);
+}
+
+/** How the calendar names a day: "Tuesday, January 13, 2026". */
+export const dayLabel = (date: string) =>
+  new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+
+/** How a booked slot reads: "Tue, Jan 13, 12pm - 3pm (Central Time, America/Chicago)". */
+export const slotText = (date: string, window: string, zone: string, zoneLabel: string) =>
+  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window} (${zoneLabel}, ${zone})`;
+
+export interface Buyer {
+  name: string;
+  email: string;
+  phone: string;
+  street: string;
+  city: string;
+  state: string;
+  zip: string;
+}
+
+export const chicagoBuyer = (): Buyer => ({
+  name: 'Morgan Rivera',
+  email: `morgan+${Date.now().toString(36)}@example.com`,
+  phone: '312-555-0188',
+  street: '233 S Wacker Dr',
+  city: 'Chicago',
+  state: 'Illinois',
+  zip: '60606',
+});
+
+export async function addToCart(page: Page, bundleName: string) {
+  await page.goto('/');
+  const card = page.getByRole('article', { name: bundleName });
+  await card.getByRole('button', { name: /add to cart/i }).click();
+  await expect(card.getByText(/in your cart/)).toBeVisible();
+}
+
+export async function fillCheckout(page: Page, buyer: Buyer) {
+  await page.getByLabel('Full name').fill(buyer.name);
+  await page.getByLabel('Email').fill(buyer.email);
+  await page.getByLabel('Phone').fill(buyer.phone);
+  await page.getByLabel('Street address').fill(buyer.street);
+  await page.getByLabel('City').fill(buyer.city);
+  await page.getByLabel('State').selectOption({ label: buyer.state });
+  await page.getByLabel('ZIP code').fill(buyer.zip);
+}
+
+/** From a filled cart to the test checkout page. */
+export async function startCheckout(page: Page, buyer: Buyer) {
+  await page.goto('/cart');
+  await expect(page.getByRole('list', { name: 'Items in your cart' })).toBeVisible();
+  await fillCheckout(page, buyer);
+  await page.getByRole('button', { name: 'Continue to payment' }).click();
+  await expect(page).toHaveURL(/\/checkout\/test\/cs_test_/);
+}
+
+/** Clicks a day in a schedule picker's calendar, paging forward a month when it is not shown yet. */
+export async function pickDay(scope: Locator | Page, date: string) {
+  const cell = scope.getByRole('grid').getByRole('gridcell', { name: dayLabel(date) });
+  for (let i = 0; i < 4 && !(await cell.count()); i++) await scope.getByRole('button', { name: 'Next month' }).click();
+  await cell.click();
+  await expect(cell).toHaveAttribute('aria-selected', 'true');
+}

@@ -1,0 +1,50 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { server } from '$lib/server/api';
+import { formProblem } from '$lib/server/errors';
+import { photoLimits } from '$lib/server/photos';
+import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The outbox page exists where the API serves it: anywhere cookies are not Secure (development, tests). */
+const outboxAvailable = () => server.deps.development;
+
+export const load: PageServerLoad = async ({ locals, depends }) => {
+  depends('app:orders', 'app:photos');
+  if (locals.viewer?.role !== 'customer') return { customer: null, orders: [], outbox: outboxAvailable() };
+  const { orders } = await locals.api.account.orders();
+  const withPhotos = await Promise.all(
+    orders.map(async (order) => ({
+      order,
+      photos: order.job ? await locals.api.uploads.list({ jobId: order.job.jobId }) : { uploads: [], count: 0 },
+    })),
+  );
+  return {
+    customer: { name: locals.viewer.name, email: locals.viewer.email },
+    orders: withPhotos,
+    photoLimits,
+    scheduling: schedulingOptions(),
+    outbox: outboxAvailable(),
+  };
+};
+
+export const actions = {
+  requestLink: async ({ request, locals }) => {
+    const email = String((await request.formData()).get('email') ?? '').trim();
+    try {
+      await locals.api.account.requestLink({ email });
+    } catch (error) {
+      const problem = formProblem(error);
+      return fail(problem.status, { requestLink: { email, error: problem.fieldErrors.email ?? problem.message } });
+    }
+    return { requestLink: { email, sent: true } };
+  },
+  reschedule: async ({ request, locals }) => {
+    const data = await request.formData();
+    const sessionId = String(data.get('sessionId') ?? '');
+    return scheduleFromForm(String(data.get('orderId') ?? ''), data, (slot) => locals.api.schedule.reschedule({ sessionId, ...slot }));
+  },
+  signOut: async ({ locals }) => {
+    await locals.api.auth.logout();
+    redirect(303, '/account');
+  },
+} satisfies Actions;
