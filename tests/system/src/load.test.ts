@@ -102,11 +102,14 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s, with a portal restart`
     const count = (key: string) => statuses.set(key, (statuses.get(key) ?? 0) + 1);
     const deadline = Date.now() + SECONDS * 1000;
     let accepted = 0;
+    // The first refusal of each status, to show what the 4xx answers were.
+    const samples = new Map<number, string>();
 
     async function call(url: string, init: RequestInit = {}): Promise<Response | null> {
       try {
         const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
         count(String(response.status));
+        if (!response.ok && !samples.has(response.status)) samples.set(response.status, `${new URL(url).pathname}: ${await response.clone().text()}`.slice(0, 300));
         return response;
       } catch {
         // The restarting portal refuses connections for a moment; a client backs off and retries.
@@ -151,8 +154,9 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s, with a portal restart`
       while (Date.now() < deadline) {
         const form = new FormData();
         form.set('sessionId', order.sessionId);
-        form.set('file', new File([uniquePng()], 'photo.png', { type: 'image/png' }));
-        await call(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', headers: { cookie: order.cookie! }, body: form });
+        form.set('file', new File([Buffer.from(uniquePng())], 'photo.png', { type: 'image/png' }));
+        // Browsers send Origin with a multipart POST; SvelteKit refuses cross-site form posts without it.
+        await call(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', headers: { cookie: order.cookie!, origin: customer.origin }, body: form });
         await call(`${customer.origin}/api/trpc/orders.bySession?input=${encodeURIComponent(JSON.stringify({ sessionId: order.sessionId }))}`);
       }
     };
@@ -173,7 +177,7 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s, with a portal restart`
       select count(*)::int as n from (select job_id from job_assignments where state = 'accepted' group by job_id having count(*) > 1) d`;
     console.log(
       `[load] ${CLIENTS} clients, ${SECONDS} s: ${served} requests served, ${accepted} jobs accepted, statuses ${JSON.stringify(Object.fromEntries(statuses))}, ` +
-        `integrity breaches ${report.breachCount}, peak RSS customer ${await customer.peakRssMiB()} MiB, portal (after restart) ${await portal.peakRssMiB()} MiB`,
+        `first refusals ${JSON.stringify(Object.fromEntries(samples))}, integrity breaches ${report.breachCount}, peak RSS customer ${await customer.peakRssMiB()} MiB, portal (after restart) ${await portal.peakRssMiB()} MiB`,
     );
     expect(serverErrors).toBe(0);
     expect(served).toBeGreaterThan(CLIENTS);
