@@ -5,6 +5,7 @@ import { assignJob } from '../domain/claim';
 import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
 import { createPro, createProInput } from '../domain/pros';
 import { adminProcedure, jobIdInput } from '../trpc';
+import { jobView } from './outputs';
 
 const proIdInput = z.string().trim().regex(/^USR-[A-Z2-7]{10}$/, 'Not a pro id');
 
@@ -30,11 +31,46 @@ export const adminRouter = {
         })
         .default({}),
     )
+    .output(z.object({ jobs: z.array(jobView) }))
     .query(async ({ ctx, input }) => ({ jobs: await dispatchBoard(ctx.db, input) })),
   pros: adminProcedure
     .input(z.object({ jobId: jobIdInput.shape.jobId.optional() }).default({}))
+    .output(
+      z.object({
+        pros: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            email: z.string(),
+            city: z.string(),
+            state: z.string(),
+            postalCode: z.string(),
+            serviceRadiusMiles: z.number().int(),
+            active: z.boolean(),
+            distanceMiles: z.number().nullable(),
+            withinRadius: z.boolean().nullable(),
+          }),
+        ),
+      }),
+    )
     .query(async ({ ctx, input }) => ({ pros: await prosWithDistance(ctx.db, input.jobId) })),
-  history: adminProcedure.input(jobIdInput).query(async ({ ctx, input }) => ({
+  history: adminProcedure
+    .input(jobIdInput)
+    .output(
+      z.object({
+        events: z.array(
+          z.object({
+            id: z.number(),
+            type: z.string(),
+            actorRole: z.string(),
+            actorName: z.string().nullable(),
+            data: z.record(z.string(), z.unknown()),
+            createdAt: z.string(),
+          }),
+        ),
+      }),
+    )
+    .query(async ({ ctx, input }) => ({
     events: (await jobHistory(ctx.db, input.jobId)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
   })),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { UPLOAD_MIME_TYPES } from '@h2s/db';
 import { createUpload, listUploads, removeUpload } from '../domain/uploads';
+import { uploadView } from './outputs';
 import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '../trpc';
 
 /**
@@ -21,17 +21,6 @@ const uploadForm = z.instanceof(FormData, { error: 'Send the photo as a multipar
   if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
   if (!sessionId?.success || !file) return z.NEVER;
   return { sessionId: sessionId.data, file };
-});
-
-const uploadView = z.object({
-  uploadId: z.string(),
-  jobId: z.string(),
-  url: z.string(),
-  fileSize: z.number().int(),
-  mimeType: z.enum(UPLOAD_MIME_TYPES),
-  sha256: z.string(),
-  createdAt: z.string(),
-  originalFilename: z.string(),
 });
 
 export const uploadsRouter = {
