@@ -104,3 +104,19 @@ describe('a connection killed mid-transaction', () => {
     expect(retry).toMatchObject({ jobId: order.jobId, proId: pro.userId, state: 'accepted' });
   });
 });
+
+describe('the postgres driver after its backend dies', () => {
+  it('rejects the next queries on a pinned connection with CONNECTION_CLOSED instead of crashing the process', async () => {
+    // Unpatched postgres@3.4.9 throws an uncaught TypeError here (porsager/postgres#1208); see patches/.
+    const sql = postgres(api.t.url, { max: 1, onnotice: () => {} });
+    const reserved = await sql.reserve();
+    const [row] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    await admin`select pg_terminate_backend(${row!.pid})`;
+    await new Promise((r) => setTimeout(r, 200));
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await reserved`select 1`.then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'));
+    expect(outcomes).toEqual(['CONNECTION_CLOSED', 'CONNECTION_CLOSED', 'CONNECTION_CLOSED']);
+    reserved.release();
+    await sql.end({ timeout: 1 });
+  });
+});
