@@ -3,7 +3,7 @@
  * webhook and the photo route. The apps only adapt SvelteKit's request and cookies to these.
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { createDb, databaseUrl, type DbHandle } from '@h2s/db';
+import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { resolveSession, SESSION_TTL_MS } from './domain/auth';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
@@ -17,6 +17,13 @@ import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type R
 
 export type { CookieJar, RequestScope } from './trpc';
 export type { Viewer } from './domain/auth';
+
+/** One photo plus the multipart envelope around it. */
+const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
+
+/** An error in the shape tRPC's own responses have, for refusals made before tRPC runs. */
+const trpcError = (status: number, code: string, message: string) =>
+  Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
 
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -72,8 +79,10 @@ export function createAppServer(options: AppServerOptions) {
     callerFor: async (ctx: Context) => createCaller(ctx),
 
     async handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
-      if (request.method !== 'GET' && !isSameOrigin(request)) {
-        return Response.json({ error: { message: 'Cross-site request refused', code: 'FORBIDDEN' } }, { status: 403 });
+      if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
+      // Refused before a byte of the body is read; the largest legitimate body is one photo.
+      if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) {
+        return trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
       }
       return fetchRequestHandler({
         endpoint: '/api/trpc',
