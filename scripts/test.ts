@@ -1,6 +1,7 @@
 /**
  * `pnpm test`: one throwaway PostgreSQL server (unless DATABASE_URL is set) for every suite, then
- * typecheck + unit + integration tests, then the browser tests against the built apps.
+ * typecheck + unit + integration tests, then the browser and system tests against the built apps,
+ * then `pnpm bench --quick`.
  */
 import { spawnSync } from 'node:child_process';
 import { startPostgresServer, type PostgresServer } from '@h2s/db/testing';
@@ -17,6 +18,8 @@ let status = 1;
 try {
   status = run(['run', 'typecheck', 'test', '--concurrency=2', '--output-logs=errors-only']);
   if (status === 0) status = run(['run', 'test:e2e', 'test:system', '--concurrency=1', '--output-logs=new-only']);
+  // The benchmark at CI size, so it cannot rot; its figures are printed, never asserted.
+  if (status === 0) status = spawnSync('pnpm', ['--silent', 'bench', '--quick'], { stdio: 'inherit', env }).status ?? 1;
 } finally {
   server?.stop();
 }

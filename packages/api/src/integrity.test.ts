@@ -4,6 +4,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TIME_WINDOWS } from '@h2s/db';
 import type { Viewer } from './domain/auth';
 import { windowStartUtc, TIME_WINDOW_LABELS } from './domain/schedule';
 import { auditIntegrity, formatReport, INVARIANT_NAMES, type InvariantReport, type Report } from './integrity';
@@ -156,7 +157,7 @@ describe('PostgreSQL and Temporal agree on every window start in US zones', () =
     for (let d = Temporal.PlainDate.from('2026-01-01'); d.year < 2028; d = d.add({ days: 1 })) dates.push(d.toString());
     const cases = zones.flatMap((zone) => dates.flatMap((date) => TIME_WINDOW_LABELS.map((label) => ({ zone, date, label }))));
     const expected = cases.map((c) => windowStartUtc(c.date, c.zone, c.label).toISOString());
-    const hours = cases.map((c) => ({ '9am - 12pm': 9, '12pm - 3pm': 12, '3pm - 6pm': 15 })[c.label]);
+    const hours = cases.map((c) => TIME_WINDOWS[c.label]);
 
     const [result] = await api.t.sql<{ compared: number; differing: number }[]>`
       select count(*)::int as compared,
@@ -270,7 +271,7 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     const at = flipped.length - 3;
     flipped[at] = flipped[at]! ^ 0xff;
     writeFileSync(join(api.uploadDir, c.key), flipped);
-    // A second row with a's neighbour's hash under another key, whose file is intact: only the duplicate shows.
+    // A second row with b's hash under another key, its own file intact: only the duplicate shows for it.
     await api.t.sql`alter table customer_uploads drop constraint customer_uploads_job_sha256_key`;
     const dupKey = b.key.replace(/\.jpg$/, '.png');
     writeFileSync(join(api.uploadDir, dupKey), readFileSync(join(api.uploadDir, b.key)).subarray(0, b.bytes.length));

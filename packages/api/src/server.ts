@@ -69,6 +69,23 @@ export function createAppServer(options: AppServerOptions) {
     return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, clientIp };
   }
 
+  async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
+    if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
+    // Refused before a byte of the body is read; the largest legitimate body is one photo.
+    if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) {
+      return trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+    }
+    return fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req: request,
+      router: appRouter,
+      createContext: () => createContext(scope),
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
+      },
+    });
+  }
+
   return {
     app: options.app,
     deps,
@@ -78,27 +95,12 @@ export function createAppServer(options: AppServerOptions) {
     caller: async (scope: RequestScope) => createCaller(await createContext(scope)),
     callerFor: async (ctx: Context) => createCaller(ctx),
 
-    async handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
-      if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
-      // Refused before a byte of the body is read; the largest legitimate body is one photo.
-      if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) {
-        return trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-      }
-      return fetchRequestHandler({
-        endpoint: '/api/trpc',
-        req: request,
-        router: appRouter,
-        createContext: () => createContext(scope),
-        onError({ error, path }) {
-          if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
-        },
-      });
-    },
+    handleTrpc,
 
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {
       const resHeaders = new Headers();
-      const response = await this.handleTrpc(request, { cookies: headerCookieJar(request, resHeaders), clientIp: null });
+      const response = await handleTrpc(request, { cookies: headerCookieJar(request, resHeaders), clientIp: null });
       for (const cookie of resHeaders.getSetCookie()) response.headers.append('set-cookie', cookie);
       return response;
     },

@@ -261,8 +261,10 @@ export const dispatchJobs = pgTable(
     ),
     check('dispatch_jobs_completed_check', sql`(${t.status} = 'completed') = (${t.completedAt} is not null)`),
     // The offers prefilter: a lat/lng box over open, unassigned jobs only.
+    // A GiST index on the point narrows by latitude and longitude at once; a B-tree on (lat, lng)
+    // could only narrow by latitude and then read the whole band across the country.
     index('dispatch_jobs_open_location_idx')
-      .on(t.lat, t.lng)
+      .using('gist', sql`point(${t.lng}, ${t.lat})`)
       .where(sql`${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
     index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
     index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),

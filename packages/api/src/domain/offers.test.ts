@@ -55,7 +55,7 @@ describe('offers.list', () => {
     await api.t.sql`set enable_seqscan = off`;
     const [indexed] = await api.t.sql`
       explain (format json) select id from dispatch_jobs
-      where status in ('queued', 'scheduled') and assigned_pro_id is null and lat between 41 and 42 and lng between -88 and -87`;
+      where status in ('queued', 'scheduled') and assigned_pro_id is null and point(lng, lat) <@ box(point(-88, 41), point(-87, 42))`;
     await api.t.sql`set enable_seqscan = on`;
     expect(JSON.stringify(indexed)).toContain('dispatch_jobs_open_location_idx');
   });

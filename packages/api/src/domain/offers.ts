@@ -1,5 +1,5 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, between, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
+import { and, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
 
 /** Miles per degree of latitude; a degree of longitude shrinks with cos(latitude). */
@@ -79,8 +79,8 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
       and(
         inArray(dispatchJobs.status, ['queued', 'scheduled']),
         isNull(dispatchJobs.assignedProId),
-        between(dispatchJobs.lat, box.minLat, box.maxLat),
-        between(dispatchJobs.lng, box.minLng, box.maxLng),
+        // Matches the expression of dispatch_jobs_open_location_idx, so the GiST index serves it.
+        sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${box.minLng}, ${box.minLat}), point(${box.maxLng}, ${box.maxLat}))`,
       ),
     );
   const ranked = rankOffers(

@@ -1,0 +1,2 @@
+DROP INDEX "dispatch_jobs_open_location_idx";--> statement-breakpoint
+CREATE INDEX "dispatch_jobs_open_location_idx" ON "dispatch_jobs" USING gist (point("lng", "lat")) WHERE "dispatch_jobs"."status" in ('queued', 'scheduled') and "dispatch_jobs"."assigned_pro_id" is null;
