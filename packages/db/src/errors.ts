@@ -24,6 +24,13 @@ export const isUniqueViolation = (error: unknown, constraint?: string) => {
 export function isRetryable(error: unknown): boolean {
   const pg = pgErrorOf(error);
   if (pg) return ['40001', '40P01', '57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(pg.code);
-  const code = (error as { code?: string })?.code;
-  return code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED' || code === 'ECONNRESET' || code === 'ECONNREFUSED';
+  // The driver's own connection errors, wherever they sit in the cause chain (Drizzle wraps them).
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
+
+const CONNECTION_ERRORS = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'ECONNREFUSED']);
