@@ -28,6 +28,8 @@ export function e2eConfig(options: { servers: string; baseURL: string; port: num
       url: `${options.baseURL}/`,
       timeout: 120_000,
       reuseExistingServer: false,
+      // SIGTERM lets the serve script drop its database and stop the server it started.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'pipe',
       stderr: 'pipe',
     },
