@@ -15,6 +15,7 @@ import { serveUpload } from './domain/uploads';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
 
+export { fieldErrorsOfError } from './trpc';
 export type { CookieJar, RequestScope } from './trpc';
 export type { Viewer } from './domain/auth';
 

@@ -73,6 +73,15 @@ export function issuesOf(cause: unknown): FieldIssue[] | null {
   return Array.isArray(issues) ? (issues as FieldIssue[]) : null;
 }
 
+/**
+ * The messages by field of an error from a server-side call (`createCaller` skips the HTTP error
+ * formatter that puts them in `error.data.fieldErrors`); null when the error names no field.
+ */
+export function fieldErrorsOfError(error: unknown): Record<string, string> | null {
+  const issues = issuesOf((error as { cause?: unknown } | null)?.cause);
+  return issues ? fieldErrorsOf(issues) : null;
+}
+
 export function fieldErrorsOf(issues: FieldIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {

@@ -15,7 +15,7 @@ import {
   type JobAssignment,
 } from '@h2s/db';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
-import { LIVE_CHANNEL, recordJobEvent, type Actor } from './events';
+import { jobChangePayload, LIVE_CHANNEL, recordJobEvent, type Actor } from './events';
 
 export interface AcceptResult {
   jobId: string;
@@ -67,7 +67,6 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
   // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
   // along in data-modifying CTEs. A statement is atomic: all of it happens, or none. A loser learns
   // in the same round trip whether it already holds the job (idempotent accept).
-  const change = (createdAt: string) => JSON.stringify({ jobId, type: 'accepted', at: createdAt });
   const [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
     with won as (
       update dispatch_jobs set assigned_pro_id = ${proId}, status = 'accepted', updated_at = ${now.toISOString()}::timestamptz
@@ -86,7 +85,7 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
     )
     select (select id from assignment) as assignment_id,
            (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
-           (select pg_notify(${LIVE_CHANNEL}, ${change(now.toISOString())}) from event) as notified`);
+           (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
   const assignmentId = row?.assignment_id ?? row?.mine;
   if (!assignmentId) throw conflict(JOB_NO_LONGER_AVAILABLE);
   return { jobId, proId, assignmentId, state: 'accepted' };

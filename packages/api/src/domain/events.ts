@@ -28,6 +28,9 @@ export async function recordJobEvent(
     .insert(jobEvents)
     .values({ jobId, type, actorUserId: actor.userId, actorRole: actor.role, data })
     .returning({ createdAt: jobEvents.createdAt });
-  const change: JobChange = { jobId, type, at: (row?.createdAt ?? new Date()).toISOString() };
-  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(change)})`);
+  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, type, row?.createdAt ?? new Date())})`);
 }
+
+/** The NOTIFY payload every app instance's live bus parses. */
+export const jobChangePayload = (jobId: string, type: JobEventType, at: Date): string =>
+  JSON.stringify({ jobId, type, at: at.toISOString() } satisfies JobChange);

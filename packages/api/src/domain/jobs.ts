@@ -161,7 +161,9 @@ export async function prosWithDistance(db: DbOrTx, jobId?: string) {
   return rows
     .map(({ lat, lng, ...pro }) => {
       const distanceMiles = job ? Math.round(haversineMiles({ lat, lng }, job) * 10) / 10 : null;
-      return { ...pro, distanceMiles, withinRadius: distanceMiles === null ? null : distanceMiles <= pro.serviceRadiusMiles };
+      // The same rule offers and accept use, so "within radius" here means the pro could take it.
+      const withinRadius = job ? isWithinRadius(job, { lat, lng, serviceRadiusMiles: pro.serviceRadiusMiles }) : null;
+      return { ...pro, distanceMiles, withinRadius };
     })
     .sort((a, b) => (a.distanceMiles ?? 0) - (b.distanceMiles ?? 0) || a.name.localeCompare(b.name));
 }

@@ -1,4 +1,5 @@
 import type { TRPCError } from '@trpc/server';
+import { fieldErrorsOfError } from '@h2s/api/server';
 
 export interface FormProblem {
   /** The API's message for the whole request. */
@@ -19,30 +20,18 @@ const STATUS: Partial<Record<TRPCError['code'], number>> = {
   TOO_MANY_REQUESTS: 429,
 };
 
-interface Issue {
-  path: PropertyKey[];
-  message: string;
-}
-
-const issuesOf = (cause: unknown): Issue[] | null =>
-  cause && typeof cause === 'object' && 'issues' in cause && Array.isArray(cause.issues) ? (cause.issues as Issue[]) : null;
-
 /**
  * What a form shows for an error from a server-side call. Calls through `locals.api` skip the
- * HTTP error formatter, so the field paths come from the ZodError the API put in `cause`.
+ * HTTP error formatter, so the field messages come from `fieldErrorsOfError`.
  * Anything that is not a TRPCError the app expects (a bug, a dropped database) is rethrown.
  */
 export function formProblem(error: unknown): FormProblem {
   if (!isTrpcError(error)) throw error;
   const status = STATUS[error.code];
   if (!status) throw error;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of issuesOf(error.cause) ?? []) {
-    const path = issue.path.map(String).join('.') || '_';
-    fieldErrors[path] ??= issue.message;
-  }
-  const first = Object.values(fieldErrors)[0];
-  return { message: issuesOf(error.cause) ? (first ?? error.message) : error.message, fieldErrors, status };
+  const fieldErrors = fieldErrorsOfError(error) ?? {};
+  // An input error's own message is the issue list as JSON; the first field's message reads better.
+  return { message: Object.values(fieldErrors)[0] ?? error.message, fieldErrors, status };
 }
 
 /** By shape, not instanceof: the API package may be bundled with its own copy of @trpc/server. */

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { fieldErrorsOfError } from '@h2s/api/server';
 
 /** True when `e` is a tRPC error with this code (the server-side caller throws them as they are). */
 export function isTrpcCode(e: unknown, code: TRPCError['code']): e is TRPCError {
@@ -25,12 +26,7 @@ export const loginUrl = (url: URL) => `/login?next=${encodeURIComponent(url.path
 
 /** A form's messages by field, from a BAD_REQUEST's Zod cause (the same shape as `error.data.fieldErrors`). */
 export function fieldErrorsOf(e: unknown): Record<string, string> | null {
-  if (!(e instanceof TRPCError) || e.code !== 'BAD_REQUEST') return null;
-  const cause = e.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined;
-  if (!cause?.issues) return null;
-  const out: Record<string, string> = {};
-  for (const issue of cause.issues) out[issue.path.map(String).join('.') || '_'] ??= issue.message;
-  return out;
+  return e instanceof TRPCError && e.code === 'BAD_REQUEST' ? fieldErrorsOfError(e) : null;
 }
 
 /** For actions: the message to show, or rethrow what is not the user's to fix. */
