@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
-import { e2eConfig } from '@h2s/e2e-config';
+import { E2E_ORIGINS, E2E_PORTS, e2eConfig } from '@h2s/e2e-config';
 
-export default defineConfig(e2eConfig({ servers: 'customer:4173 portal:4174', baseURL: 'http://localhost:4173', port: 4173 }));
+export default defineConfig(
+  e2eConfig({ servers: `customer:${E2E_PORTS.customer} portal:${E2E_PORTS.portal}`, baseURL: E2E_ORIGINS.customer, port: E2E_PORTS.customer }),
+);

@@ -6,6 +6,14 @@ export const chromium = {
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
 };
 
+/**
+ * Ports the browser tests serve the built apps on. E2E_PORT_BASE moves both (customer on the base,
+ * portal on base + 1), so two checkouts can run their browser tests at once.
+ */
+const base = Number(process.env.E2E_PORT_BASE ?? 4173);
+export const E2E_PORTS = { customer: base, portal: base + 1 } as const;
+export const E2E_ORIGINS = { customer: `http://localhost:${base}`, portal: `http://localhost:${base + 1}` } as const;
+
 export function e2eConfig(options: { servers: string; baseURL: string; port: number }): PlaywrightTestConfig {
   return {
     testDir: './e2e',

@@ -5,9 +5,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
+import { E2E_ORIGINS } from '@h2s/e2e-config';
 
-export const PORTAL = 'http://localhost:4174';
-export const CUSTOMER = 'http://localhost:4173';
+export const PORTAL = E2E_ORIGINS.portal;
+export const CUSTOMER = E2E_ORIGINS.customer;
 /** The dev webhook secret from .env.example; the e2e servers run without STRIPE_WEBHOOK_SECRET. */
 const WEBHOOK_SECRET = 'whsec_h2s_dev_only_not_a_real_secret_000000';
 
