@@ -18,7 +18,7 @@ if (!process.env.DATABASE_URL) {
 const url = process.env.DATABASE_URL ?? embedded!.url;
 
 const handle = createDb(url, { max: 1 });
-await runMigrations(handle.db);
+await runMigrations(handle);
 await handle.close();
 
 const env = {

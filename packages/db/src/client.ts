@@ -10,6 +10,8 @@ export type DbOrTx = Database | Tx;
 
 export interface DbHandle {
   db: Database;
+  /** The connection string, for tools with their own driver (the job queue). */
+  url: string;
   sql: postgres.Sql;
   close: () => Promise<void>;
 }
@@ -37,5 +39,5 @@ export function createDb(url: string = databaseUrl(), options: CreateDbOptions =
     connection: { application_name: 'h2s-dispatch' },
   });
   const db = drizzle(sql, { schema, casing: undefined });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  return { db, sql, url, close: () => sql.end({ timeout: 5 }) };
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { createDb, type DbHandle } from './client';
-import { migrationsFolder, runMigrations } from './migrate';
+import { migrationsFolder, QUEUE_SCHEMA_VERSION, runMigrations } from './migrate';
 
 export interface PostgresServer {
   url: string;
@@ -115,6 +115,8 @@ function templateName(): string {
   for (const file of readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) {
     hash.update(file).update(readFileSync(join(migrationsFolder, file)));
   }
+  // The job queue's schema comes from its library, so a new version of it makes a new template too.
+  hash.update(QUEUE_SCHEMA_VERSION);
   return `h2s_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
@@ -129,7 +131,7 @@ export async function ensureTemplate(serverUrl: string): Promise<string> {
       await admin.unsafe(`create database "${name}"`);
       const handle = createDb(withDatabase(serverUrl, name), { max: 1 });
       try {
-        await runMigrations(handle.db);
+        await runMigrations(handle);
       } finally {
         await handle.close();
       }
@@ -142,7 +144,6 @@ export async function ensureTemplate(serverUrl: string): Promise<string> {
 }
 
 export interface TestDatabase extends DbHandle {
-  url: string;
   drop: () => Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import { runMigrations } from '../migrate';
 const target = await cliDatabaseUrl();
 const handle = createDb(target.url, { max: 1 });
 try {
-  await runMigrations(handle.db);
+  await runMigrations(handle);
   console.log(`Migrations applied to ${target.url.replace(/\/\/[^@]*@/, '//')}`);
 } finally {
   await handle.close();
