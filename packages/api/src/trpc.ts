@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { isRetryable, type Database } from '@h2s/db';
 import type { Viewer } from './domain/auth';
+import { DomainError, type FieldIssue } from './domain/errors';
 import type { FileStore } from './domain/storage';
 import type { Payments } from './domain/payments';
 import type { Clock } from './domain/clock';
@@ -62,10 +63,7 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-export interface FieldIssue {
-  path: PropertyKey[];
-  message: string;
-}
+export type { FieldIssue };
 
 /** Validation issues on an error's cause: Zod's (input parsing) or ours (fieldError). */
 export function issuesOf(cause: unknown): FieldIssue[] | null {
@@ -95,16 +93,23 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const mergeRouters = t.mergeRouters;
 
-/** A dropped connection or a serialization failure is the client's cue to retry, not a bug: 503. */
-const retryableErrors = t.middleware(async ({ next }) => {
+/**
+ * The one place domain errors become tRPC errors: a DomainError keeps its code, message and fields
+ * (its `issues` stay on the cause for the formatter); a dropped connection or a serialization
+ * failure is the client's cue to retry, not a bug: 503.
+ */
+const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isRetryable(result.error.cause)) {
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporary failure; please retry.', cause: result.error.cause });
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isRetryable(cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporary failure; please retry.', cause });
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(retryableErrors);
+export const publicProcedure = t.procedure.use(mapErrors);
 
 const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });

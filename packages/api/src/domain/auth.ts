@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { TRPCError } from '@trpc/server';
 import {
   and,
   eq,
@@ -16,6 +15,7 @@ import {
   type DbOrTx,
   type UserRole,
 } from '@h2s/db';
+import { conflict, tooManyRequests, unauthorized } from './errors';
 
 /** Who is calling: resolved from the session cookie once per request. */
 export interface Viewer {
@@ -103,14 +103,14 @@ export async function login(db: Database, email: string, password: string, now: 
     .from(loginFailures)
     .where(and(eq(loginFailures.emailKey, key), gt(loginFailures.at, since)));
   if ((failures?.count ?? 0) >= LOGIN_FAILURE_LIMIT) {
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many failed sign-ins. Try again in 15 minutes.' });
+    throw tooManyRequests('Too many failed sign-ins. Try again in 15 minutes.', LOGIN_FAILURE_WINDOW_MS / 1000);
   }
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${key}`);
   const staff = user && user.role !== 'customer' && user.passwordHash ? user : null;
   const ok = await verify(staff?.passwordHash ?? (await decoy()), password).catch(() => false);
   if (!staff || !ok) {
     await db.insert(loginFailures).values({ emailKey: key, at: now });
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Email or password is incorrect.' });
+    throw unauthorized('Email or password is incorrect.');
   }
   await db.delete(loginFailures).where(eq(loginFailures.emailKey, key));
   const session = await createSession(db, staff.id, now);
@@ -123,7 +123,7 @@ export async function upsertCustomer(db: DbOrTx, input: { email: string; name: s
   const [existing] = await db.select({ id: users.id, role: users.role }).from(users).where(sql`lower(${users.email}) = ${key}`);
   if (existing) {
     if (existing.role !== 'customer') {
-      throw new TRPCError({ code: 'CONFLICT', message: 'This email belongs to a staff account; use another email to order.' });
+      throw conflict('This email belongs to a staff account; use another email to order.');
     }
     return existing.id;
   }

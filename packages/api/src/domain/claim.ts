@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { isWithinRadius } from '@h2s/scoring';
 import {
   and,
@@ -147,7 +146,7 @@ export async function completeJob(db: Database, jobId: string, proId: string, no
     }
     const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
     if (!job) throw notFound('Job');
-    if (job.assignedProId !== proId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the assigned pro can complete this job.' });
+    if (job.assignedProId !== proId) throw forbidden('Only the assigned pro can complete this job.');
     if (job.status === 'completed') return job;
     throw conflict(`This job is ${job.status} and cannot be completed.`);
   });

@@ -4,7 +4,6 @@
  * built from the job id and the bytes' sha256, never from anything the client sent.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import {
   and,
   asc,
@@ -24,7 +23,7 @@ import {
 } from '@h2s/db';
 import type { ApiDeps, RequestScope } from '../trpc';
 import type { Viewer } from './auth';
-import { conflict, fieldError, forbidden, notFound } from './errors';
+import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from './errors';
 import { recordJobEvent } from './events';
 import { jobAccess } from './jobs';
 
@@ -222,7 +221,7 @@ async function uploadBySha(db: DbOrTx, jobId: string, sha256: string): Promise<C
 }
 
 const tooLarge = () =>
-  new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Photos can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.` });
+  payloadTooLarge(`Photos can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`);
 
 /**
  * Stores one photo for the customer's job. The same bytes twice give back the first upload
