@@ -7,7 +7,7 @@ import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db'
 import { resolveSession, SESSION_TTL_MS } from './domain/auth';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
-import { pgLiveBus, pollingLiveBus } from './domain/live';
+import { pgLiveBus } from './domain/live';
 import { paymentsFromEnv, type Payments } from './domain/payments';
 import { storageFromEnv } from './domain/storage-env';
 import type { FileStore } from './domain/storage';
@@ -53,7 +53,7 @@ export function createAppServer(options: AppServerOptions) {
     clock: options.clock ?? clockFromEnv(env.H2S_NOW),
     storage: options.storage ?? storageFromEnv(env),
     payments: options.payments ?? paymentsFromEnv(env),
-    live: env.LIVE_MODE === 'poll' ? pollingLiveBus(handle.db) : pgLiveBus(handle.sql),
+    live: pgLiveBus(handle.sql),
     urlSigningSecret,
     customerOrigin,
     secureCookies: production && (env.ORIGIN ?? '').startsWith('https:'),
