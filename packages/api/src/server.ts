@@ -12,10 +12,12 @@ import { paymentsFromEnv, type Payments } from './domain/payments';
 import { storageFromEnv } from './domain/storage-env';
 import type { FileStore } from './domain/storage';
 import { serveUpload } from './domain/uploads';
+import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
 
 export { fieldErrorsOfError } from './trpc';
+export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
 export type { Viewer } from './domain/auth';
 
@@ -82,7 +84,7 @@ export function createAppServer(options: AppServerOptions) {
       router: appRouter,
       createContext: () => createContext(scope),
       onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
+        if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path ?? '?'}`);
       },
     });
   }
