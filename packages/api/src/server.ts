@@ -5,6 +5,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { resolveSession, SESSION_TTL_MS } from './domain/auth';
+import { expireAbandonedTestCheckouts } from './domain/abandoned-checkouts';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
 import { pgLiveBus } from './domain/live';
@@ -62,9 +63,32 @@ export function createAppServer(options: AppServerOptions) {
     development: !production,
   };
   const sessionCookie = options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session';
+  // The test checkout has no Stripe to expire what customers leave unpaid; the customer app sweeps.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await expireAbandonedTestCheckouts(deps, deps.clock.now());
+    } catch (error) {
+      logInternalError(error, '[checkout] expiring abandoned test checkouts');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweeps = options.app === 'customer' && deps.payments.mode === 'test' && env.NODE_ENV !== 'test';
+  let sweeper: NodeJS.Timeout | null = null;
+  // Started by the first request, not at import: a build imports this module with no database.
+  const startSweeper = () => {
+    if (!sweeps || sweeper) return;
+    sweeper = setInterval(() => void sweep(), 10 * 60 * 1000);
+    sweeper.unref();
+    void sweep();
+  };
   const createCaller = createCallerFactory(appRouter);
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
+    startSweeper();
     const token = cookies.get(sessionCookie);
     const resolved = token ? await resolveSession(deps.db, token, deps.clock.now()) : null;
     if (token && !resolved) cookies.delete(sessionCookie);
@@ -125,7 +149,11 @@ export function createAppServer(options: AppServerOptions) {
 
     serveUpload: (request: Request, scope: RequestScope) => serveUpload(deps, request, scope),
 
+    /** Expires the test checkout's lapsed orders now (the customer app also does so every 10 minutes). */
+    sweepAbandonedCheckouts: sweep,
+
     async close() {
+      if (sweeper) clearInterval(sweeper);
       await deps.live.close();
       await handle.close();
     },
