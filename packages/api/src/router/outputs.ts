@@ -76,4 +76,6 @@ export const offer = z.object({
   equipment: z.array(z.string()),
   hasNotes: z.boolean(),
   createdAt: z.string(),
+  reasons: z.array(z.string()).optional(),
+  photoCount: z.number().int().optional(),
 }) satisfies z.ZodType<Offer>;
