@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JOB_STATUSES } from '@h2s/db';
 import { assignJob } from '../domain/claim';
 import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
-import { createPro, createProInput } from '../domain/pros';
+import { createPro, createProInput, updatePro, updateProInput } from '../domain/pros';
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
@@ -21,6 +21,11 @@ export const adminRouter = {
     .input(createProInput)
     .output(z.object({ proId: z.string() }))
     .mutation(({ ctx, input }) => createPro(ctx.db, input, ctx.clock.now())),
+  /** Edit a pro from the pros list: name, home ZIP, radius, pause/resume, reset the password. */
+  updatePro: adminProcedure
+    .input(updateProInput)
+    .output(z.object({ proId: z.string(), name: z.string(), postalCode: z.string(), serviceRadiusMiles: z.number().int(), active: z.boolean() }))
+    .mutation(({ ctx, input }) => updatePro(ctx.db, input)),
   board: adminProcedure
     .input(
       z
