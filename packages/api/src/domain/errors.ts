@@ -14,4 +14,11 @@ export const notFound = (what: string) => new TRPCError({ code: 'NOT_FOUND', mes
 export const conflict = (message: string) => new TRPCError({ code: 'CONFLICT', message });
 export const forbidden = (message: string) => new TRPCError({ code: 'FORBIDDEN', message });
 
+/** A CONFLICT the caller may override by asking again with its confirmation (e.g. assigning outside a pro's radius). */
+export const needsConfirmation = (message: string) =>
+  new TRPCError({ code: 'CONFLICT', message, cause: Object.assign(new Error(message), { needsConfirmation: true }) });
+
+export const isNeedsConfirmation = (error: unknown) =>
+  (error as { cause?: { needsConfirmation?: unknown } } | null)?.cause?.needsConfirmation === true;
+
 export const JOB_NO_LONGER_AVAILABLE = 'Job no longer available';

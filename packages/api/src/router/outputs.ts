@@ -39,6 +39,7 @@ export const jobView = z.object({
   photoCount: z.number().int(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  assignedByDispatch: z.boolean().optional(),
 }) satisfies z.ZodType<JobView>;
 
 export const orderView = z.object({
