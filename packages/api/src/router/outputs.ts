@@ -14,6 +14,7 @@ export const uploadView = z.object({
   sha256: z.string(),
   createdAt: z.string(),
   originalFilename: z.string(),
+  thumbnailUrl: z.string().optional(),
 }) satisfies z.ZodType<UploadView>;
 
 export const jobView = z.object({
