@@ -5,12 +5,13 @@
  * once mixed up their parameters; here every answer must be the right one.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, runMigrations, type DbHandle } from '@h2s/db';
-import { startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
+import { runningPort, startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
 import { freePort } from '@h2s/db/testing';
 import { createSession } from './domain/auth';
 import { fixedClock } from './domain/clock';
@@ -173,4 +174,25 @@ describe('the pnpm dev database (embedded PostgreSQL)', () => {
     abort.abort();
     expect(await received).toEqual(change);
   });
+
+  it('says in one line when its port is taken, and serves on a free one instead', async () => {
+    // Something else (another project's database) holds the preferred port.
+    const squatter = createServer();
+    const taken = await new Promise<number>((done) => squatter.listen(0, '127.0.0.1', () => done((squatter.address() as { port: number }).port)));
+    const dir = join(dataDir, 'second');
+    const told: string[] = [];
+    const second = await startEmbedded(dir, taken, { onPortTaken: (was, now) => told.push(`port ${was} is taken; using ${now}`) });
+    try {
+      expect(told).toEqual([`port ${taken} is taken; using ${second.port}`]);
+      expect(second.port).not.toBe(taken);
+      // Command-line tools find the running server through its data directory.
+      expect(await runningPort(dir)).toBe(second.port);
+      const probe = createDb(second.url, { max: 1 });
+      expect((await probe.sql<{ one: number }[]>`select 1 as one`)[0]!.one).toBe(1);
+      await probe.close();
+    } finally {
+      await second.stop();
+      squatter.close();
+    }
+  }, 60_000);
 });
