@@ -5,15 +5,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createDb, runMigrations } from '@h2s/db';
-import { startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
+import { DEFAULT_EMBEDDED_DIR, startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
 
 const root = new URL('..', import.meta.url).pathname;
 // .env (never committed) overrides nothing already set in the shell.
 if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 let embedded: EmbeddedServer | null = null;
 if (!process.env.DATABASE_URL) {
-  embedded = await startEmbedded(`${root}.data/pglite`);
-  console.log(`[dev] embedded PostgreSQL (PGlite) on ${embedded.url}, data in .data/pglite`);
+  const started = Date.now();
+  embedded = await startEmbedded(DEFAULT_EMBEDDED_DIR, undefined, {
+    onPortTaken: (taken, chosen) => console.log(`[dev] port ${taken} is taken; embedded PostgreSQL uses port ${chosen} instead`),
+  });
+  console.log(`[dev] embedded PostgreSQL 18 on 127.0.0.1:${embedded.port} (ready in ${Date.now() - started} ms), data in .data/postgres`);
 }
 const url = process.env.DATABASE_URL ?? embedded!.url;
 
@@ -24,10 +27,6 @@ await handle.close();
 const env = {
   ...process.env,
   DATABASE_URL: url,
-  // PGlite runs one query at a time; small pools keep the socket multiplexer's queue short.
-  DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? (embedded ? '2' : '10'),
-  // NOTIFY does not cross PGlite's socket connections; the apps poll the job_events table instead.
-  LIVE_MODE: process.env.LIVE_MODE ?? (embedded ? 'poll' : 'notify'),
   UPLOAD_DIR: process.env.UPLOAD_DIR ?? `${root}.data/uploads`,
   CUSTOMER_ORIGIN: process.env.CUSTOMER_ORIGIN ?? 'http://localhost:5173',
 };

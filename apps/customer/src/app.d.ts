@@ -10,6 +10,8 @@ declare global {
     }
     interface Error {
       message: string;
+      /** Set for internal errors: the id under which the server logged the detail. */
+      errorId?: string;
     }
   }
 }

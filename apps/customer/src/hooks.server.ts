@@ -1,4 +1,5 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { handleServerError } from '@h2s/api/server';
 import { resolveLocals } from '@h2s/api/sveltekit';
 import { server } from '$lib/server/api';
 
@@ -17,3 +18,6 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-frame-options', 'DENY');
   return response;
 };
+
+/** An error that escapes a load or action: the page shows an error id, the server log the detail. */
+export const handleError: HandleServerError = (input) => handleServerError(input);

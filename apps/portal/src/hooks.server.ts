@@ -1,4 +1,5 @@
-import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { handleServerError } from '@h2s/api/server';
 import { resolveLocals } from '@h2s/api/sveltekit';
 import { server } from '$lib/server/api';
 import { redirectFor } from '$lib/server/guard';
@@ -23,3 +24,6 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-frame-options', 'DENY');
   return response;
 };
+
+/** An error that escapes a load or action: the page shows an error id, the server log the detail. */
+export const handleError: HandleServerError = (input) => handleServerError(input);

@@ -5,17 +5,20 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { resolveSession, SESSION_TTL_MS } from './domain/auth';
+import { expireAbandonedTestCheckouts } from './domain/abandoned-checkouts';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
-import { pgLiveBus, pollingLiveBus } from './domain/live';
+import { pgLiveBus } from './domain/live';
 import { paymentsFromEnv, type Payments } from './domain/payments';
 import { storageFromEnv } from './domain/storage-env';
 import type { FileStore } from './domain/storage';
 import { serveUpload } from './domain/uploads';
+import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
 
 export { fieldErrorsOfError } from './trpc';
+export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
 export type { Viewer } from './domain/auth';
 
@@ -53,16 +56,39 @@ export function createAppServer(options: AppServerOptions) {
     clock: options.clock ?? clockFromEnv(env.H2S_NOW),
     storage: options.storage ?? storageFromEnv(env),
     payments: options.payments ?? paymentsFromEnv(env),
-    live: env.LIVE_MODE === 'poll' ? pollingLiveBus(handle.db) : pgLiveBus(handle.sql),
+    live: pgLiveBus(handle.sql),
     urlSigningSecret,
     customerOrigin,
     secureCookies: production && (env.ORIGIN ?? '').startsWith('https:'),
     development: !production,
   };
   const sessionCookie = options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session';
+  // The test checkout has no Stripe to expire what customers leave unpaid; the customer app sweeps.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await expireAbandonedTestCheckouts(deps, deps.clock.now());
+    } catch (error) {
+      logInternalError(error, '[checkout] expiring abandoned test checkouts');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweeps = options.app === 'customer' && deps.payments.mode === 'test' && env.NODE_ENV !== 'test';
+  let sweeper: NodeJS.Timeout | null = null;
+  // Started by the first request, not at import: a build imports this module with no database.
+  const startSweeper = () => {
+    if (!sweeps || sweeper) return;
+    sweeper = setInterval(() => void sweep(), 10 * 60 * 1000);
+    sweeper.unref();
+    void sweep();
+  };
   const createCaller = createCallerFactory(appRouter);
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
+    startSweeper();
     const token = cookies.get(sessionCookie);
     const resolved = token ? await resolveSession(deps.db, token, deps.clock.now()) : null;
     if (token && !resolved) cookies.delete(sessionCookie);
@@ -82,7 +108,7 @@ export function createAppServer(options: AppServerOptions) {
       router: appRouter,
       createContext: () => createContext(scope),
       onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
+        if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path ?? '?'}`);
       },
     });
   }
@@ -123,7 +149,11 @@ export function createAppServer(options: AppServerOptions) {
 
     serveUpload: (request: Request, scope: RequestScope) => serveUpload(deps, request, scope),
 
+    /** Expires the test checkout's lapsed orders now (the customer app also does so every 10 minutes). */
+    sweepAbandonedCheckouts: sweep,
+
     async close() {
+      if (sweeper) clearInterval(sweeper);
       await deps.live.close();
       await handle.close();
     },

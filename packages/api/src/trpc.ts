@@ -7,6 +7,7 @@ import type { FileStore } from './domain/storage';
 import type { Payments } from './domain/payments';
 import type { Clock } from './domain/clock';
 import type { LiveBus } from './domain/live';
+import { errorIdOf, publicInternalMessage } from './internal-errors';
 
 /** Writes the session cookie: SvelteKit's `cookies` in the apps, response headers in plain HTTP. */
 export interface CookieJar {
@@ -50,6 +51,11 @@ export interface Context extends ApiDeps {
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Its message may be a failed query with its parameters: the user gets the id, the log the rest.
+      const errorId = errorIdOf(error);
+      return { ...shape, message: publicInternalMessage(errorId), data: { ...shape.data, fieldErrors: null, stack: undefined, errorId } };
+    }
     const issues = issuesOf(error.cause);
     return {
       ...shape,

@@ -283,6 +283,8 @@ export const jobAssignments = pgTable(
       .references(() => pros.userId),
     state: text('state', { enum: ASSIGNMENT_STATES }).notNull(),
     assignedAt: ts('assigned_at').notNull().defaultNow(),
+    /** Null while an assignment dispatch made waits for the pro's acknowledgment; accepting an offer acknowledges it. */
+    acknowledgedAt: ts('acknowledged_at').defaultNow(),
     releasedAt: ts('released_at'),
     completedAt: ts('completed_at'),
   },

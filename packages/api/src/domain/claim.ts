@@ -27,10 +27,11 @@ export interface AcceptResult {
 async function upsertAcceptedAssignment(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<JobAssignment> {
   const [row] = await tx
     .insert(jobAssignments)
-    .values({ id: newAssignmentId(), jobId, proId, state: 'accepted', assignedAt: now })
+    // Dispatch's assignment: it reads "Assigned by dispatch" until the pro acknowledges it.
+    .values({ id: newAssignmentId(), jobId, proId, state: 'accepted', assignedAt: now, acknowledgedAt: null })
     .onConflictDoUpdate({
       target: [jobAssignments.jobId, jobAssignments.proId],
-      set: { state: 'accepted', assignedAt: now, releasedAt: null, completedAt: null },
+      set: { state: 'accepted', assignedAt: now, acknowledgedAt: null, releasedAt: null, completedAt: null },
     })
     .returning();
   if (!row) throw new Error('assignment upsert returned nothing');
@@ -75,7 +76,7 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
       insert into job_assignments (id, job_id, pro_id, state, assigned_at)
       select ${newAssignmentId()}, won.id, ${proId}, 'accepted', ${now.toISOString()}::timestamptz from won
       on conflict (job_id, pro_id) do update
-        set state = 'accepted', assigned_at = excluded.assigned_at, released_at = null, completed_at = null
+        set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at, released_at = null, completed_at = null
       returning id
     ), event as (
       insert into job_events (job_id, actor_user_id, actor_role, type, data)

@@ -40,4 +40,10 @@ export const payloadTooLarge = (message: string) => new DomainError('PAYLOAD_TOO
 export const tooManyRequests = (message: string, retryAfterSeconds: number | null = null) =>
   new DomainError('TOO_MANY_REQUESTS', message, null, retryAfterSeconds);
 
+/** A CONFLICT the caller may override by asking again with its confirmation (e.g. assigning outside a pro's radius). */
+export const needsConfirmation = (message: string) => Object.assign(new DomainError('CONFLICT', message), { needsConfirmation: true as const });
+
+export const isNeedsConfirmation = (error: unknown) =>
+  (error as { cause?: { needsConfirmation?: unknown } } | null)?.cause?.needsConfirmation === true;
+
 export const JOB_NO_LONGER_AVAILABLE = 'Job no longer available';

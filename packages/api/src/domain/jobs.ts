@@ -8,6 +8,7 @@ import {
   eq,
   isBlankText,
   isNull,
+  jobAssignments,
   jobEvents,
   orders,
   pros,
@@ -44,11 +45,13 @@ export interface JobView {
   photoCount: number;
   createdAt: string;
   completedAt: string | null;
+  /** Dispatch assigned it and the pro has not acknowledged it yet: it reads "Assigned by dispatch". */
+  assignedByDispatch?: boolean;
 }
 
-type JobRow = { job: DispatchJob; order: Order; proName: string | null; photoCount: number };
+type JobRow = { job: DispatchJob; order: Order; proName: string | null; photoCount: number; awaitingAcknowledgment: boolean };
 
-function toView({ job, order, proName, photoCount }: JobRow, revealCustomer: boolean): JobView {
+function toView({ job, order, proName, photoCount, awaitingAcknowledgment }: JobRow, revealCustomer: boolean): JobView {
   return {
     jobId: job.id,
     orderId: order.id,
@@ -78,14 +81,18 @@ function toView({ job, order, proName, photoCount }: JobRow, revealCustomer: boo
     photoCount,
     createdAt: job.createdAt.toISOString(),
     completedAt: job.completedAt?.toISOString() ?? null,
+    assignedByDispatch: awaitingAcknowledgment,
   };
 }
 
 const photoCount = sql<number>`(select count(*)::int from ${customerUploads} where ${customerUploads.jobId} = ${dispatchJobs.id})`;
 
+const awaitingAcknowledgment = sql<boolean>`exists (select 1 from ${jobAssignments} where ${jobAssignments.jobId} = ${dispatchJobs.id}
+  and ${jobAssignments.proId} = ${dispatchJobs.assignedProId} and ${jobAssignments.state} = 'accepted' and ${jobAssignments.acknowledgedAt} is null)`;
+
 function jobRows(db: DbOrTx) {
   return db
-    .select({ job: dispatchJobs, order: orders, proName: users.name, photoCount })
+    .select({ job: dispatchJobs, order: orders, proName: users.name, photoCount, awaitingAcknowledgment })
     .from(dispatchJobs)
     .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
     .leftJoin(users, eq(users.id, dispatchJobs.assignedProId));
@@ -195,13 +202,13 @@ export interface OrderView {
 
 async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<OrderView[]> {
   const rows = await db
-    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount })
+    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount, awaitingAcknowledgment })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
     .where(where)
     .orderBy(desc(orders.createdAt));
-  return rows.map(({ order, job, proName, photoCount: photos }) => ({
+  return rows.map(({ order, job, proName, photoCount: photos, awaitingAcknowledgment: awaiting }) => ({
     orderId: order.id,
     sessionId: order.stripeSessionId,
     paymentStatus: order.paymentStatus,
@@ -216,7 +223,7 @@ async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Ord
       order.scheduleStatus === 'scheduled' && order.scheduleDate && order.scheduleTimeWindow && order.scheduleTimezone
         ? { date: order.scheduleDate, timeWindow: order.scheduleTimeWindow, timezone: order.scheduleTimezone, dueAt: job?.dueAt?.toISOString() ?? null }
         : null,
-    job: job ? toView({ job, order, proName, photoCount: photos ?? 0 }, true) : null,
+    job: job ? toView({ job, order, proName, photoCount: photos ?? 0, awaitingAcknowledgment: awaiting ?? false }, true) : null,
     createdAt: order.createdAt.toISOString(),
   }));
 }

@@ -1,5 +1,5 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
+import { and, customerUploads, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
 
 /** Miles per degree of latitude; a degree of longitude shrinks with cos(latitude). */
@@ -43,6 +43,31 @@ export interface Offer {
   equipment: string[];
   hasNotes: boolean;
   createdAt: string;
+  /** Why this offer ranks where it does, as a pro would say it: "Scheduled for Tue 9am-12pm", "1.1 mi away". */
+  reasons?: string[];
+  /** How many photos the customer added (0: none yet). */
+  photoCount?: number;
+}
+
+/** "9am - 12pm" as a pro writes it: "9am-12pm". */
+const compactWindow = (timeWindow: string) => timeWindow.replace(/\s*[-–]\s*/, '-');
+
+/** The offer's score, explained in a pro's words rather than points. */
+export function explainOffer(job: { status: 'queued' | 'scheduled'; scheduleDate: string | null; timeWindow: string | null; distanceMiles: number; breakdown: BreakdownLine[] }): string[] {
+  const reasons: string[] = [];
+  if (job.status === 'scheduled' && job.scheduleDate && job.timeWindow) {
+    const weekday = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: 'UTC' }).format(new Date(`${job.scheduleDate}T12:00:00Z`));
+    reasons.push(`Scheduled for ${weekday} ${compactWindow(job.timeWindow)}`);
+  } else {
+    reasons.push('The customer has not picked a time yet');
+  }
+  reasons.push(`${job.distanceMiles.toFixed(1)} mi away`);
+  const urgency = job.breakdown.find((line) => line.rule === 'urgency');
+  if (urgency) {
+    // "+30 due within 24 h" → "due within 24 h"; "+40 overdue" → "overdue".
+    reasons.push(urgency.label.replace(/^[+-]?\d+(\.\d+)?\s+/, ''));
+  }
+  return reasons;
 }
 
 /**
@@ -88,6 +113,14 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles },
     now,
   );
+  const photos = ranked.length
+    ? await db
+        .select({ jobId: customerUploads.jobId, count: sql<number>`count(*)::int` })
+        .from(customerUploads)
+        .where(inArray(customerUploads.jobId, ranked.map((job) => job.jobId)))
+        .groupBy(customerUploads.jobId)
+    : [];
+  const photoCounts = new Map(photos.map((row) => [row.jobId, row.count]));
   return ranked.map((job) => ({
     jobId: job.jobId,
     status: job.status,
@@ -105,6 +138,8 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     equipment: job.equipment,
     hasNotes: !isBlankText(job.notes),
     createdAt: job.createdAt.toISOString(),
+    reasons: explainOffer(job),
+    photoCount: photoCounts.get(job.jobId) ?? 0,
   }));
 }
 

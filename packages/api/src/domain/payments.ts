@@ -15,6 +15,8 @@ export interface Payments {
   /** Verifies every webhook, in both modes. */
   webhookSecret: string;
   createCheckoutSession(request: CheckoutRequest): Promise<{ sessionId: string; url: string }>;
+  /** Where a customer completes a checkout they left unpaid; null when it can no longer be paid. */
+  resumeUrl(sessionId: string): Promise<string | null>;
   /** The Stripe SDK, for signature checks (which need no network). */
   stripe: Stripe;
 }
@@ -53,6 +55,14 @@ export function stripePayments(secretKey: string, webhookSecret: string): Paymen
       if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
       return { sessionId: session.id, url: session.url };
     },
+    async resumeUrl(sessionId) {
+      try {
+        const session = await stripe.checkout.sessions.retrieve(sessionId);
+        return session.status === 'open' ? session.url : null;
+      } catch {
+        return null;
+      }
+    },
   };
 }
 
@@ -70,6 +80,9 @@ export function testPayments(webhookSecret: string, origin?: string): Payments {
       const sessionId = `cs_test_h2s_${randomBytes(24).toString('hex')}`;
       const base = origin ?? new URL(request.successUrl).origin;
       return { sessionId, url: `${base}/checkout/test/${sessionId}` };
+    },
+    async resumeUrl(sessionId) {
+      return `${origin ?? ''}/checkout/test/${sessionId}`;
     },
   };
 }

@@ -13,7 +13,13 @@ export interface FileStore {
   remove(key: string): Promise<void>;
 }
 
-const KEY_PATTERN = /^customer-uploads\/JOB-[A-Z2-7]{8}\/[0-9a-f]{64}\.(jpg|png|webp|heic)$/;
+const KEY_PATTERN = /^(customer-uploads\/JOB-[A-Z2-7]{8}\/[0-9a-f]{64}\.(jpg|png|webp|heic)|customer-thumbnails\/JOB-[A-Z2-7]{8}\/[0-9a-f]{64}\.webp)$/;
+
+/** Where a photo's resized thumbnail lives: `customer-thumbnails/{jobId}/{sha256}.webp`. */
+export function thumbnailKey(originalKey: string): string {
+  assertStorageKey(originalKey);
+  return originalKey.replace(/^customer-uploads\//, 'customer-thumbnails/').replace(/\.(jpg|png|webp|heic)$/, '.webp');
+}
 
 /** Keys are built by us from a job id and a hash; anything else is refused before it nears a path. */
 export function assertStorageKey(key: string): void {

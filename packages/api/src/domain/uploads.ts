@@ -26,6 +26,8 @@ import type { Viewer } from './auth';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from './errors';
 import { recordJobEvent } from './events';
 import { jobAccess } from './jobs';
+import { thumbnailKey } from './storage';
+import { storeThumbnail, thumbnailFor, THUMBNAIL_MIME } from './thumbnails';
 
 export type UploadMimeType = (typeof UPLOAD_MIME_TYPES)[number];
 
@@ -46,6 +48,8 @@ export interface UploadView {
   createdAt: string;
   /** For display only: it never takes part in a path or a header without further escaping. */
   originalFilename: string;
+  /** The same photo resized (at most THUMBNAIL_PX, WebP) for galleries; signed like `url`. */
+  thumbnailUrl?: string;
 }
 
 export interface CreateUploadResult {
@@ -148,6 +152,7 @@ function toView(deps: SigningDeps, row: CustomerUpload): UploadView {
     uploadId: row.id,
     jobId: row.jobId,
     url: signUploadUrl(deps, row.id),
+    thumbnailUrl: `${signUploadUrl(deps, row.id)}&variant=thumb`,
     fileSize: row.fileSize,
     // The column's check constraint admits only these four.
     mimeType: row.mimeType as UploadMimeType,
@@ -183,6 +188,8 @@ async function removeFileIfUnreferenced(deps: ApiDeps, key: string): Promise<voi
 async function removeFileQuietly(deps: ApiDeps, key: string): Promise<void> {
   try {
     await removeFileIfUnreferenced(deps, key);
+    // The thumbnail follows its original, after the transaction.
+    if ((await deps.storage.size(key)) === null) await deps.storage.remove(thumbnailKey(key));
   } catch (error) {
     // An orphaned file costs disk space only; the caller's own error is the one worth reporting.
     console.error(`[uploads] could not remove ${key}:`, error);
@@ -283,6 +290,8 @@ export async function createUpload(
       await recordJobEvent(tx, jobId, 'photo_added', { userId: viewer.userId, role: 'customer' }, { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length });
       return inserted;
     });
+    // After the commit, outside any transaction: resizing takes tens of milliseconds of CPU.
+    await storeThumbnail(deps.storage, key, bytes).catch((error: unknown) => console.error(`[uploads] no thumbnail for ${key}:`, error));
     return { upload: toView(deps, row), duplicate: false };
   } catch (error) {
     if (isUniqueViolation(error, 'customer_uploads_job_sha256_key') || isUniqueViolation(error, 'customer_uploads_storage_key_key')) {
@@ -371,16 +380,18 @@ export async function serveUpload(deps: ApiDeps, request: Request, _scope: Reque
   if (!UPLOAD_ID_PATTERN.test(uploadId)) return plainResponse(404, 'Photo not found');
   const [row] = await deps.db.select().from(customerUploads).where(eq(customerUploads.id, uploadId));
   if (!row) return plainResponse(404, 'Photo not found');
-  const bytes = await deps.storage.get(row.storageKey);
+  // ?variant=thumb: the resized copy, when the original can be decoded (HEIC cannot); else the original.
+  const thumb = url.searchParams.get('variant') === 'thumb' ? await thumbnailFor(deps.storage, row.storageKey) : null;
+  const bytes = thumb ?? (await deps.storage.get(row.storageKey));
   if (!bytes) return plainResponse(404, 'Photo not found');
   const headers = {
-    'Content-Type': row.mimeType,
+    'Content-Type': thumb ? THUMBNAIL_MIME : row.mimeType,
     'Content-Length': String(bytes.length),
     'X-Content-Type-Options': 'nosniff',
     // Opened directly, the response can run nothing and reach nothing, whatever the bytes hide.
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'private, max-age=3600',
-    'Content-Disposition': contentDisposition(downloadName(row.originalFilename, extOf(row.mimeType))),
+    'Content-Disposition': contentDisposition(downloadName(row.originalFilename, extOf(thumb ? THUMBNAIL_MIME : row.mimeType))),
   };
   // A copy typed for the Response body: stores hand back Uint8Array over any ArrayBufferLike.
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(bytes), { status: 200, headers });

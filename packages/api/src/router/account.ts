@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { desc, outboundEmails } from '@h2s/db';
+import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts';
 import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/auth';
 import { ordersForCustomer } from '../domain/jobs';
 import { sendMail } from '../domain/mail';
@@ -8,11 +9,29 @@ import { uploadViewsForJob } from '../domain/uploads';
 import { customerProcedure, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
 
+/** An order as its customer's account lists it; an unpaid one says where to complete payment, and until when. */
+const accountOrder = orderWithUploads.extend({
+  paymentUrl: z.string().nullable().optional(),
+  paymentExpiresAt: z.string().optional(),
+});
+
 export const accountRouter = {
-  orders: customerProcedure.output(z.object({ orders: z.array(orderWithUploads) })).query(async ({ ctx }) => {
-    const orders = await ordersForCustomer(ctx.db, ctx.viewer.userId);
+  orders: customerProcedure.output(z.object({ orders: z.array(accountOrder) })).query(async ({ ctx }) => {
+    const now = ctx.clock.now();
+    // Expired, failed and lapsed checkouts leave the list: nothing was charged, nothing is left to do.
+    const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
+      (order) => order.paymentStatus === 'paid' || (order.paymentStatus === 'pending' && !checkoutLapsed(new Date(order.createdAt), now)),
+    );
     return {
-      orders: await Promise.all(orders.map(async (order) => ({ ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [] }))),
+      orders: await Promise.all(
+        orders.map(async (order) => ({
+          ...order,
+          uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [],
+          ...(order.paymentStatus === 'pending'
+            ? { paymentUrl: await ctx.payments.resumeUrl(order.sessionId), paymentExpiresAt: checkoutExpiresAt(new Date(order.createdAt)).toISOString() }
+            : {}),
+        })),
+      ),
     };
   }),
   /** Emails a one-time sign-in link. The answer is the same whether or not the email has orders. */

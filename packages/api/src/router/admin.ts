@@ -2,8 +2,9 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { JOB_STATUSES } from '@h2s/db';
 import { assignJob } from '../domain/claim';
+import { checkAssignmentRadius } from '../domain/dispatch-assignment';
 import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
-import { createPro, createProInput } from '../domain/pros';
+import { createPro, createProInput, updatePro, updateProInput } from '../domain/pros';
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
@@ -11,9 +12,10 @@ const proIdInput = z.string().trim().regex(/^USR-[A-Z2-7]{10}$/, 'Not a pro id')
 
 export const adminRouter = {
   assign: adminProcedure
-    .input(jobIdInput.extend({ proId: proIdInput }))
+    .input(jobIdInput.extend({ proId: proIdInput, confirmOutsideRadius: z.boolean().optional() }))
     .output(z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }))
     .mutation(async ({ ctx, input }) => {
+      await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);
       const a = await assignJob(ctx.db, input.jobId, input.proId, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
       return { assignmentId: a.id, jobId: a.jobId, proId: a.proId, state: a.state, assignedAt: a.assignedAt.toISOString() };
     }),
@@ -21,6 +23,11 @@ export const adminRouter = {
     .input(createProInput)
     .output(z.object({ proId: z.string() }))
     .mutation(({ ctx, input }) => createPro(ctx.db, input, ctx.clock.now())),
+  /** Edit a pro from the pros list: name, home ZIP, radius, pause/resume, reset the password. */
+  updatePro: adminProcedure
+    .input(updateProInput)
+    .output(z.object({ proId: z.string(), name: z.string(), postalCode: z.string(), serviceRadiusMiles: z.number().int(), active: z.boolean() }))
+    .mutation(({ ctx, input }) => updatePro(ctx.db, input)),
   board: adminProcedure
     .input(
       z

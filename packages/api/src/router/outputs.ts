@@ -14,6 +14,7 @@ export const uploadView = z.object({
   sha256: z.string(),
   createdAt: z.string(),
   originalFilename: z.string(),
+  thumbnailUrl: z.string().optional(),
 }) satisfies z.ZodType<UploadView>;
 
 export const jobView = z.object({
@@ -39,6 +40,7 @@ export const jobView = z.object({
   photoCount: z.number().int(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  assignedByDispatch: z.boolean().optional(),
 }) satisfies z.ZodType<JobView>;
 
 export const orderView = z.object({
@@ -76,4 +78,6 @@ export const offer = z.object({
   equipment: z.array(z.string()),
   hasNotes: z.boolean(),
   createdAt: z.string(),
+  reasons: z.array(z.string()).optional(),
+  photoCount: z.number().int().optional(),
 }) satisfies z.ZodType<Offer>;

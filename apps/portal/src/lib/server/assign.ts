@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { isNeedsConfirmation } from '@h2s/api/domain/errors';
 import { actionMessage } from './errors';
 
 /** The assign/reassign form action the dispatch board and the job page share. */
@@ -6,13 +7,16 @@ export async function assignAction({ locals, request }: { locals: App.Locals; re
   const form = await request.formData();
   const jobId = String(form.get('jobId') ?? '');
   const proId = String(form.get('proId') ?? '');
+  const confirmOutsideRadius = form.get('confirmOutsideRadius') === 'yes';
   if (!proId) return fail(400, { jobId, message: 'Choose a pro first.' });
   try {
-    await locals.api.admin.assign({ jobId, proId });
+    await locals.api.admin.assign({ jobId, proId, confirmOutsideRadius });
     const { pros } = await locals.api.admin.pros({});
     const name = pros.find((p) => p.id === proId)?.name ?? proId;
     return { jobId, message: `${jobId} is now assigned to ${name}.` };
   } catch (e) {
+    // Outside the pro's radius: the form asks to confirm, then sends the same choice again.
+    if (isNeedsConfirmation(e)) return fail(409, { jobId, proId, message: (e as Error).message, confirm: true });
     const { status, message } = actionMessage(e);
     return fail(status, { jobId, message });
   }

@@ -21,6 +21,16 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions = {
+  acknowledge: async ({ locals, request }) => {
+    const jobId = String((await request.formData()).get('jobId') ?? '');
+    try {
+      await locals.api.jobs.acknowledge({ jobId });
+    } catch (e) {
+      const { status, message } = actionMessage(e);
+      return fail(status, { jobId, message });
+    }
+    return { jobId, message: `Acknowledged ${jobId}: dispatch knows you have it.` };
+  },
   complete: async ({ locals, request }) => {
     const jobId = String((await request.formData()).get('jobId') ?? '');
     try {

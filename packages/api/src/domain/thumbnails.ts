@@ -1,0 +1,44 @@
+/**
+ * Photo thumbnails: phones upload 3 MB originals, a gallery needs a few KB. Made with sharp
+ * (libvips), stored beside the original, never inside a database transaction.
+ */
+import sharp from 'sharp';
+import { thumbnailKey, type FileStore } from './storage';
+
+/** The longest side of a thumbnail, in pixels: sharp on a 2x screen for the 160 px gallery tiles. */
+export const THUMBNAIL_PX = 320;
+export const THUMBNAIL_MIME = 'image/webp';
+
+/** A WebP no larger than THUMBNAIL_PX on its longest side, upright; null when the image cannot be decoded (HEIC). */
+export async function makeThumbnail(bytes: Uint8Array): Promise<Uint8Array | null> {
+  try {
+    const out = await sharp(bytes, { failOn: 'error', limitInputPixels: 50_000_000 })
+      .rotate() // honour EXIF orientation before the metadata is dropped
+      .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 72 })
+      .toBuffer();
+    return new Uint8Array(out);
+  } catch {
+    return null;
+  }
+}
+
+/** Makes and stores the thumbnail of a stored original; returns its bytes, or null when there is none to make. */
+export async function storeThumbnail(storage: FileStore, originalKey: string, original: Uint8Array): Promise<Uint8Array | null> {
+  const thumb = await makeThumbnail(original);
+  if (thumb) await storage.put(thumbnailKey(originalKey), thumb, THUMBNAIL_MIME);
+  return thumb;
+}
+
+/** The stored thumbnail, made now from the original when it is missing (older photos, a failed first try). */
+export async function thumbnailFor(storage: FileStore, originalKey: string): Promise<Uint8Array | null> {
+  const stored = await storage.get(thumbnailKey(originalKey));
+  if (stored) return stored;
+  const original = await storage.get(originalKey);
+  if (!original) return null;
+  try {
+    return await storeThumbnail(storage, originalKey, original);
+  } catch {
+    return makeThumbnail(original);
+  }
+}
