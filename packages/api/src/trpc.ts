@@ -55,7 +55,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         // The offending fields, so a form can show each message next to its input.
-        fieldErrors: issues ? fieldErrorsOf(issues) : null,
+        fieldErrors: issues ? messagesByField(issues) : null,
         stack: undefined,
       },
     };
@@ -79,10 +79,11 @@ export function issuesOf(cause: unknown): FieldIssue[] | null {
  */
 export function fieldErrorsOfError(error: unknown): Record<string, string> | null {
   const issues = issuesOf((error as { cause?: unknown } | null)?.cause);
-  return issues ? fieldErrorsOf(issues) : null;
+  return issues ? messagesByField(issues) : null;
 }
 
-export function fieldErrorsOf(issues: FieldIssue[]): Record<string, string> {
+/** The first message for each field path ("customer.email"; "_" for the input as a whole). */
+export function messagesByField(issues: FieldIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const path = issue.path.map(String).join('.') || '_';
@@ -93,7 +94,6 @@ export function fieldErrorsOf(issues: FieldIssue[]): Record<string, string> {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /** A dropped connection or a serialization failure is the client's cue to retry, not a bug: 503. */
 const retryableErrors = t.middleware(async ({ next }) => {
