@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { isRetryable, type Database } from '@h2s/db';
+import { isRetryable, jobIdSchema, type Database } from '@h2s/db';
 import type { Viewer } from './domain/auth';
 import type { FileStore } from './domain/storage';
 import type { Payments } from './domain/payments';
@@ -126,6 +126,6 @@ export const proProcedure = roleProcedure('pro');
 export const adminProcedure = roleProcedure('admin');
 
 /** Shared input pieces. */
-export const jobIdInput = z.object({ jobId: z.string().trim().regex(/^JOB-[A-Z2-7]{8}$/, 'Not a job id') });
+export const jobIdInput = z.object({ jobId: jobIdSchema });
 /** Stripe Checkout Session ids (and the test checkout's) are `cs_` and word characters. */
 export const sessionIdInput = z.string().trim().regex(/^cs_\w{4,250}$/, 'Not a checkout session id');

@@ -1,17 +1,16 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { JOB_STATUSES } from '@h2s/db';
+import { JOB_STATUSES, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/claim';
 import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
 import { createPro, createProInput } from '../domain/pros';
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
-const proIdInput = z.string().trim().regex(/^USR-[A-Z2-7]{10}$/, 'Not a pro id');
 
 export const adminRouter = {
   assign: adminProcedure
-    .input(jobIdInput.extend({ proId: proIdInput }))
+    .input(jobIdInput.extend({ proId: proIdSchema }))
     .output(z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const a = await assignJob(ctx.db, input.jobId, input.proId, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
