@@ -43,9 +43,9 @@ export function dateIn(timezone: string, plusDays: number): string {
 export const dayLabel = (date: string) =>
   new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 
-/** How a booked slot reads: "Tue, Jan 13, 12pm - 3pm (Central Time, America/Chicago)". */
+/** How a booked slot reads: "Tue, Jan 13, 12pm–3pm (Central Time, America/Chicago)". */
 export const slotText = (date: string, window: string, zone: string, zoneLabel: string) =>
-  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window} (${zoneLabel}, ${zone})`;
+  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window.replace(' - ', '–')} (${zoneLabel}, ${zone})`;
 
 export interface Buyer {
   name: string;

@@ -1,19 +1,6 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
-import { resolveLocals } from '@h2s/api/sveltekit';
+import { appHandle, closeOnShutdown } from '@h2s/ui/server';
 import { server } from '$lib/server/api';
 
-export const init: ServerInit = () => {
-  // adapter-node stops taking requests on SIGTERM/SIGINT and then emits this; the database pool
-  // and the LISTEN connection must close for the process to exit.
-  process.once('sveltekit:shutdown', () => void server.close());
-};
+export const init = closeOnShutdown(server);
 
-export const handle: Handle = async ({ event, resolve }) => {
-  // API routes build their own context; pages get the viewer and a caller here.
-  if (!event.url.pathname.startsWith('/api/')) Object.assign(event.locals, await resolveLocals(server, event));
-  const response = await resolve(event);
-  response.headers.set('x-content-type-options', 'nosniff');
-  response.headers.set('referrer-policy', 'same-origin');
-  response.headers.set('x-frame-options', 'DENY');
-  return response;
-};
+export const handle = appHandle(server);

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { isId } from '@h2s/db/ids';
 import { server } from '$lib/server/api';
-import { actionMessage, failLoad } from '$lib/server/errors';
+import { actionMessage, failLoad } from '@h2s/ui/server';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {
