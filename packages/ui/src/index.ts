@@ -1,0 +1,3 @@
+/** The components both apps use. Formatters: `@h2s/ui/format`; server pieces: `@h2s/ui/server`. */
+export { default as Alert } from './components/Alert.svelte';
+export { default as FieldError } from './components/FieldError.svelte';
