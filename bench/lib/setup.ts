@@ -111,7 +111,8 @@ export async function setUp(): Promise<Arena> {
     process.env.DATABASE_URL = server.url;
     log(`started PostgreSQL at ${server.url}`);
   } else log('using the PostgreSQL server in DATABASE_URL');
-  database = await createTestDatabase({ max: 4 });
+  // Seeding 100k rows, VACUUM and the audit may each run longer than an app's statement timeout.
+  database = await createTestDatabase({ max: 4, statementTimeoutMs: 0 });
   raw = createDb(database.url, { max: 10 });
   const seedSql = database.sql;
   const [version] = await seedSql<{ v: string }[]>`select current_setting('server_version') as v`;
