@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { createDb } from '@h2s/db';
-import { createAppServer, type AppServer } from '../../packages/api/src/server';
+import { createAppServer, type AppServer } from '@h2s/api/server';
 import { HttpClient } from './http';
 
 export type AppName = 'customer' | 'portal';

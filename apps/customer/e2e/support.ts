@@ -1,6 +1,8 @@
 /** Shared steps and test data for the customer app's browser tests. */
-import { deflateSync } from 'node:zlib';
 import { expect, type Locator, type Page } from '@playwright/test';
+
+/** A genuine PNG: a width×height RGB image with a diagonal gradient on the given colour. */
+export { gradientPng as makePng } from '@h2s/e2e-config/png';
 
 export const SCREENSHOT_DIR = 'test-results/screenshots';
 export const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
@@ -11,47 +13,6 @@ export async function screenshots(page: Page, name: string) {
     await page.setViewportSize(size);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${label}-${size.width}x${size.height}.png`, fullPage: true });
   }
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A genuine PNG: a width×height RGB image with a diagonal gradient on the given colour. */
-export function makePng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.writeUInt8(8, 8); // bit depth
-  header.writeUInt8(2, 9); // colour type: truecolour
-  const rows: number[] = [];
-  for (let y = 0; y < height; y++) {
-    rows.push(0); // filter: none
-    for (let x = 0; x < width; x++) rows.push(r, (g + x + y) & 0xff, b);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 /** A genuine JPEG, drawn on a canvas by the browser itself. */
@@ -82,9 +43,9 @@ export function dateIn(timezone: string, plusDays: number): string {
 export const dayLabel = (date: string) =>
   new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 
-/** How a booked slot reads: "Tue, Jan 13, 12pm - 3pm (Central Time, America/Chicago)". */
+/** How a booked slot reads: "Tue, Jan 13, 12pm–3pm (Central Time, America/Chicago)". */
 export const slotText = (date: string, window: string, zone: string, zoneLabel: string) =>
-  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window} (${zoneLabel}, ${zone})`;
+  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window.replace(' - ', '–')} (${zoneLabel}, ${zone})`;
 
 export interface Buyer {
   name: string;

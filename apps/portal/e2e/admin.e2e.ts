@@ -94,7 +94,7 @@ test('the board filters by status and unassigned through the URL', async ({ page
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/\/admin\?status=queued&date=&unassigned=1$/);
   await expect(page.getByRole('row').filter({ hasText: jobId })).toContainText('Not scheduled');
-  for (const status of await page.getByRole('table').locator('tbody .badge').allTextContents()) expect(status).toMatch(/^Not scheduled/);
+  for (const status of await page.getByRole('table').locator('tbody .pill').allTextContents()) expect(status).toMatch(/^Not scheduled/);
 
   await page.getByLabel('Status').selectOption('completed');
   await page.getByRole('button', { name: 'Apply' }).click();

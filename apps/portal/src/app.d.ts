@@ -1,13 +1,9 @@
-import type { Viewer } from '@h2s/api/server';
-import type { AppServer } from '@h2s/api/server';
+import type { AppLocals } from '@h2s/ui/server';
 
 declare global {
   namespace App {
-    interface Locals {
-      viewer: Viewer | null;
-      /** The API as this request's viewer, for loads and actions (no HTTP hop). */
-      api: Awaited<ReturnType<AppServer['callerFor']>>;
-    }
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the shared fields are the whole of it
+    interface Locals extends AppLocals {}
     interface Error {
       message: string;
       /** Set for internal errors: the id under which the server logged the detail. */

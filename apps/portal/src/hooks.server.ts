@@ -1,29 +1,11 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { handleServerError } from '@h2s/api/server';
-import { resolveLocals } from '@h2s/api/sveltekit';
+import { appErrorHandler, appHandle, closeOnShutdown } from '@h2s/ui/server';
 import { server } from '$lib/server/api';
 import { redirectFor } from '$lib/server/guard';
 
-export const init: ServerInit = () => {
-  // adapter-node stops taking requests on SIGTERM/SIGINT and then emits this; without closing the
-  // database pool and the LISTEN connection the process would never exit.
-  process.once('sveltekit:shutdown', () => void server.close());
-};
+export const init = closeOnShutdown(server);
 
-export const handle: Handle = async ({ event, resolve }) => {
-  // API routes build their own context; pages get the viewer and a caller here.
-  if (!event.url.pathname.startsWith('/api/')) {
-    Object.assign(event.locals, await resolveLocals(server, event));
-    // One gate for every page (and its data requests): no session, or the other role's pages.
-    const location = redirectFor(event.locals.viewer, event.url);
-    if (location) redirect(303, location);
-  }
-  const response = await resolve(event);
-  response.headers.set('x-content-type-options', 'nosniff');
-  response.headers.set('referrer-policy', 'same-origin');
-  response.headers.set('x-frame-options', 'DENY');
-  return response;
-};
+// One gate for every page (and its data requests): no session, or the other role's pages.
+export const handle = appHandle(server, { redirectFor });
 
 /** An error that escapes a load or action: the page shows an error id, the server log the detail. */
-export const handleError: HandleServerError = (input) => handleServerError(input);
+export const handleError = appErrorHandler;

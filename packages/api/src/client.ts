@@ -26,8 +26,8 @@ export function createApiClient(baseUrl = '') {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** The message for one form field from a BAD_REQUEST, or the error's message. */
-export function fieldErrorsOf(error: unknown): Record<string, string> {
+/** A browser call's error as messages by field (from a BAD_REQUEST), else the error's message under "_". */
+export function fieldErrorsOfClientError(error: unknown): Record<string, string> {
   if (error instanceof TRPCClientError) {
     const fields = (error.data as { fieldErrors?: Record<string, string> } | undefined)?.fieldErrors;
     return fields ?? { _: error.message };

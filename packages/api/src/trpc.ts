@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { isRetryable, type Database } from '@h2s/db';
+import { isRetryable, jobIdSchema, type Database } from '@h2s/db';
 import type { Viewer } from './domain/auth';
 import { DomainError, type FieldIssue } from './domain/errors';
 import type { FileStore } from './domain/storage';
@@ -62,7 +62,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         // The offending fields, so a form can show each message next to its input.
-        fieldErrors: issues ? fieldErrorsOf(issues) : null,
+        fieldErrors: issues ? messagesByField(issues) : null,
         stack: undefined,
       },
     };
@@ -83,10 +83,11 @@ export function issuesOf(cause: unknown): FieldIssue[] | null {
  */
 export function fieldErrorsOfError(error: unknown): Record<string, string> | null {
   const issues = issuesOf((error as { cause?: unknown } | null)?.cause);
-  return issues ? fieldErrorsOf(issues) : null;
+  return issues ? messagesByField(issues) : null;
 }
 
-export function fieldErrorsOf(issues: FieldIssue[]): Record<string, string> {
+/** The first message for each field path ("customer.email"; "_" for the input as a whole). */
+export function messagesByField(issues: FieldIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const path = issue.path.map(String).join('.') || '_';
@@ -97,7 +98,6 @@ export function fieldErrorsOf(issues: FieldIssue[]): Record<string, string> {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /**
  * The one place domain errors become tRPC errors: a DomainError keeps its code, message and fields
@@ -137,6 +137,6 @@ export const proProcedure = roleProcedure('pro');
 export const adminProcedure = roleProcedure('admin');
 
 /** Shared input pieces. */
-export const jobIdInput = z.object({ jobId: z.string().trim().regex(/^JOB-[A-Z2-7]{8}$/, 'Not a job id') });
+export const jobIdInput = z.object({ jobId: jobIdSchema });
 /** Stripe Checkout Session ids (and the test checkout's) are `cs_` and word characters. */
 export const sessionIdInput = z.string().trim().regex(/^cs_\w{4,250}$/, 'Not a checkout session id');

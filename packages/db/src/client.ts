@@ -19,6 +19,8 @@ export interface DbHandle {
 export interface CreateDbOptions {
   /** Pool size. */
   max?: number;
+  /** Longest a statement may run before the server cancels it (ms); 0 turns the limit off. */
+  statementTimeoutMs?: number;
 }
 
 export function databaseUrl(): string {
@@ -32,11 +34,17 @@ export function databaseUrl(): string {
 }
 
 export function createDb(url: string = databaseUrl(), options: CreateDbOptions = {}): DbHandle {
+  const statementTimeout = options.statementTimeoutMs ?? Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000);
   const sql = postgres(url, {
     max: options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
     onnotice: () => {},
-    // Statement timeouts bound how long a stuck request holds a connection.
-    connection: { application_name: 'h2s-dispatch' },
+    // Statement timeouts bound how long a stuck request holds a connection; a transaction left idle
+    // (a crashed handler between statements) loses its locks after the same time.
+    connection: {
+      application_name: 'h2s-dispatch',
+      statement_timeout: statementTimeout,
+      idle_in_transaction_session_timeout: statementTimeout,
+    },
   });
   const db = drizzle(sql, { schema, casing: undefined });
   return { db, sql, url, close: () => sql.end({ timeout: 5 }) };

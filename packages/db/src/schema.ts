@@ -14,6 +14,7 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { ID_PATTERNS } from './ids';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
@@ -213,7 +214,7 @@ export const orders = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    check('orders_id_check', sql`${t.id} ~ '^ORD-[A-Z2-7]{8}$'`),
+    check('orders_id_check', sql`${t.id} ~ ${sql.raw(`'${ID_PATTERNS.order.source}'`)}`),
     check('orders_amount_check', sql`${t.amountTotalCents} > 0`),
     check('orders_items_check', sql`jsonb_typeof(${t.items}) = 'array' and jsonb_array_length(${t.items}) > 0`),
     check('orders_payment_status_check', inList('payment_status', PAYMENT_STATUSES)),

@@ -170,7 +170,7 @@ export function testServerUrl(): string {
 }
 
 /** A fresh, migrated, empty database on the test server. */
-export async function createTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { max?: number; statementTimeoutMs?: number } = {}): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
   const template = await ensureTemplate(serverUrl);
   const name = `h2s_test_${randomBytes(6).toString('hex')}`;
@@ -190,7 +190,7 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
     await admin.end();
   }
   const url = withDatabase(serverUrl, name);
-  const handle = createDb(url, { max: options.max ?? 10 });
+  const handle = createDb(url, { max: options.max ?? 10, statementTimeoutMs: options.statementTimeoutMs });
   return {
     ...handle,
     url,

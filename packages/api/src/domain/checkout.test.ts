@@ -3,7 +3,7 @@ import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from
 import { handleStripeWebhook } from './checkout';
 import { signTestEvent, testPayments } from './payments';
 import { JOB_DETAILS_PLACEHOLDER } from '@h2s/db';
-import { fieldErrorsOf, issuesOf } from '../trpc';
+import { issuesOf, messagesByField } from '../trpc';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('checkout.create', () => {
       const error = await anon.checkout.create(sampleCheckout(overrides)).catch((e: unknown) => e);
       expect(error, field).toMatchObject({ code: 'BAD_REQUEST' });
       const issues = issuesOf((error as { cause?: unknown }).cause) ?? [];
-      expect(Object.keys(fieldErrorsOf(issues)), field).toContain(field);
+      expect(Object.keys(messagesByField(issues)), field).toContain(field);
     }
     const [{ n }] = (await api.t.sql`select count(*)::int as n from orders where customer_email = 'a@example.com'`) as unknown as [{ n: number }];
     expect(n).toBe(0);

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve, sep } from 'node:path';
+import { idPatternSource } from '@h2s/db/ids';
 
 /** Where customer photos live. Keys are `customer-uploads/{jobId}/{sha256}.{ext}`. */
 export interface FileStore {
@@ -13,7 +14,9 @@ export interface FileStore {
   remove(key: string): Promise<void>;
 }
 
-const KEY_PATTERN = /^(customer-uploads\/JOB-[A-Z2-7]{8}\/[0-9a-f]{64}\.(jpg|png|webp|heic)|customer-thumbnails\/JOB-[A-Z2-7]{8}\/[0-9a-f]{64}\.webp)$/;
+const KEY_PATTERN = new RegExp(
+  `^(customer-uploads/${idPatternSource('job')}/[0-9a-f]{64}\\.(jpg|png|webp|heic)|customer-thumbnails/${idPatternSource('job')}/[0-9a-f]{64}\\.webp)$`,
+);
 
 /** Where a photo's resized thumbnail lives: `customer-thumbnails/{jobId}/{sha256}.webp`. */
 export function thumbnailKey(originalKey: string): string {

@@ -21,6 +21,7 @@ import {
   type DbOrTx,
   type UPLOAD_MIME_TYPES,
 } from '@h2s/db';
+import { isId } from '@h2s/db/ids';
 import type { ApiDeps, RequestScope } from '../trpc';
 import type { Viewer } from './auth';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from './errors';
@@ -61,7 +62,6 @@ export const UPLOAD_URL_TTL_SECONDS = 3600;
 export const NOT_AN_IMAGE_MESSAGE = 'This file is not a JPEG, PNG, WebP or HEIC image';
 export const UPLOAD_LIMIT_MESSAGE = `This job already has ${MAX_UPLOADS_PER_JOB} photos`;
 const PER_JOB_LIMIT_CONSTRAINT = 'customer_uploads_per_job_limit';
-const UPLOAD_ID_PATTERN = /^UPL-[A-Z2-7]{10}$/;
 
 // ---------------------------------------------------------------------------------------------
 // Content sniffing
@@ -377,7 +377,7 @@ export async function serveUpload(deps: ApiDeps, request: Request, _scope: Reque
   if (!verifyUploadSignature(deps, uploadId, url.searchParams.get('exp'), url.searchParams.get('sig'))) {
     return plainResponse(403, 'This photo link is invalid or has expired.');
   }
-  if (!UPLOAD_ID_PATTERN.test(uploadId)) return plainResponse(404, 'Photo not found');
+  if (!isId('upload', uploadId)) return plainResponse(404, 'Photo not found');
   const [row] = await deps.db.select().from(customerUploads).where(eq(customerUploads.id, uploadId));
   if (!row) return plainResponse(404, 'Photo not found');
   // ?variant=thumb: the resized copy, when the original can be decoded (HEIC cannot); else the original.

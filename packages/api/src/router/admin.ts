@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { JOB_STATUSES } from '@h2s/db';
+import { JOB_STATUSES, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/claim';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
 import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
@@ -8,11 +8,10 @@ import { createPro, createProInput, updatePro, updateProInput } from '../domain/
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
-const proIdInput = z.string().trim().regex(/^USR-[A-Z2-7]{10}$/, 'Not a pro id');
 
 export const adminRouter = {
   assign: adminProcedure
-    .input(jobIdInput.extend({ proId: proIdInput, confirmOutsideRadius: z.boolean().optional() }))
+    .input(jobIdInput.extend({ proId: proIdSchema, confirmOutsideRadius: z.boolean().optional() }))
     .output(z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }))
     .mutation(async ({ ctx, input }) => {
       await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { uploadIdSchema } from '@h2s/db';
 import { createUpload, listUploads, removeUpload } from '../domain/uploads';
 import { uploadView } from './outputs';
 import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '../trpc';
@@ -33,7 +34,7 @@ export const uploadsRouter = {
     .output(z.object({ uploads: z.array(uploadView), count: z.number().int() }))
     .query(({ ctx, input }) => listUploads(ctx, input.jobId, ctx.viewer)),
   remove: customerProcedure
-    .input(z.object({ uploadId: z.string().trim().regex(/^UPL-[A-Z2-7]{10}$/, 'Not a photo id') }))
+    .input(z.object({ uploadId: uploadIdSchema }))
     .output(z.object({ uploadId: z.string(), jobId: z.string(), removed: z.literal(true) }))
     .mutation(({ ctx, input }) => removeUpload(ctx, input.uploadId, ctx.viewer)),
 } satisfies TRPCRouterRecord;

@@ -3,7 +3,7 @@ import { cliDatabaseUrl } from '../embedded';
 import { runMigrations } from '../migrate';
 
 const target = await cliDatabaseUrl();
-const handle = createDb(target.url, { max: 1 });
+const handle = createDb(target.url, { max: 1, statementTimeoutMs: 0 });
 try {
   await runMigrations(handle);
   console.log(`Migrations applied to ${target.url.replace(/\/\/[^@]*@/, '//')}`);

@@ -3,7 +3,7 @@
  * POSTed to this app's own webhook. Only for payments mode 'test'.
  */
 import { signTestEvent } from '@h2s/api/domain/payments';
-import type { OrderView } from '$lib/format';
+import type { OrderView } from '$lib/order';
 import { server } from './api';
 
 export const testCheckoutEnabled = () => server.deps.payments.mode === 'test';

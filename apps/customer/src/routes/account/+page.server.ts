@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { server } from '$lib/server/api';
-import { formProblem } from '$lib/server/errors';
+import { formProblem } from '@h2s/ui/server';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
 import type { Actions, PageServerLoad } from './$types';

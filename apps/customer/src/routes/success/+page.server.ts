@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { resolveLocals } from '@h2s/api/sveltekit';
 import { server } from '$lib/server/api';
-import { isCode } from '$lib/server/errors';
+import { isCode } from '@h2s/ui/server';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';

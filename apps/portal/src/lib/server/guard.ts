@@ -1,9 +1,11 @@
 import type { Viewer } from '@h2s/api/server';
+import { idPatternSource } from '@h2s/db/ids';
 
 /** Where a signed-in person starts. */
 export const homeFor = (viewer: Pick<Viewer, 'role'>) => (viewer.role === 'admin' ? '/admin' : '/offers');
 
 const PUBLIC = /^\/(login|logout)(\/|$)/;
+const JOB_PAGE = new RegExp(`^/jobs/(${idPatternSource('job')})$`);
 
 /**
  * Which page a request should see instead, if any: no session → sign-in (coming back afterwards);
@@ -17,7 +19,7 @@ export function redirectFor(viewer: Viewer | null, url: URL): string | null {
   if (path === '/') return homeFor(viewer);
   if (path.startsWith('/admin') && viewer.role !== 'admin') return '/offers';
   if (viewer.role === 'admin') {
-    const job = /^\/jobs\/(JOB-[A-Z2-7]{8})$/.exec(path);
+    const job = JOB_PAGE.exec(path);
     if (job) return `/admin/jobs/${job[1]}`;
     if (path.startsWith('/offers') || path.startsWith('/jobs')) return '/admin';
   }

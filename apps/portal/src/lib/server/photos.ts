@@ -1,5 +1,5 @@
 import type { Photo } from '$lib/components/PhotoGallery.svelte';
-import { isTrpcCode } from './errors';
+import { isCode } from '@h2s/ui/server';
 
 /** The job's photos as the viewer may see them; null when not yet (a pro looking at an offer). */
 export async function photosFor(api: App.Locals['api'], jobId: string): Promise<Photo[] | null> {
@@ -7,7 +7,7 @@ export async function photosFor(api: App.Locals['api'], jobId: string): Promise<
     const { uploads } = await api.uploads.list({ jobId });
     return uploads.map(({ uploadId, url, thumbnailUrl, originalFilename, mimeType }) => ({ uploadId, url, thumbnailUrl, originalFilename, mimeType }));
   } catch (e) {
-    if (isTrpcCode(e, 'FORBIDDEN') || isTrpcCode(e, 'NOT_FOUND')) return null;
+    if (isCode(e, 'FORBIDDEN') || isCode(e, 'NOT_FOUND')) return null;
     throw e;
   }
 }

@@ -1,9 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { isId } from '@h2s/db/ids';
 import { server } from '$lib/server/api';
-import { actionMessage, failLoad } from '$lib/server/errors';
-
-const JOB_ID = /^JOB-[A-Z2-7]{8}$/;
+import { actionMessage, failLoad } from '@h2s/ui/server';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {
@@ -12,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     return {
       upcoming,
       completed,
-      accepted: accepted && JOB_ID.test(accepted) ? accepted : null,
+      accepted: isId('job', accepted) ? accepted : null,
       now: server.deps.clock.now().toISOString(),
     };
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { failLoad } from '$lib/server/errors';
+import { failLoad } from '@h2s/ui/server';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {

@@ -1,5 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { failLoad } from '$lib/server/errors';
+import { failLoad } from '@h2s/ui/server';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {

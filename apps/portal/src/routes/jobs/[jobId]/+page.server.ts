@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { actionMessage, failLoad, isTrpcCode } from '$lib/server/errors';
+import { actionMessage, failLoad, isCode } from '@h2s/ui/server';
 import { photosFor } from '$lib/server/photos';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     return { job, photos, mine: job.assignedPro?.id === locals.viewer?.userId, now };
   } catch (e) {
     // Offered to someone else by now (accepted, assigned, or outside this pro's area).
-    if (isTrpcCode(e, 'FORBIDDEN')) return { job: null, photos: null, mine: false, now };
+    if (isCode(e, 'FORBIDDEN')) return { job: null, photos: null, mine: false, now };
     failLoad(e, url);
   }
 };

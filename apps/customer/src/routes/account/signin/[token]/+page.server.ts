@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { isCode } from '$lib/server/errors';
+import { isCode } from '@h2s/ui/server';
 import type { Actions } from './$types';
 
 /**

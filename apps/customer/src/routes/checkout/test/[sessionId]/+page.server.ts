@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { isCode } from '$lib/server/errors';
+import { isCode } from '@h2s/ui/server';
 import { deliverTestEvent, testCheckoutEnabled } from '$lib/server/test-checkout';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
-import { failLoad } from '$lib/server/errors';
+import { failLoad } from '@h2s/ui/server';
 import { photosFor } from '$lib/server/photos';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actionMessage, failLoad, fieldErrorsOf } from '$lib/server/errors';
+import { actionMessage, badRequestFieldErrors, failLoad } from '@h2s/ui/server';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   try {
@@ -36,7 +36,7 @@ export const actions = {
         ...(password ? { password } : {}),
       });
     } catch (e) {
-      const fields = fieldErrorsOf(e);
+      const fields = badRequestFieldErrors(e);
       if (fields) return fail(400, { values, errors: fields });
       const { status, message } = actionMessage(e);
       return fail(status, { values, errors: { _: message } as Record<string, string> });

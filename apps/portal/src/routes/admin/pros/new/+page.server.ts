@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions } from './$types';
-import { actionMessage, fieldErrorsOf, isTrpcCode } from '$lib/server/errors';
+import { actionMessage, badRequestFieldErrors, isCode } from '@h2s/ui/server';
 
 export const actions = {
   create: async ({ locals, request }) => {
@@ -19,10 +19,10 @@ export const actions = {
     try {
       ({ proId } = await locals.api.admin.createPro({ ...values, password, serviceRadiusMiles: Number(values.serviceRadiusMiles) }));
     } catch (e) {
-      const fields = fieldErrorsOf(e);
+      const fields = badRequestFieldErrors(e);
       if (fields) return fail(400, { values, errors: fields });
       // The one conflict createPro raises is a taken email; show it on that field.
-      if (isTrpcCode(e, 'CONFLICT')) return fail(409, { values, errors: { email: e.message } as Record<string, string> });
+      if (isCode(e, 'CONFLICT')) return fail(409, { values, errors: { email: e.message } as Record<string, string> });
       const { status, message } = actionMessage(e);
       return fail(status, { values, errors: { _: message } as Record<string, string> });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance, formatSlot, formatWhen, relativeDay, zoneAbbreviation } from './format';
+import { formatBytes, formatDistance, formatInstant, formatSlot, formatUSD, formatWhen, relativeDay, zoneAbbreviation } from './format';
 
 const job = (scheduleDate: string, dueAt: string, timeWindow = '9am - 12pm') => ({ dueAt, scheduleDate, timeWindow, timezone: 'America/Chicago' });
 
@@ -38,6 +38,18 @@ describe('small formats', () => {
   it('abbreviates zones, distances and slots', () => {
     expect(zoneAbbreviation(new Date('2026-01-15T18:00:00Z'), 'America/Phoenix')).toBe('MST');
     expect(formatDistance(5.234)).toBe('5.2 mi');
-    expect(formatSlot('2026-01-15', '12pm - 3pm')).toBe('Thu, Jan 15, 12pm–3pm');
+    expect(formatSlot({ date: '2026-01-15', timeWindow: '12pm - 3pm' })).toBe('Thu, Jan 15, 12pm–3pm');
+  });
+
+  it('names the zone of a slot the customer booked, so a traveller is not misled', () => {
+    expect(formatSlot({ date: '2026-01-15', timeWindow: '12pm - 3pm', timezone: 'America/Chicago' })).toBe(
+      'Thu, Jan 15, 12pm–3pm (Central Time, America/Chicago)',
+    );
+  });
+
+  it('formats money, sizes and instants', () => {
+    expect(formatUSD(12999)).toBe('$129.99');
+    expect(formatBytes(2_500_000)).toBe('2.4 MB');
+    expect(formatInstant('2026-01-09T20:03:00Z', 'America/Chicago')).toBe('Jan 9, 2026, 2:03 PM CST');
   });
 });

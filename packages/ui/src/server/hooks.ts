@@ -1,0 +1,54 @@
+/** The `hooks.server.ts` pieces both apps share. */
+import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import { handleServerError, type AppServer, type Viewer } from '@h2s/api/server';
+import { resolveLocals } from '@h2s/api/sveltekit';
+
+/** What `event.locals` holds on every page request; each app's `App.Locals` extends it. */
+export interface AppLocals {
+  viewer: Viewer | null;
+  /** The API as this request's viewer, for loads and actions (no HTTP hop). */
+  api: Awaited<ReturnType<AppServer['callerFor']>>;
+}
+
+/** Headers every response carries: no MIME sniffing, no referrer to other sites, no framing. */
+export function setSecurityHeaders(headers: Headers): void {
+  headers.set('x-content-type-options', 'nosniff');
+  headers.set('referrer-policy', 'same-origin');
+  headers.set('x-frame-options', 'DENY');
+}
+
+/**
+ * adapter-node stops taking requests on SIGTERM/SIGINT and then emits `sveltekit:shutdown`; the
+ * database pool and the LISTEN connection must close for the process to exit.
+ */
+export const closeOnShutdown =
+  (server: Pick<AppServer, 'close'>): ServerInit =>
+  () => {
+    process.once('sveltekit:shutdown', () => void server.close());
+  };
+
+export interface AppHandleOptions {
+  /** Where a page request should go instead (a sign-in, the other role's home), or null to serve it. */
+  redirectFor?: (viewer: Viewer | null, url: URL) => string | null;
+}
+
+/**
+ * The app's `handle`: pages get the viewer and a caller on `locals` (API routes build their own
+ * context), an optional gate, and every response the security headers.
+ */
+export function appHandle(server: AppServer, options: AppHandleOptions = {}): Handle {
+  return async ({ event, resolve }) => {
+    if (!event.url.pathname.startsWith('/api/')) {
+      const locals = event.locals as unknown as AppLocals;
+      Object.assign(locals, await resolveLocals(server, event as RequestEvent));
+      const location = options.redirectFor?.(locals.viewer, event.url);
+      if (location) redirect(303, location);
+    }
+    const response = await resolve(event);
+    setSecurityHeaders(response.headers);
+    return response;
+  };
+}
+
+/** `handleError` for both apps: the page shows an error id, the server log the detail under it. */
+export const appErrorHandler: HandleServerError = (input) => handleServerError(input);

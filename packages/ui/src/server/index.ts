@@ -1,0 +1,3 @@
+/** Server-only pieces both apps share: the error mapping and the hook. */
+export * from './errors';
+export * from './hooks';
