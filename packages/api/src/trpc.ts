@@ -122,6 +122,12 @@ function roleProcedure<R extends Viewer['role']>(role: R) {
 
 export const authedProcedure = publicProcedure.use(signedIn);
 export const customerProcedure = roleProcedure('customer');
+export const ACCOUNT_SIGN_IN_MESSAGE = 'Sign in with the emailed link to see all your orders.';
+/** The customer's whole account: a checkout grant (one order) is not enough, the emailed link is. */
+export const accountProcedure = customerProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.scopeOrderId) throw new TRPCError({ code: 'FORBIDDEN', message: ACCOUNT_SIGN_IN_MESSAGE });
+  return next();
+});
 export const proProcedure = roleProcedure('pro');
 export const adminProcedure = roleProcedure('admin');
 

@@ -23,7 +23,7 @@ import {
   type UPLOAD_MIME_TYPES,
 } from '@h2s/db';
 import type { ApiDeps, RequestScope } from '../trpc';
-import type { Viewer } from './auth';
+import { customerMayAccessOrder, type Viewer } from './auth';
 import { conflict, fieldError, forbidden, notFound } from './errors';
 import { recordJobEvent } from './events';
 import { jobAccess } from './jobs';
@@ -198,13 +198,13 @@ const closedMessage = (status: string) => `This job is ${status}; its photos can
 
 async function uploadTarget(db: DbOrTx, sessionId: string, viewer: Viewer): Promise<{ jobId: string }> {
   const [row] = await db
-    .select({ customerUserId: orders.customerUserId, paymentStatus: orders.paymentStatus, jobId: dispatchJobs.id, jobStatus: dispatchJobs.status })
+    .select({ orderId: orders.id, customerUserId: orders.customerUserId, paymentStatus: orders.paymentStatus, jobId: dispatchJobs.id, jobStatus: dispatchJobs.status })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .where(eq(orders.stripeSessionId, sessionId));
   if (!row) throw notFound('Order');
   // The session id alone already shows the order (orders.bySession), so saying "not yours" leaks nothing.
-  if (viewer.role !== 'customer' || row.customerUserId !== viewer.userId) {
+  if (!customerMayAccessOrder(viewer, { id: row.orderId, customerUserId: row.customerUserId })) {
     throw forbidden('This order belongs to a different account. Open the link from your confirmation email to add photos.');
   }
   if (row.paymentStatus !== 'paid') throw conflict('Photos can be added once the payment has gone through.');
@@ -327,12 +327,12 @@ export interface RemoveUploadResult {
 export async function removeUpload(deps: ApiDeps, uploadId: string, viewer: Viewer): Promise<RemoveUploadResult> {
   const removed = await deps.db.transaction(async (tx) => {
     const [found] = await tx
-      .select({ jobId: customerUploads.jobId, customerUserId: orders.customerUserId })
+      .select({ jobId: customerUploads.jobId, orderId: orders.id, customerUserId: orders.customerUserId })
       .from(customerUploads)
       .innerJoin(dispatchJobs, eq(dispatchJobs.id, customerUploads.jobId))
       .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
       .where(eq(customerUploads.id, uploadId));
-    if (!found || viewer.role !== 'customer' || found.customerUserId !== viewer.userId) throw notFound('Photo');
+    if (!found || !customerMayAccessOrder(viewer, { id: found.orderId, customerUserId: found.customerUserId })) throw notFound('Photo');
     // Under the job's lock, so completing the job and removing a photo cannot interleave.
     const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, found.jobId)).for('update');
     if (!job) throw notFound('Photo');

@@ -5,11 +5,11 @@ import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/
 import { ordersForCustomer } from '../domain/jobs';
 import { sendMail } from '../domain/mail';
 import { uploadViewsForJob } from '../domain/uploads';
-import { customerProcedure, publicProcedure } from '../trpc';
+import { accountProcedure, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
 
 export const accountRouter = {
-  orders: customerProcedure.output(z.object({ orders: z.array(orderWithUploads) })).query(async ({ ctx }) => {
+  orders: accountProcedure.output(z.object({ orders: z.array(orderWithUploads) })).query(async ({ ctx }) => {
     const orders = await ordersForCustomer(ctx.db, ctx.viewer.userId);
     return {
       orders: await Promise.all(orders.map(async (order) => ({ ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [] }))),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
+import { createTestApi, MemoryCookies, sampleCheckout, type TestApi } from '../test/fixtures';
 import { hashToken } from '../domain/auth';
 
 let api: TestApi;
@@ -90,13 +90,26 @@ describe('sessions', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('the checkout success page makes the holder of the session id that order\'s customer', async () => {
+  it('a paid checkout\'s session id signs its holder in to that one order, not the account', async () => {
     const order = await api.paidOrder();
     const cookies = new MemoryCookies();
     const visitor = await api.caller(null, cookies);
-    const { user } = await visitor.auth.checkoutSession({ sessionId: order.sessionId });
+    const { user, orderId } = await visitor.auth.checkoutSession({ sessionId: order.sessionId });
     expect(user).toMatchObject({ id: order.customer.userId, role: 'customer' });
-    expect(cookies.get('h2s_portal_session')).toBeDefined();
+    expect(orderId).toBe(order.orderId);
+    const token = cookies.get('h2s_portal_session');
+    expect(token).toBeDefined();
+    const [row] = await api.t.sql`select scope_order_id from sessions where token_hash = ${hashToken(token!)}`;
+    expect(row?.scope_order_id).toBe(order.orderId);
     await expect(visitor.auth.checkoutSession({ sessionId: 'cs_test_guess_guess' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('an unpaid checkout grants nothing', async () => {
+    const anon = await api.caller(null);
+    const { sessionId } = await anon.checkout.create(sampleCheckout());
+    const cookies = new MemoryCookies();
+    const visitor = await api.caller(null, cookies);
+    await expect(visitor.auth.checkoutSession({ sessionId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(cookies.get('h2s_portal_session')).toBeUndefined();
   });
 });
