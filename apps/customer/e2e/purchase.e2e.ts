@@ -78,8 +78,17 @@ test('a homeowner buys a bundle, schedules it, adds photos and reschedules from 
   await expect(adding).toHaveCount(0);
   await screenshots(page, 'success');
 
-  // The account page: the order, its slot in words, and a reschedule.
+  // The checkout opened this one order; the account needs proof of the mailbox: the emailed link.
   await page.getByRole('link', { name: 'My orders' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders');
+  await expect(page.getByText('Sign in with the emailed link to see all your orders.')).toBeVisible();
+  await page.getByLabel('Email').fill(buyer.email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('link', { name: 'dev outbox' }).click();
+  await page.getByRole('listitem').filter({ hasText: `To ${buyer.email}` }).first().getByRole('link', { name: /\/account\/signin\// }).click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  // The account page: the order, its slot in words, and a reschedule.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');
   const order = page.getByRole('article').first();
   await expect(order.getByText('Scheduled', { exact: true })).toBeVisible();
