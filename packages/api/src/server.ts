@@ -4,19 +4,21 @@
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
+import { loadConfig, type AppConfig } from './config';
 import { resolveSession, SESSION_TTL_MS } from './domain/auth';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
 import { pgLiveBus, pollingLiveBus } from './domain/live';
-import { paymentsFromEnv, type Payments } from './domain/payments';
-import { storageFromEnv } from './domain/storage-env';
-import type { FileStore } from './domain/storage';
+import { stripePayments, testPayments, type Payments } from './domain/payments';
+import { localFileStore, type FileStore } from './domain/storage';
+import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './domain/uploads';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
 
 export { fieldErrorsOfError } from './trpc';
 export type { CookieJar, RequestScope } from './trpc';
+export { ConfigError, loadConfig, type AppConfig } from './config';
 export type { Viewer } from './domain/auth';
 
 /** One photo plus the multipart envelope around it. */
@@ -28,7 +30,6 @@ const trpcError = (status: number, code: string, message: string) =>
 
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
-const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
 export interface AppServerOptions {
   app: 'customer' | 'portal';
@@ -42,24 +43,26 @@ export interface AppServerOptions {
 export type AppServer = ReturnType<typeof createAppServer>;
 
 export function createAppServer(options: AppServerOptions) {
-  const env = options.env ?? process.env;
-  const handle = options.handle ?? createDb(databaseUrl(), { max: Number(env.DATABASE_POOL_MAX ?? 10) });
-  const production = env.NODE_ENV === 'production';
-  const urlSigningSecret = env.URL_SIGNING_SECRET ?? (production ? undefined : DEV_URL_SIGNING_SECRET);
-  if (!urlSigningSecret) throw new Error('URL_SIGNING_SECRET must be set in production.');
-  const customerOrigin = (env.CUSTOMER_ORIGIN ?? (options.app === 'customer' ? env.ORIGIN : undefined) ?? 'http://localhost:5173').replace(/\/$/, '');
+  // Read once, before anything connects: in production a missing or unsafe setting stops the start here.
+  const config: AppConfig = loadConfig(options.app, options.env ?? process.env);
+  const handle = options.handle ?? createDb(config.databaseUrl ?? databaseUrl(), { max: config.databasePoolMax });
   const deps: ApiDeps = {
     db: handle.db,
-    clock: options.clock ?? clockFromEnv(env.H2S_NOW),
-    storage: options.storage ?? storageFromEnv(env),
-    payments: options.payments ?? paymentsFromEnv(env),
-    live: env.LIVE_MODE === 'poll' ? pollingLiveBus(handle.db) : pgLiveBus(handle.sql),
-    urlSigningSecret,
-    customerOrigin,
-    secureCookies: production && (env.ORIGIN ?? '').startsWith('https:'),
-    development: !production,
+    clock: options.clock ?? clockFromEnv(config.now ?? undefined),
+    storage: options.storage ?? (config.uploadThingToken ? uploadThingStore(config.uploadThingToken) : localFileStore(config.uploadDir)),
+    payments:
+      options.payments ??
+      (config.paymentsMode === 'stripe' && config.stripeSecretKey
+        ? stripePayments(config.stripeSecretKey, config.stripeWebhookSecret)
+        : testPayments(config.stripeWebhookSecret)),
+    live: config.liveMode === 'poll' ? pollingLiveBus(handle.db) : pgLiveBus(handle.sql),
+    urlSigningSecret: config.urlSigningSecret,
+    customerOrigin: config.customerOrigin,
+    secureCookies: config.secureTransport,
+    development: !config.production,
   };
-  const sessionCookie = options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session';
+  // `__Host-`: the browser keeps it only if Secure, for this host, on every path (no subdomain can set it).
+  const sessionCookie = `${config.secureTransport ? '__Host-' : ''}${options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session'}`;
   const createCaller = createCallerFactory(appRouter);
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
@@ -89,6 +92,7 @@ export function createAppServer(options: AppServerOptions) {
 
   return {
     app: options.app,
+    config,
     deps,
     sessionCookie,
     createContext,
