@@ -120,4 +120,31 @@ describe('live job changes', () => {
     expect(text).toContain(order.jobId);
     expect(text).toContain('"type":"scheduled"');
   });
+
+  it('signing out ends that session\'s open stream; another session\'s stream stays open', async () => {
+    const pro = await api.pro();
+    const other = await api.pro();
+    const open = (token: string) =>
+      api.server.handlePlainTrpc(
+        new Request(`${BASE}/api/trpc/live.jobChanges`, { headers: { cookie: `h2s_portal_session=${token}`, accept: 'text/event-stream' } }),
+      );
+    const mine = await open(pro.token);
+    const theirs = await open(other.token);
+    const drain = async (response: Response) => {
+      const reader = response.body!.getReader();
+      for (;;) if ((await reader.read()).done) return 'ended';
+    };
+    const mineEnded = drain(mine);
+    const theirsReader = theirs.body!.getReader();
+    await theirsReader.read(); // the stream is open (its first event)
+
+    const out = await post('auth.logout', null, { cookie: `h2s_portal_session=${pro.token}` });
+    expect(out.status).toBe(200);
+    // The stream ends by itself; a stream that stayed open would hang this test until it times out.
+    expect(await mineEnded).toBe('ended');
+
+    const stillOpen = await Promise.race([theirsReader.read().then(() => 'event'), Promise.resolve('open')]);
+    expect(stillOpen).toBe('open');
+    await theirsReader.cancel();
+  });
 });

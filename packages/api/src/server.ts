@@ -5,10 +5,10 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { loadConfig, type AppConfig } from './config';
-import { resolveSession, SESSION_TTL_MS } from './domain/auth';
+import { hashToken, resolveSession, SESSION_TTL_MS } from './domain/auth';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
-import { pgLiveBus, pollingLiveBus } from './domain/live';
+import { pgLiveBus, pollingLiveBus, SessionStreams } from './domain/live';
 import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
@@ -56,6 +56,7 @@ export function createAppServer(options: AppServerOptions) {
         ? stripePayments(config.stripeSecretKey, config.stripeWebhookSecret)
         : testPayments(config.stripeWebhookSecret)),
     live: config.liveMode === 'poll' ? pollingLiveBus(handle.db) : pgLiveBus(handle.sql),
+    streams: new SessionStreams(),
     urlSigningSecret: config.urlSigningSecret,
     customerOrigin: config.customerOrigin,
     secureCookies: config.secureTransport,
@@ -70,7 +71,7 @@ export function createAppServer(options: AppServerOptions) {
     const resolved = token ? await resolveSession(deps.db, token, deps.clock.now()) : null;
     if (token && !resolved) cookies.delete(sessionCookie);
     if (token && resolved?.renewedUntil) cookies.set(sessionCookie, token, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) });
-    return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, clientIp };
+    return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, sessionKey: resolved ? hashToken(token!) : null, clientIp };
   }
 
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {

@@ -5,7 +5,7 @@ import type { Viewer } from './domain/auth';
 import type { FileStore } from './domain/storage';
 import type { Payments } from './domain/payments';
 import type { Clock } from './domain/clock';
-import type { LiveBus } from './domain/live';
+import type { LiveBus, SessionStreams } from './domain/live';
 
 /** Writes the session cookie: SvelteKit's `cookies` in the apps, response headers in plain HTTP. */
 export interface CookieJar {
@@ -27,6 +27,8 @@ export interface ApiDeps {
   storage: FileStore;
   payments: Payments;
   live: LiveBus;
+  /** Open live streams by session, so signing out ends them. */
+  streams: SessionStreams;
   /** Signs upload URLs and test-checkout events' companions; never sent to a browser. */
   urlSigningSecret: string;
   /** Where this app is reachable, for links in email and Stripe return URLs. */
@@ -43,6 +45,8 @@ export interface Context extends ApiDeps {
   cookies: CookieJar;
   /** The session cookie's name differs per app, so a pro and a customer can share a browser. */
   sessionCookie: string;
+  /** The hash of this request's session token (the sessions row's key); null when not signed in. */
+  sessionKey: string | null;
   /** The caller's address, for rate limits; null when unknown. */
   clientIp: string | null;
 }

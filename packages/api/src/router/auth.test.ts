@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, MemoryCookies, sampleCheckout, type TestApi } from '../test/fixtures';
-import { hashToken } from '../domain/auth';
+import { createSession, hashToken, resolveSession } from '../domain/auth';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -111,5 +111,20 @@ describe('sessions', () => {
     const visitor = await api.caller(null, cookies);
     await expect(visitor.auth.checkoutSession({ sessionId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(cookies.get('h2s_portal_session')).toBeUndefined();
+  });
+
+  it('a session used every week still ends 30 days after sign-in (absolute lifetime)', async () => {
+    const pro = await proAccount();
+    const start = new Date('2026-01-01T00:00:00.000Z');
+    const { token } = await createSession(api.t.db, pro.userId, start);
+    const day = 24 * 3600 * 1000;
+    for (let d = 7; d <= 28; d += 7) {
+      const resolved = await resolveSession(api.t.db, token, new Date(start.getTime() + d * day));
+      expect(resolved?.viewer.userId, `day ${d}`).toBe(pro.userId);
+    }
+    const [row] = await api.t.sql<{ expires_at: Date }[]>`select expires_at from sessions where token_hash = ${hashToken(token)}`;
+    // Renewal never reaches past the absolute end.
+    expect(row!.expires_at.getTime()).toBeLessThanOrEqual(start.getTime() + 30 * day);
+    expect(await resolveSession(api.t.db, token, new Date(start.getTime() + 30 * day + 1000))).toBeNull();
   });
 });

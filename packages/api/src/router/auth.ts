@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { checkoutGrant, createSession, customerMayAccessOrder, deleteSession, login, SESSION_TTL_MS } from '../domain/auth';
+import { checkoutGrant, createSession, customerMayAccessOrder, deleteSession, hashToken, login, SESSION_TTL_MS } from '../domain/auth';
 import { publicProcedure, sessionIdInput, type Context } from '../trpc';
 
 const user = z.object({ id: z.string(), role: z.enum(['customer', 'pro', 'admin']), name: z.string() });
@@ -23,7 +23,11 @@ export const authRouter = {
     }),
   logout: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
     const token = ctx.cookies.get(ctx.sessionCookie);
-    if (token) await deleteSession(ctx.db, token);
+    if (token) {
+      await deleteSession(ctx.db, token);
+      // Its open live streams end too: a signed-out browser must stop receiving dispatch changes.
+      ctx.streams.end(hashToken(token));
+    }
     ctx.cookies.delete(ctx.sessionCookie);
     return { ok: true as const };
   }),
