@@ -113,12 +113,12 @@ describe('sessions', () => {
     expect(cookies.get('h2s_portal_session')).toBeUndefined();
   });
 
-  it('a session used every week still ends 30 days after sign-in (absolute lifetime)', async () => {
+  it('a session used every few days still ends 30 days after sign-in (absolute lifetime)', async () => {
     const pro = await proAccount();
     const start = new Date('2026-01-01T00:00:00.000Z');
     const { token } = await createSession(api.t.db, pro.userId, start);
     const day = 24 * 3600 * 1000;
-    for (let d = 7; d <= 28; d += 7) {
+    for (const d of [6, 12, 18, 24, 29]) {
       const resolved = await resolveSession(api.t.db, token, new Date(start.getTime() + d * day));
       expect(resolved?.viewer.userId, `day ${d}`).toBe(pro.userId);
     }
