@@ -124,7 +124,7 @@ describe('sessions', () => {
     }
     const [row] = await api.t.sql<{ expires_at: Date }[]>`select expires_at from sessions where token_hash = ${hashToken(token)}`;
     // Renewal never reaches past the absolute end.
-    expect(row!.expires_at.getTime()).toBeLessThanOrEqual(start.getTime() + 30 * day);
+    expect(new Date(row!.expires_at).getTime()).toBeLessThanOrEqual(start.getTime() + 30 * day);
     expect(await resolveSession(api.t.db, token, new Date(start.getTime() + 30 * day + 1000))).toBeNull();
   });
 });
