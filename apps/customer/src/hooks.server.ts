@@ -15,5 +15,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
+  // Production over HTTPS: browsers refuse plain HTTP to this host for two years.
+  if (server.config.secureTransport) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
   return response;
 };
