@@ -6,11 +6,8 @@ import withProductionDefaults, { contentSecurityPolicy } from '../../tooling/sve
 export default {
   preprocess: vitePreprocess(),
   kit: {
-    adapter: withProductionDefaults(adapter(), {
-      // One photo (10 MB) plus its multipart envelope; larger bodies get a tRPC-shaped 413.
-      bodySizeLimit: 11 * 1024 * 1024,
-      tooLargeMessage: 'Request too large: photos can be at most 10 MB',
-    }),
+    // A photo (10 MB) and its multipart envelope; the API answers larger bodies with a tRPC-shaped 413.
+    adapter: withProductionDefaults(adapter(), { bodySizeLimit: 11 * 1024 * 1024 }),
     // Checkout's form redirects to Stripe's page; the CSP's form-action covers redirects too.
     csp: contentSecurityPolicy({ formAction: ['https://checkout.stripe.com'] }),
     // tRPC checks Origin on its own mutations; SvelteKit's check covers form actions.

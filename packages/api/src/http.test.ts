@@ -91,6 +91,28 @@ describe('the webhook route', () => {
   });
 });
 
+describe('request size', () => {
+  it('answers a body over the limit with a tRPC-shaped 413, whether its length is declared or not', async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    const chunked = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(chunk);
+        },
+      });
+    const response = await api.server.handlePlainTrpc(
+      new Request(`${BASE}/api/trpc/uploads.create`, { method: 'POST', body: chunked(), duplex: 'half', headers: { 'content-type': 'multipart/form-data; boundary=x' } } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } });
+    const declared = await api.server.handlePlainTrpc(
+      new Request(`${BASE}/api/trpc/uploads.create`, { method: 'POST', body: 'x', headers: { 'content-length': String(11 * 1024 * 1024) } }),
+    );
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { message: 'Request too large: photos can be at most 10 MB', data: { code: 'PAYLOAD_TOO_LARGE' } } });
+  });
+});
+
 describe('live job changes', () => {
   it('streams a change to an open portal (server-sent events) when a customer schedules', async () => {
     const pro = await api.pro();

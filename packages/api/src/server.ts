@@ -28,6 +28,38 @@ const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 const trpcError = (status: number, code: string, message: string) =>
   Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
 
+const payloadTooLarge = () =>
+  trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+
+/** The whole body, or null once it passes `limit` bytes (or the server cut it off for its size). */
+async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if ((error as { status?: unknown } | null)?.status === 413) return null;
+    throw error;
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
@@ -77,12 +109,18 @@ export function createAppServer(options: AppServerOptions) {
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
-    if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) {
-      return trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+    if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
+    let req = request;
+    if (request.body && request.method !== 'GET') {
+      // A body without a declared length (chunked), or cut off by the server's own BODY_SIZE_LIMIT,
+      // is counted as it arrives: over the limit it is the same 413, never the adapter's text.
+      const body = await readLimited(request.body, TRPC_BODY_LIMIT);
+      if (body === null) return payloadTooLarge();
+      req = new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
     }
     return fetchRequestHandler({
       endpoint: '/api/trpc',
-      req: request,
+      req,
       router: appRouter,
       createContext: () => createContext(scope),
       onError({ error, path }) {
