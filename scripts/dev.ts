@@ -5,13 +5,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createDb, runMigrations } from '@h2s/db';
-import { startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
+import { EMBEDDED_PORT, isListening, startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
 
 const root = new URL('..', import.meta.url).pathname;
 // .env (never committed) overrides nothing already set in the shell.
 if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 let embedded: EmbeddedServer | null = null;
 if (!process.env.DATABASE_URL) {
+  // One clear line instead of a stack trace; a second PGlite on the same data directory would corrupt it.
+  if (await isListening(EMBEDDED_PORT)) {
+    console.error(
+      `[dev] port ${EMBEDDED_PORT} for the embedded database is already in use (another pnpm dev?): stop it, or set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to a PostgreSQL server.`,
+    );
+    process.exit(1);
+  }
   embedded = await startEmbedded(`${root}.data/pglite`);
   console.log(`[dev] embedded PostgreSQL (PGlite) on ${embedded.url}, data in .data/pglite`);
 }

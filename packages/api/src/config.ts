@@ -64,7 +64,7 @@ const PURPOSE = {
   CUSTOMER_ORIGIN: "The storefront's public address for links in email and Stripe's return URLs, https:// (http:// only on 127.0.0.1 or localhost).",
   PORTAL_ORIGIN: "The portal's public address, https:// (http:// only on 127.0.0.1 or localhost).",
   DATABASE_POOL_MAX: 'Database connections per app process, a whole number from 1 to 100.',
-  LIVE_MODE: '"listen" (PostgreSQL LISTEN/NOTIFY) or "poll".',
+  LIVE_MODE: '"listen" (PostgreSQL LISTEN/NOTIFY; "notify" means the same) or "poll".',
   H2S_NOW: 'Starts the server clock at an ISO instant (tests and demos).',
 } as const;
 
@@ -97,7 +97,8 @@ const envSchema = z.object({
   PORTAL_ORIGIN: optionalText,
   UPLOADTHING_TOKEN: optionalText,
   UPLOAD_DIR: optionalText,
-  LIVE_MODE: z.preprocess(blankToUndefined, z.enum(['listen', 'poll']).optional()),
+  // "notify" is the same as "listen" (scripts/dev.ts has long said notify).
+  LIVE_MODE: z.preprocess(blankToUndefined, z.enum(['listen', 'notify', 'poll']).optional()),
   H2S_NOW: z.preprocess(blankToUndefined, z.string().refine((v) => !Number.isNaN(new Date(v).getTime()), 'not an ISO instant').optional()),
 });
 
@@ -159,7 +160,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     secureTransport: production && (ownOrigin ?? '').startsWith('https:'),
     uploadThingToken: e.UPLOADTHING_TOKEN ?? null,
     uploadDir: e.UPLOAD_DIR ?? '.data/uploads',
-    liveMode: e.LIVE_MODE ?? 'listen',
+    liveMode: e.LIVE_MODE === 'poll' ? 'poll' : 'listen',
     now: e.H2S_NOW ?? null,
   };
 }
