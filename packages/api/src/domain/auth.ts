@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { TRPCError } from '@trpc/server';
-import { forbidden, notFound } from './errors';
+import { forbidden, notFound, tooManyRequests } from './errors';
+import { blockedUntil, recordAttempt, retryMessage, type RateLimit } from './rate-limit';
 import {
   and,
   eq,
@@ -44,6 +45,8 @@ export const SESSION_ABSOLUTE_TTL_MS = 30 * 24 * 3600 * 1000;
 export const CHECKOUT_GRANT_TTL_MS = 24 * 3600 * 1000;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 export const LOGIN_FAILURE_LIMIT = 5;
+/** Failed sign-ins from one address (any emails) in LOGIN_FAILURE_WINDOW_MS: password spraying. */
+export const LOGIN_FAILURES_PER_ADDRESS = 20;
 export const SIGN_IN_LINK_TTL_MS = 30 * 60 * 1000;
 
 export const hashPassword = (password: string) => hash(password, ARGON2_OPTIONS);
@@ -131,23 +134,37 @@ const emailKey = (email: string) => email.trim().toLowerCase();
 
 /**
  * Password sign-in for pros and admins. Wrong email and wrong password give the same answer in
- * about the same time; five failures for one email in 15 minutes lock it for the rest of the window.
+ * about the same time; five failures for one email in 15 minutes lock it for the rest of the window,
+ * and twenty failures from one address lock that address (many emails, one password each).
  */
-export async function login(db: Database, email: string, password: string, now: Date): Promise<{ viewer: Viewer; session: NewSession }> {
+export async function login(
+  db: Database,
+  email: string,
+  password: string,
+  now: Date,
+  clientIp: string | null = null,
+): Promise<{ viewer: Viewer; session: NewSession }> {
   const key = emailKey(email);
   const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
   const [failures] = await db
-    .select({ count: sql<number>`count(*)::int` })
+    .select({ count: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${loginFailures.at})` })
     .from(loginFailures)
     .where(and(eq(loginFailures.emailKey, key), gt(loginFailures.at, since)));
   if ((failures?.count ?? 0) >= LOGIN_FAILURE_LIMIT) {
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many failed sign-ins. Try again in 15 minutes.' });
+    const retryAt = new Date(new Date(failures!.oldest ?? now).getTime() + LOGIN_FAILURE_WINDOW_MS);
+    throw tooManyRequests(retryMessage('Too many failed sign-ins.', retryAt, now));
   }
+  const addressLimit: RateLimit[] = clientIp
+    ? [{ bucket: `sign-in-failure:address:${clientIp}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_FAILURE_WINDOW_MS }]
+    : [];
+  const addressBlocked = await blockedUntil(db, addressLimit, now);
+  if (addressBlocked) throw tooManyRequests(retryMessage('Too many failed sign-ins from your network.', addressBlocked, now));
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${key}`);
   const staff = user && user.role !== 'customer' && user.passwordHash ? user : null;
   const ok = await verify(staff?.passwordHash ?? (await decoy()), password).catch(() => false);
   if (!staff || !ok) {
     await db.insert(loginFailures).values({ emailKey: key, at: now });
+    await recordAttempt(db, addressLimit, now);
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Email or password is incorrect.' });
   }
   await db.delete(loginFailures).where(eq(loginFailures.emailKey, key));

@@ -15,3 +15,4 @@ export const conflict = (message: string) => new TRPCError({ code: 'CONFLICT', m
 export const forbidden = (message: string) => new TRPCError({ code: 'FORBIDDEN', message });
 
 export const JOB_NO_LONGER_AVAILABLE = 'Job no longer available';
+export const tooManyRequests = (message: string) => new TRPCError({ code: 'TOO_MANY_REQUESTS', message });

@@ -14,7 +14,7 @@ export const authRouter = {
     .input(z.object({ email: z.string().trim().min(1, 'Email is required').max(254), password: z.string().min(1, 'Password is required').max(200) }))
     .output(z.object({ user }))
     .mutation(async ({ ctx, input }) => {
-      const { viewer, session } = await login(ctx.db, input.email, input.password, ctx.clock.now());
+      const { viewer, session } = await login(ctx.db, input.email, input.password, ctx.clock.now(), ctx.clientIp);
       // A fresh token on every sign-in: a cookie planted before sign-in (fixation) is never promoted.
       const previous = ctx.cookies.get(ctx.sessionCookie);
       if (previous) await deleteSession(ctx.db, previous);
