@@ -1,6 +1,7 @@
 /** The same router over HTTP, as the apps serve it: plain JSON, cookies, CSRF, webhooks, live events. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTestEvent, testPayments } from './domain/payments';
+import { createAppServer } from './server';
 import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from './test/fixtures';
 
 let api: TestApi;
@@ -88,6 +89,43 @@ describe('the webhook route', () => {
   it('refuses an oversized body before reading it', async () => {
     const response = await webhook('x'.repeat(2 * 1024 * 1024), { 'stripe-signature': 't=1,v1=00' });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('cookies in production over HTTPS', () => {
+  it('are Secure and named __Host- (no subdomain can set them)', async () => {
+    const production = createAppServer({
+      app: 'portal',
+      handle: api.t,
+      clock: api.clock,
+      payments: testPayments(TEST_WEBHOOK_SECRET),
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://unused',
+        PAYMENTS_MODE: 'test',
+        STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        URL_SIGNING_SECRET: 'p'.repeat(40),
+        ORIGIN: 'https://dispatch.example.com',
+        CUSTOMER_ORIGIN: 'https://shop.example.com',
+      },
+    });
+    try {
+      expect(production.sessionCookie).toBe('__Host-h2s_portal_session');
+      const pro = await api.pro();
+      const [row] = await api.t.sql<{ email: string }[]>`select email from users where id = ${pro.userId}`;
+      const response = await production.handlePlainTrpc(
+        new Request('https://dispatch.example.com/api/trpc/auth.login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: row!.email, password: 'correct horse battery' }),
+        }),
+      );
+      expect(response.status).toBe(200);
+      const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-h2s_portal_session='));
+      expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    } finally {
+      await production.deps.live.close();
+    }
   });
 });
 

@@ -144,7 +144,7 @@ export function createAppServer(options: AppServerOptions) {
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {
       const resHeaders = new Headers();
-      const response = await handleTrpc(request, { cookies: headerCookieJar(request, resHeaders), clientIp: null });
+      const response = await handleTrpc(request, { cookies: headerCookieJar(request, resHeaders, deps.secureCookies), clientIp: null });
       for (const cookie of resHeaders.getSetCookie()) response.headers.append('set-cookie', cookie);
       return response;
     },

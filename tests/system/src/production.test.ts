@@ -110,6 +110,24 @@ describe('the built customer app started right in production', () => {
     }
   });
 
+  it('behind HTTPS, tells browsers to use nothing else (HSTS)', async () => {
+    const port = await freePort();
+    const portal = await startApp(
+      'portal',
+      { ...productionEnv(port), DATABASE_URL: database.url, STRIPE_SECRET_KEY: '', PAYMENTS_MODE: 'test', ORIGIN: 'https://dispatch.example.com', CUSTOMER_ORIGIN: 'https://shop.example.com' },
+      port,
+    );
+    try {
+      const page = await fetch(`http://127.0.0.1:${port}/login`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+      // Plain HTTP on this machine gets no HSTS (it would lock localhost to HTTPS).
+      expect((await fetch(`${customer.origin}/`)).headers.get('strict-transport-security')).toBeNull();
+    } finally {
+      await portal.stop();
+    }
+  });
+
   it('takes a 10 MB photo with no BODY_SIZE_LIMIT set; a larger body is a tRPC-shaped 413', async () => {
     const payments = testPayments(WEBHOOK_SECRET);
     const order = await createCheckout(
