@@ -22,7 +22,7 @@ if (!process.env.DATABASE_URL) {
   embedded = await startEmbedded(`${root}.data/pglite`);
   console.log(`[dev] embedded PostgreSQL (PGlite) on ${embedded.url}, data in .data/pglite`);
 }
-const url = process.env.DATABASE_URL ?? embedded!.url;
+const url = process.env.DATABASE_URL || embedded!.url;
 
 const handle = createDb(url, { max: 1 });
 await runMigrations(handle.db);
