@@ -133,4 +133,24 @@ test('the success page waits for the payment and updates by itself when it lands
   await expect(success.getByText('Waiting to be scheduled')).toBeVisible();
   await expect(success.getByRole('grid')).toBeVisible();
   await expect(success.getByLabel('Add photos')).toBeAttached();
+  // Opening the page signed nobody in (a link must not sign a visitor in to someone's order).
+  expect((await context.cookies()).filter((c) => c.name.includes('customer_session'))).toEqual([]);
+});
+
+test('a visitor following a success link sees that order only: the account still asks for the emailed link', async ({ page, browser }) => {
+  await addToCart(page, 'Whole-Home Wi-Fi Mesh');
+  await startCheckout(page, chicagoBuyer());
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(page).toHaveURL(/\/success\?session_id=/);
+  const link = page.url();
+
+  const stranger = await browser.newContext();
+  const visitor = await stranger.newPage();
+  await visitor.goto(link);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Thank you, Morgan! Your order is confirmed.');
+  expect((await stranger.cookies()).filter((c) => c.name.includes('customer_session'))).toEqual([]);
+  await visitor.goto('/account');
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Your orders');
+  await expect(visitor.getByText('Morgan')).toHaveCount(0);
+  await stranger.close();
 });
