@@ -18,7 +18,7 @@ if (!process.env.DATABASE_URL) {
   });
   console.log(`[dev] embedded PostgreSQL 18 on 127.0.0.1:${embedded.port} (ready in ${Date.now() - started} ms), data in .data/postgres`);
 }
-const url = process.env.DATABASE_URL ?? embedded!.url;
+const url = process.env.DATABASE_URL || embedded!.url;
 
 const handle = createDb(url, { max: 1 });
 await runMigrations(handle);

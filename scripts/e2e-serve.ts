@@ -41,7 +41,6 @@ const children: ChildProcess[] = apps.map((entry) => {
       ORIGIN: `http://localhost:${port}`,
       CUSTOMER_ORIGIN: customerOrigin,
       UPLOAD_DIR: uploadDir,
-      BODY_SIZE_LIMIT: '12M',
       DATABASE_POOL_MAX: '5',
     },
   });

@@ -78,8 +78,17 @@ test('a homeowner buys a bundle, schedules it, adds photos and reschedules from 
   await expect(adding).toHaveCount(0);
   await screenshots(page, 'success');
 
-  // The account page: the order, its slot in words, and a reschedule.
+  // The checkout opened this one order; the account needs proof of the mailbox: the emailed link.
   await page.getByRole('link', { name: 'My orders' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders');
+  await expect(page.getByText('Sign in with the emailed link to see all your orders.')).toBeVisible();
+  await page.getByLabel('Email').fill(buyer.email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('link', { name: 'dev outbox' }).click();
+  await page.getByRole('listitem').filter({ hasText: `To ${buyer.email}` }).first().getByRole('link', { name: /\/account\/signin\// }).click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  // The account page: the order, its slot in words, and a reschedule.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');
   const order = page.getByRole('article').first();
   await expect(order.getByText('Scheduled', { exact: true })).toBeVisible();
@@ -124,4 +133,24 @@ test('the success page waits for the payment and updates by itself when it lands
   await expect(success.getByText('Waiting to be scheduled')).toBeVisible();
   await expect(success.getByRole('grid')).toBeVisible();
   await expect(success.getByLabel('Add photos')).toBeAttached();
+  // Opening the page signed nobody in (a link must not sign a visitor in to someone's order).
+  expect((await context.cookies()).filter((c) => c.name.includes('customer_session'))).toEqual([]);
+});
+
+test('a visitor following a success link sees that order only: the account still asks for the emailed link', async ({ page, browser }) => {
+  await addToCart(page, 'Whole-Home Wi-Fi Mesh');
+  await startCheckout(page, chicagoBuyer());
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(page).toHaveURL(/\/success\?session_id=/);
+  const link = page.url();
+
+  const stranger = await browser.newContext();
+  const visitor = await stranger.newPage();
+  await visitor.goto(link);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Thank you, Morgan! Your order is confirmed.');
+  expect((await stranger.cookies()).filter((c) => c.name.includes('customer_session'))).toEqual([]);
+  await visitor.goto('/account');
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Your orders');
+  await expect(visitor.getByText('Morgan')).toHaveCount(0);
+  await stranger.close();
 });

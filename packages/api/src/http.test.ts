@@ -1,6 +1,7 @@
 /** The same router over HTTP, as the apps serve it: plain JSON, cookies, CSRF, webhooks, live events. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTestEvent, testPayments } from './domain/payments';
+import { createAppServer } from './server';
 import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from './test/fixtures';
 
 let api: TestApi;
@@ -91,6 +92,65 @@ describe('the webhook route', () => {
   });
 });
 
+describe('cookies in production over HTTPS', () => {
+  it('are Secure and named __Host- (no subdomain can set them)', async () => {
+    const production = createAppServer({
+      app: 'portal',
+      handle: api.t,
+      clock: api.clock,
+      payments: testPayments(TEST_WEBHOOK_SECRET),
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://unused',
+        PAYMENTS_MODE: 'test',
+        STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        URL_SIGNING_SECRET: 'p'.repeat(40),
+        ORIGIN: 'https://dispatch.example.com',
+        CUSTOMER_ORIGIN: 'https://shop.example.com',
+      },
+    });
+    try {
+      expect(production.sessionCookie).toBe('__Host-h2s_portal_session');
+      const pro = await api.pro();
+      const [row] = await api.t.sql<{ email: string }[]>`select email from users where id = ${pro.userId}`;
+      const response = await production.handlePlainTrpc(
+        new Request('https://dispatch.example.com/api/trpc/auth.login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: row!.email, password: 'correct horse battery' }),
+        }),
+      );
+      expect(response.status).toBe(200);
+      const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-h2s_portal_session='));
+      expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    } finally {
+      await production.deps.live.close();
+    }
+  });
+});
+
+describe('request size', () => {
+  it('answers a body over the limit with a tRPC-shaped 413, whether its length is declared or not', async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    const chunked = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(chunk);
+        },
+      });
+    const response = await api.server.handlePlainTrpc(
+      new Request(`${BASE}/api/trpc/uploads.create`, { method: 'POST', body: chunked(), duplex: 'half', headers: { 'content-type': 'multipart/form-data; boundary=x' } } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } });
+    const declared = await api.server.handlePlainTrpc(
+      new Request(`${BASE}/api/trpc/uploads.create`, { method: 'POST', body: 'x', headers: { 'content-length': String(11 * 1024 * 1024) } }),
+    );
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { message: 'Request too large: photos can be at most 10 MB', data: { code: 'PAYLOAD_TOO_LARGE' } } });
+  });
+});
+
 describe('live job changes', () => {
   it('streams a change to an open portal (server-sent events) when a customer schedules', async () => {
     const pro = await api.pro();
@@ -119,5 +179,32 @@ describe('live job changes', () => {
     await reader.cancel().catch(() => {});
     expect(text).toContain(order.jobId);
     expect(text).toContain('"type":"scheduled"');
+  });
+
+  it('signing out ends that session\'s open stream; another session\'s stream stays open', async () => {
+    const pro = await api.pro();
+    const other = await api.pro();
+    const open = (token: string) =>
+      api.server.handlePlainTrpc(
+        new Request(`${BASE}/api/trpc/live.jobChanges`, { headers: { cookie: `h2s_portal_session=${token}`, accept: 'text/event-stream' } }),
+      );
+    const mine = await open(pro.token);
+    const theirs = await open(other.token);
+    const drain = async (response: Response) => {
+      const reader = response.body!.getReader();
+      for (;;) if ((await reader.read()).done) return 'ended';
+    };
+    const mineEnded = drain(mine);
+    const theirsReader = theirs.body!.getReader();
+    await theirsReader.read(); // the stream is open (its first event)
+
+    const out = await post('auth.logout', null, { cookie: `h2s_portal_session=${pro.token}` });
+    expect(out.status).toBe(200);
+    // The stream ends by itself; a stream that stayed open would hang this test until it times out.
+    expect(await mineEnded).toBe('ended');
+
+    const stillOpen = await Promise.race([theirsReader.read().then(() => 'event'), Promise.resolve('open')]);
+    expect(stillOpen).toBe('open');
+    await theirsReader.cancel();
   });
 });

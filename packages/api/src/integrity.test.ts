@@ -80,7 +80,7 @@ async function buildWorld(api: TestApi): Promise<World> {
     form.set('sessionId', target.sessionId);
     form.set('file', new File([bytes], `${tag}.jpg`, { type: 'image/jpeg' }));
     const { upload } = await (await api.caller(target.customer)).uploads.create(form);
-    uploads.push({ id: upload.uploadId, jobId: target.jobId, key: `customer-uploads/${target.jobId}/${upload.sha256}.jpg`, bytes });
+    uploads.push({ id: upload.uploadId, jobId: target.jobId, key: `customer-uploads/${target.jobId}/${upload.sha256}-${upload.uploadId}.jpg`, bytes });
   }
   return { pro1, pro2, queued, scheduled, accepted, completed, dstDay, phoenix, pendingOrderId: pending.orderId, uploads };
 }

@@ -4,14 +4,15 @@
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
-import { resolveSession, SESSION_TTL_MS } from './domain/auth';
+import { loadConfig, type AppConfig } from './config';
 import { expireAbandonedTestCheckouts } from './domain/abandoned-checkouts';
+import { hashToken, resolveSession, SESSION_TTL_MS } from './domain/auth';
 import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
-import { pgLiveBus } from './domain/live';
-import { paymentsFromEnv, type Payments } from './domain/payments';
-import { storageFromEnv } from './domain/storage-env';
-import type { FileStore } from './domain/storage';
+import { pgLiveBus, SessionStreams } from './domain/live';
+import { stripePayments, testPayments, type Payments } from './domain/payments';
+import { localFileStore, type FileStore } from './domain/storage';
+import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './domain/uploads';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
@@ -20,6 +21,7 @@ import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type R
 export { fieldErrorsOfError } from './trpc';
 export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
+export { ConfigError, loadConfig, type AppConfig } from './config';
 export type { Viewer } from './domain/auth';
 
 /** One photo plus the multipart envelope around it. */
@@ -29,9 +31,40 @@ const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 const trpcError = (status: number, code: string, message: string) =>
   Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
 
+const payloadTooLarge = () =>
+  trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+
+/** The whole body, or null once it passes `limit` bytes (or the server cut it off for its size). */
+async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if ((error as { status?: unknown } | null)?.status === 413) return null;
+    throw error;
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
-const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
 export interface AppServerOptions {
   app: 'customer' | 'portal';
@@ -45,24 +78,27 @@ export interface AppServerOptions {
 export type AppServer = ReturnType<typeof createAppServer>;
 
 export function createAppServer(options: AppServerOptions) {
-  const env = options.env ?? process.env;
-  const handle = options.handle ?? createDb(databaseUrl(), { max: Number(env.DATABASE_POOL_MAX ?? 10) });
-  const production = env.NODE_ENV === 'production';
-  const urlSigningSecret = env.URL_SIGNING_SECRET ?? (production ? undefined : DEV_URL_SIGNING_SECRET);
-  if (!urlSigningSecret) throw new Error('URL_SIGNING_SECRET must be set in production.');
-  const customerOrigin = (env.CUSTOMER_ORIGIN ?? (options.app === 'customer' ? env.ORIGIN : undefined) ?? 'http://localhost:5173').replace(/\/$/, '');
+  // Read once, before anything connects: in production a missing or unsafe setting stops the start here.
+  const config: AppConfig = loadConfig(options.app, options.env ?? process.env);
+  const handle = options.handle ?? createDb(config.databaseUrl ?? databaseUrl(), { max: config.databasePoolMax });
   const deps: ApiDeps = {
     db: handle.db,
-    clock: options.clock ?? clockFromEnv(env.H2S_NOW),
-    storage: options.storage ?? storageFromEnv(env),
-    payments: options.payments ?? paymentsFromEnv(env),
+    clock: options.clock ?? clockFromEnv(config.now ?? undefined),
+    storage: options.storage ?? (config.uploadThingToken ? uploadThingStore(config.uploadThingToken) : localFileStore(config.uploadDir)),
+    payments:
+      options.payments ??
+      (config.paymentsMode === 'stripe' && config.stripeSecretKey
+        ? stripePayments(config.stripeSecretKey, config.stripeWebhookSecret)
+        : testPayments(config.stripeWebhookSecret)),
     live: pgLiveBus(handle.sql),
-    urlSigningSecret,
-    customerOrigin,
-    secureCookies: production && (env.ORIGIN ?? '').startsWith('https:'),
-    development: !production,
+    streams: new SessionStreams(),
+    urlSigningSecret: config.urlSigningSecret,
+    customerOrigin: config.customerOrigin,
+    secureCookies: config.secureTransport,
+    development: !config.production,
   };
-  const sessionCookie = options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session';
+  // `__Host-`: the browser keeps it only if Secure, for this host, on every path (no subdomain can set it).
+  const sessionCookie = `${config.secureTransport ? '__Host-' : ''}${options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session'}`;
   // The test checkout has no Stripe to expire what customers leave unpaid; the customer app sweeps.
   let sweeping = false;
   const sweep = async () => {
@@ -76,7 +112,7 @@ export function createAppServer(options: AppServerOptions) {
       sweeping = false;
     }
   };
-  const sweeps = options.app === 'customer' && deps.payments.mode === 'test' && env.NODE_ENV !== 'test';
+  const sweeps = options.app === 'customer' && deps.payments.mode === 'test' && (options.env ?? process.env).NODE_ENV !== 'test';
   let sweeper: NodeJS.Timeout | null = null;
   // Started by the first request, not at import: a build imports this module with no database.
   const startSweeper = () => {
@@ -93,18 +129,24 @@ export function createAppServer(options: AppServerOptions) {
     const resolved = token ? await resolveSession(deps.db, token, deps.clock.now()) : null;
     if (token && !resolved) cookies.delete(sessionCookie);
     if (token && resolved?.renewedUntil) cookies.set(sessionCookie, token, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) });
-    return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, clientIp };
+    return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, sessionKey: resolved ? hashToken(token!) : null, clientIp };
   }
 
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
-    if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) {
-      return trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+    if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
+    let req = request;
+    if (request.body && request.method !== 'GET') {
+      // A body without a declared length (chunked), or cut off by the server's own BODY_SIZE_LIMIT,
+      // is counted as it arrives: over the limit it is the same 413, never the adapter's text.
+      const body = await readLimited(request.body, TRPC_BODY_LIMIT);
+      if (body === null) return payloadTooLarge();
+      req = new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
     }
     return fetchRequestHandler({
       endpoint: '/api/trpc',
-      req: request,
+      req,
       router: appRouter,
       createContext: () => createContext(scope),
       onError({ error, path }) {
@@ -115,6 +157,7 @@ export function createAppServer(options: AppServerOptions) {
 
   return {
     app: options.app,
+    config,
     deps,
     sessionCookie,
     createContext,
@@ -127,7 +170,7 @@ export function createAppServer(options: AppServerOptions) {
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {
       const resHeaders = new Headers();
-      const response = await handleTrpc(request, { cookies: headerCookieJar(request, resHeaders), clientIp: null });
+      const response = await handleTrpc(request, { cookies: headerCookieJar(request, resHeaders, deps.secureCookies), clientIp: null });
       for (const cookie of resHeaders.getSetCookie()) response.headers.append('set-cookie', cookie);
       return response;
     },

@@ -6,7 +6,7 @@ import { DomainError, type FieldIssue } from './domain/errors';
 import type { FileStore } from './domain/storage';
 import type { Payments } from './domain/payments';
 import type { Clock } from './domain/clock';
-import type { LiveBus } from './domain/live';
+import type { LiveBus, SessionStreams } from './domain/live';
 import { errorIdOf, publicInternalMessage } from './internal-errors';
 
 /** Writes the session cookie: SvelteKit's `cookies` in the apps, response headers in plain HTTP. */
@@ -29,6 +29,8 @@ export interface ApiDeps {
   storage: FileStore;
   payments: Payments;
   live: LiveBus;
+  /** Open live streams by session, so signing out ends them. */
+  streams: SessionStreams;
   /** Signs upload URLs and test-checkout events' companions; never sent to a browser. */
   urlSigningSecret: string;
   /** Where this app is reachable, for links in email and Stripe return URLs. */
@@ -45,6 +47,8 @@ export interface Context extends ApiDeps {
   cookies: CookieJar;
   /** The session cookie's name differs per app, so a pro and a customer can share a browser. */
   sessionCookie: string;
+  /** The hash of this request's session token (the sessions row's key); null when not signed in. */
+  sessionKey: string | null;
   /** The caller's address, for rate limits; null when unknown. */
   clientIp: string | null;
 }
@@ -133,6 +137,12 @@ function roleProcedure<R extends Viewer['role']>(role: R) {
 
 export const authedProcedure = publicProcedure.use(signedIn);
 export const customerProcedure = roleProcedure('customer');
+export const ACCOUNT_SIGN_IN_MESSAGE = 'Sign in with the emailed link to see all your orders.';
+/** The customer's whole account: a checkout grant (one order) is not enough, the emailed link is. */
+export const accountProcedure = customerProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.scopeOrderId) throw new TRPCError({ code: 'FORBIDDEN', message: ACCOUNT_SIGN_IN_MESSAGE });
+  return next();
+});
 export const proProcedure = roleProcedure('pro');
 export const adminProcedure = roleProcedure('admin');
 

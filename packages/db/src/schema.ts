@@ -123,8 +123,28 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     expiresAt: ts('expires_at').notNull(),
+    /**
+     * Set: a checkout session's grant, good for this one order only (see auth.checkoutSession).
+     * Null: the user's whole account (password sign-in, emailed link).
+     */
+    scopeOrderId: text('scope_order_id').references(() => orders.id, { onDelete: 'cascade' }),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [
+    index('sessions_user_idx').on(t.userId),
+    index('sessions_scope_order_idx').on(t.scopeOrderId).where(sql`${t.scopeOrderId} is not null`),
+    check('sessions_expires_after_created', sql`${t.expiresAt} > ${t.createdAt}`),
+  ],
+);
+
+/** One row per counted attempt (sign-in link requests, failed sign-ins by address); old rows only age out. */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    bucket: text('bucket').notNull(),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('rate_limit_hits_bucket_at_idx').on(t.bucket, t.at), check('rate_limit_hits_bucket_not_blank', sql`length(${t.bucket}) > 0`)],
 );
 
 export const loginFailures = pgTable(

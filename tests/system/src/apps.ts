@@ -24,7 +24,7 @@ export async function startApp(app: 'customer' | 'portal', env: Record<string, s
   const origin = `http://127.0.0.1:${listenOn}`;
   const launch = () =>
     spawn('node', [entry], {
-      env: { ...process.env, ...env, PORT: String(listenOn), HOST: '127.0.0.1', ORIGIN: origin, BODY_SIZE_LIMIT: '12M' },
+      env: { ...process.env, ...env, PORT: String(listenOn), HOST: '127.0.0.1', ORIGIN: env.ORIGIN ?? origin },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   const running: RunningApp = {

@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { createDb } from '@h2s/db';
 import { cliDatabaseUrl } from '@h2s/db/embedded';
+import { sweepOrphanFiles } from '../domain/orphans';
 import { storageFromEnv } from '../domain/storage-env';
 import { auditIntegrity, formatReport } from '../integrity';
 
@@ -46,8 +47,17 @@ try {
   const [tables] = await handle.sql<{ present: boolean }[]>`select to_regclass('public.dispatch_jobs') is not null as present`;
   if (!tables?.present) throw new Error('the database has no schema yet; run `pnpm db:migrate` first');
   const report = await auditIntegrity({ db: handle.db, storage });
+  // Files no row points at (a crash between storing a photo and recording it): removed and listed.
+  const orphans = await sweepOrphanFiles(handle.db, storage, new Date());
   const where = describeTarget(target.url, storage.kind === 'local' ? `files in ${env.UPLOAD_DIR}` : 'UploadThing');
-  console.log(json ? JSON.stringify({ target: where, ...report }, null, 2) : formatReport(report, { target: where }));
+  if (json) {
+    console.log(JSON.stringify({ target: where, ...report, orphanFiles: orphans }, null, 2));
+  } else {
+    console.log(formatReport(report, { target: where }));
+    if (!orphans) console.log('Orphan files: not checked (this store cannot list its files).');
+    else if (!orphans.swept.length) console.log(`Orphan files: none among ${orphans.checked} stored files.`);
+    else console.log(`Orphan files: swept ${orphans.swept.length} stored files that no upload row points at:\n${orphans.swept.map((k) => `  ${k}`).join('\n')}`);
+  }
   exitCode = report.ok ? 0 : 1;
 } catch (error) {
   console.error(`integrity: the audit could not run: ${(error as Error).message}`);

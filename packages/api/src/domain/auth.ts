@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import { conflict, forbidden, notFound, tooManyRequests, unauthorized } from './errors';
+import { blockedUntil, recordAttempt, retryMessage, secondsUntil, type RateLimit } from './rate-limit';
 import {
   and,
   eq,
@@ -15,7 +17,6 @@ import {
   type DbOrTx,
   type UserRole,
 } from '@h2s/db';
-import { conflict, tooManyRequests, unauthorized } from './errors';
 
 /** Who is calling: resolved from the session cookie once per request. */
 export interface Viewer {
@@ -23,6 +24,12 @@ export interface Viewer {
   role: UserRole;
   name: string;
   email: string;
+  /**
+   * Set when the session came from a checkout session id (auth.checkoutSession): it proves only that
+   * its holder started that one checkout, so it reaches that order and nothing else of the account.
+   * Null or absent: the whole account (password sign-in, the emailed link).
+   */
+  scopeOrderId?: string | null;
 }
 
 /** OWASP's Argon2id floor: 19 MiB, 2 passes, 1 lane. */
@@ -31,8 +38,14 @@ const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as co
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 /** A session used after half its life is renewed (sliding expiry). */
 const SESSION_RENEW_AFTER_MS = SESSION_TTL_MS / 2;
+/** However often it is used, a session ends this long after sign-in (absolute lifetime). */
+export const SESSION_ABSOLUTE_TTL_MS = 30 * 24 * 3600 * 1000;
+/** A checkout session id signs its holder in to that one order until this long after payment. */
+export const CHECKOUT_GRANT_TTL_MS = 24 * 3600 * 1000;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 export const LOGIN_FAILURE_LIMIT = 5;
+/** Failed sign-ins from one address (any emails) in LOGIN_FAILURE_WINDOW_MS: password spraying. */
+export const LOGIN_FAILURES_PER_ADDRESS = 20;
 export const SIGN_IN_LINK_TTL_MS = 30 * 60 * 1000;
 
 export const hashPassword = (password: string) => hash(password, ARGON2_OPTIONS);
@@ -49,10 +62,15 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-export async function createSession(db: DbOrTx, userId: string, now: Date): Promise<NewSession> {
+export async function createSession(
+  db: DbOrTx,
+  userId: string,
+  now: Date,
+  grant: { scopeOrderId: string; expiresAt: Date } | null = null,
+): Promise<NewSession> {
   const token = newToken();
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt });
+  const expiresAt = grant?.expiresAt ?? new Date(now.getTime() + SESSION_TTL_MS);
+  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt, scopeOrderId: grant?.scopeOrderId ?? null });
   return { token, expiresAt };
 }
 
@@ -70,19 +88,41 @@ export async function resolveSession(
       role: users.role,
       name: users.name,
       email: users.email,
+      createdAt: sessions.createdAt,
       expiresAt: sessions.expiresAt,
+      scopeOrderId: sessions.scopeOrderId,
+      orderCustomerUserId: orders.customerUserId,
+      orderName: orders.customerName,
+      orderEmail: orders.customerEmail,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+    .leftJoin(orders, eq(orders.id, sessions.scopeOrderId))
+    .where(
+      and(
+        eq(sessions.tokenHash, tokenHash),
+        gt(sessions.expiresAt, now),
+        gt(sessions.createdAt, new Date(now.getTime() - SESSION_ABSOLUTE_TTL_MS)),
+      ),
+    );
   if (!row) return null;
+  if (row.scopeOrderId) {
+    // A grant names the order's own customer; anything else is not a grant this code made.
+    if (row.orderCustomerUserId !== row.userId || row.orderName === null || row.orderEmail === null) return null;
+    // The name and email the order was placed with, never the account's: the account may be someone else's.
+    return { viewer: { userId: row.userId, role: row.role, name: row.orderName, email: row.orderEmail, scopeOrderId: row.scopeOrderId }, renewedUntil: null };
+  }
   let renewedUntil: Date | null = null;
   if (row.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - SESSION_RENEW_AFTER_MS) {
-    renewedUntil = new Date(now.getTime() + SESSION_TTL_MS);
-    await db.update(sessions).set({ expiresAt: renewedUntil }).where(eq(sessions.tokenHash, tokenHash));
+    const absoluteEnd = row.createdAt.getTime() + SESSION_ABSOLUTE_TTL_MS;
+    renewedUntil = new Date(Math.min(now.getTime() + SESSION_TTL_MS, absoluteEnd));
+    if (renewedUntil.getTime() > row.expiresAt.getTime()) {
+      await db.update(sessions).set({ expiresAt: renewedUntil }).where(eq(sessions.tokenHash, tokenHash));
+    } else {
+      renewedUntil = null;
+    }
   }
-  const { expiresAt: _expiresAt, ...viewer } = row;
-  return { viewer, renewedUntil };
+  return { viewer: { userId: row.userId, role: row.role, name: row.name, email: row.email, scopeOrderId: null }, renewedUntil };
 }
 
 export async function deleteSession(db: DbOrTx, token: string): Promise<void> {
@@ -93,23 +133,37 @@ const emailKey = (email: string) => email.trim().toLowerCase();
 
 /**
  * Password sign-in for pros and admins. Wrong email and wrong password give the same answer in
- * about the same time; five failures for one email in 15 minutes lock it for the rest of the window.
+ * about the same time; five failures for one email in 15 minutes lock it for the rest of the window,
+ * and twenty failures from one address lock that address (many emails, one password each).
  */
-export async function login(db: Database, email: string, password: string, now: Date): Promise<{ viewer: Viewer; session: NewSession }> {
+export async function login(
+  db: Database,
+  email: string,
+  password: string,
+  now: Date,
+  clientIp: string | null = null,
+): Promise<{ viewer: Viewer; session: NewSession }> {
   const key = emailKey(email);
   const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
   const [failures] = await db
-    .select({ count: sql<number>`count(*)::int` })
+    .select({ count: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${loginFailures.at})` })
     .from(loginFailures)
     .where(and(eq(loginFailures.emailKey, key), gt(loginFailures.at, since)));
   if ((failures?.count ?? 0) >= LOGIN_FAILURE_LIMIT) {
-    throw tooManyRequests('Too many failed sign-ins. Try again in 15 minutes.', LOGIN_FAILURE_WINDOW_MS / 1000);
+    const retryAt = new Date(new Date(failures!.oldest ?? now).getTime() + LOGIN_FAILURE_WINDOW_MS);
+    throw tooManyRequests(retryMessage('Too many failed sign-ins.', retryAt, now), secondsUntil(retryAt, now));
   }
+  const addressLimit: RateLimit[] = clientIp
+    ? [{ bucket: `sign-in-failure:address:${clientIp}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_FAILURE_WINDOW_MS }]
+    : [];
+  const addressBlocked = await blockedUntil(db, addressLimit, now);
+  if (addressBlocked) throw tooManyRequests(retryMessage('Too many failed sign-ins from your network.', addressBlocked, now), secondsUntil(addressBlocked, now));
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${key}`);
   const staff = user && user.role !== 'customer' && user.passwordHash ? user : null;
   const ok = await verify(staff?.passwordHash ?? (await decoy()), password).catch(() => false);
   if (!staff || !ok) {
     await db.insert(loginFailures).values({ emailKey: key, at: now });
+    await recordAttempt(db, addressLimit, now);
     throw unauthorized('Email or password is incorrect.');
   }
   await db.delete(loginFailures).where(eq(loginFailures.emailKey, key));
@@ -170,12 +224,41 @@ export async function redeemSignInToken(db: Database, token: string, now: Date):
   });
 }
 
-/** The customer behind a checkout session id (the success page's bearer secret). */
-export async function customerOfCheckout(db: DbOrTx, sessionId: string): Promise<Viewer | null> {
-  const [row] = await db
-    .select({ userId: users.id, role: users.role, name: users.name, email: users.email })
+/**
+ * What a checkout session id proves: that its holder started that one checkout. Once the order is
+ * paid it signs its holder in to that order (its schedule and photos), until CHECKOUT_GRANT_TTL_MS
+ * after payment; an unpaid checkout grants nothing. Never the account: anyone can start a checkout
+ * with anyone's email.
+ */
+export async function checkoutGrant(db: DbOrTx, sessionId: string, now: Date): Promise<{ viewer: Viewer; expiresAt: Date }> {
+  const [order] = await db
+    .select({
+      orderId: orders.id,
+      userId: orders.customerUserId,
+      paymentStatus: orders.paymentStatus,
+      paidAt: orders.paidAt,
+      name: orders.customerName,
+      email: orders.customerEmail,
+    })
     .from(orders)
-    .innerJoin(users, eq(users.id, orders.customerUserId))
     .where(eq(orders.stripeSessionId, sessionId));
-  return row ?? null;
+  if (!order) throw notFound('Order');
+  if (order.paymentStatus !== 'paid' || !order.paidAt) throw forbidden('This checkout is not paid; once it is, this page signs you in to the order.');
+  const expiresAt = new Date(order.paidAt.getTime() + CHECKOUT_GRANT_TTL_MS);
+  if (expiresAt.getTime() <= now.getTime()) {
+    throw forbidden('This checkout link has expired. Sign in with the link we email you from the account page.');
+  }
+  return {
+    viewer: { userId: order.userId, role: 'customer', name: order.name, email: order.email, scopeOrderId: order.orderId },
+    expiresAt,
+  };
+}
+
+/**
+ * Whether a customer viewer may see and change an order: the account's own orders with a
+ * whole-account session, that one order with a checkout grant.
+ */
+export function customerMayAccessOrder(viewer: Viewer, order: { id: string; customerUserId: string }): boolean {
+  if (viewer.role !== 'customer' || viewer.userId !== order.customerUserId) return false;
+  return !viewer.scopeOrderId || viewer.scopeOrderId === order.id;
 }

@@ -47,7 +47,7 @@ export const checkoutInput = z.object({
     .max(20, 'At most 20 lines in one order'),
   customer: z.object({
     name: text('Name', 120),
-    email: z.email('Enter a valid email address').max(254, 'Email is too long'),
+    email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
     phone: z
       .string()
       .trim()

@@ -46,4 +46,5 @@ export const needsConfirmation = (message: string) => Object.assign(new DomainEr
 export const isNeedsConfirmation = (error: unknown) =>
   (error as { cause?: { needsConfirmation?: unknown } } | null)?.cause?.needsConfirmation === true;
 
+
 export const JOB_NO_LONGER_AVAILABLE = 'Job no longer available';

@@ -19,7 +19,7 @@ import {
   type JobStatus,
   type Order,
 } from '@h2s/db';
-import type { Viewer } from './auth';
+import { customerMayAccessOrder, type Viewer } from './auth';
 import { forbidden, notFound } from './errors';
 
 export interface JobView {
@@ -108,7 +108,7 @@ export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Prom
   if (!row) throw notFound('Job');
   if (viewer.role === 'admin') return { row, revealCustomer: true };
   if (viewer.role === 'customer') {
-    if (row.order.customerUserId !== viewer.userId) throw notFound('Job');
+    if (!customerMayAccessOrder(viewer, row.order)) throw notFound('Job');
     return { row, revealCustomer: true };
   }
   if (row.job.assignedProId === viewer.userId) return { row, revealCustomer: true };

@@ -27,12 +27,6 @@ export const DEV_WEBHOOK_SECRET = 'whsec_h2s_dev_only_not_a_real_secret_000000';
 /** Stripe's own tolerance; older signed events are refused as replays. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
-export function paymentsFromEnv(env: NodeJS.ProcessEnv = process.env): Payments {
-  const secretKey = env.STRIPE_SECRET_KEY;
-  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET;
-  return secretKey ? stripePayments(secretKey, webhookSecret) : testPayments(webhookSecret);
-}
-
 export function stripePayments(secretKey: string, webhookSecret: string): Payments {
   const stripe = new Stripe(secretKey);
   return {

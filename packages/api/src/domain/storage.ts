@@ -1,9 +1,9 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve, sep } from 'node:path';
 import { idPatternSource } from '@h2s/db/ids';
 
-/** Where customer photos live. Keys are `customer-uploads/{jobId}/{sha256}.{ext}`. */
+/** Where customer photos live. Keys are `customer-uploads/{jobId}/{sha256}-{uploadId}.{ext}` (older rows: without the id). */
 export interface FileStore {
   kind: 'local' | 'uploadthing';
   /** Stores the bytes under the key; returns the store's URL for them. Same key, same bytes: idempotent. */
@@ -12,13 +12,17 @@ export interface FileStore {
   /** Size in bytes, or null when the key holds nothing. */
   size(key: string): Promise<number | null>;
   remove(key: string): Promise<void>;
+  /** Every stored key with when it was written, for the orphan sweep; absent where the store cannot list. */
+  list?(): AsyncIterable<{ key: string; modifiedAt: Date }>;
 }
 
+const JOB = idPatternSource('job');
+const UPLOAD = idPatternSource('upload');
 const KEY_PATTERN = new RegExp(
-  `^(customer-uploads/${idPatternSource('job')}/[0-9a-f]{64}\\.(jpg|png|webp|heic)|customer-thumbnails/${idPatternSource('job')}/[0-9a-f]{64}\\.webp)$`,
+  `^(customer-uploads/${JOB}/[0-9a-f]{64}(-${UPLOAD})?\\.(jpg|png|webp|heic)|customer-thumbnails/${JOB}/[0-9a-f]{64}(-${UPLOAD})?\\.webp)$`,
 );
 
-/** Where a photo's resized thumbnail lives: `customer-thumbnails/{jobId}/{sha256}.webp`. */
+/** Where a photo's resized thumbnail lives: `customer-thumbnails/{jobId}/{sha256}-{uploadId}.webp`. */
 export function thumbnailKey(originalKey: string): string {
   assertStorageKey(originalKey);
   return originalKey.replace(/^customer-uploads\//, 'customer-thumbnails/').replace(/\.(jpg|png|webp|heic)$/, '.webp');
@@ -66,6 +70,25 @@ export function localFileStore(rootDir: string): FileStore {
     },
     async remove(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async *list() {
+      const base = resolve(root, 'customer-uploads');
+      let jobs: string[];
+      try {
+        jobs = await readdir(base);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const job of jobs) {
+        const names = await readdir(resolve(base, job)).catch(() => [] as string[]);
+        for (const name of names) {
+          const key = `customer-uploads/${job}/${name}`;
+          if (!KEY_PATTERN.test(key)) continue;
+          const info = await stat(resolve(base, job, name)).catch(() => null);
+          if (info?.isFile()) yield { key, modifiedAt: info.mtime };
+        }
+      }
     },
   };
 }

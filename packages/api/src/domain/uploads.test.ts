@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_BYTES } from '@h2s/db';
 import { createSession, type Viewer } from './auth';
 import type { FileStore } from './storage';
-import { createUpload, signUploadUrl, UPLOAD_LIMIT_MESSAGE, UPLOAD_URL_TTL_SECONDS, type UploadView } from './uploads';
+import { createUpload, removeUpload, signUploadUrl, UPLOAD_LIMIT_MESSAGE, UPLOAD_URL_TTL_SECONDS, type UploadView } from './uploads';
 import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
 
 // ---------------------------------------------------------------------------------------------
@@ -75,13 +75,16 @@ function form(sessionId: string | null, file: File | null): FormData {
 
 const photo = (bytes: Uint8Array<ArrayBuffer>, name = 'photo.png', type = 'image/png') => new File([bytes], name, { type });
 
-/** Every file under dir, as paths relative to it. */
+/**
+ * Every file under dir, as paths relative to it, named by content: a stored file is
+ * `{sha256}-{uploadId}.{ext}`, and the upload id (one file per row) is dropped here.
+ */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((p) => join(dir, p))
     .filter((p) => statSync(p).isFile())
-    .map((p) => relative(dir, p))
+    .map((p) => relative(dir, p).replace(/-UPL-[A-Z2-7]{10}(\.\w+)$/, '$1'))
     .sort();
 }
 
@@ -279,7 +282,7 @@ describe('uploads.create and uploads.list', () => {
 
     expect(stored.originalFilename).toBe('passwd.png');
     const [row] = await api.t.sql<{ storage_key: string }[]>`select storage_key from customer_uploads where id = ${stored.uploadId}`;
-    expect(row?.storage_key).toBe(`customer-uploads/${jobId}/${sha256(bytes)}.png`);
+    expect(row?.storage_key).toBe(`customer-uploads/${jobId}/${sha256(bytes)}-${stored.uploadId}.png`);
     const everything = filesUnder(api.uploadDir);
     expect(everything.filter((p) => p.includes('passwd'))).toEqual([]);
     expect(everything.filter((p) => p.startsWith(`customer-uploads/${jobId}/`))).toEqual([`customer-uploads/${jobId}/${sha256(bytes)}.png`]);
@@ -342,28 +345,73 @@ describe('uploads.create and uploads.list', () => {
     expect(filesUnder(jobDir(jobId))).toHaveLength(12);
   });
 
-  it('restores the file when a concurrent removal of the same bytes deleted it before the row was written', async () => {
+  it('never leaves a photo without its file when it is removed while the same bytes are uploaded again', async () => {
     const { sessionId, jobId, customer } = await api.paidOrder();
-    const bytes = png([123, 45, 67]);
+    const bytes = png([200, 100, 7]);
     const real = api.server.deps.storage;
-    let removedOnce = false;
-    // The remover's cleanup lands between this upload's put and its transaction.
-    const racingStore: FileStore = {
+    const first = (await upload(customer, sessionId, photo(bytes))).upload;
+
+    // The removal commits, then its file deletion waits until the new upload has stored its bytes.
+    let removalCommitted!: () => void;
+    const committed = new Promise<void>((r) => (removalCommitted = r));
+    let secondStored!: () => void;
+    const stored = new Promise<void>((r) => (secondStored = r));
+    const slowRemover: FileStore = {
+      ...real,
+      async remove(key) {
+        removalCommitted();
+        await stored;
+        await real.remove(key);
+      },
+    };
+    const signalingStore: FileStore = {
       ...real,
       async put(key, data, contentType) {
         const result = await real.put(key, data, contentType);
-        if (!removedOnce) {
-          removedOnce = true;
-          await real.remove(key);
-        }
+        secondStored();
         return result;
       },
     };
-    const { upload: stored } = await createUpload({ ...api.server.deps, storage: racingStore }, { sessionId, file: photo(bytes), viewer: customer });
+    const removal = removeUpload({ ...api.server.deps, storage: slowRemover }, first.uploadId, customer);
+    await committed;
+    const second = await createUpload({ ...api.server.deps, storage: signalingStore }, { sessionId, file: photo(bytes), viewer: customer });
+    await removal;
 
-    expect(removedOnce).toBe(true);
+    expect(second.duplicate).toBe(false);
+    expect(second.upload.uploadId).not.toBe(first.uploadId);
     expect(filesUnder(jobDir(jobId))).toEqual([`${sha256(bytes)}.png`]);
-    expect(await servedSha(stored.url)).toBe(sha256(bytes));
+    expect(await servedSha(second.upload.url)).toBe(sha256(bytes));
+  });
+
+  it('writes and deletes files with no transaction, row lock or advisory lock held', async () => {
+    const { sessionId, jobId, customer } = await api.paidOrder();
+    const real = api.server.deps.storage;
+    const observed: string[] = [];
+    // While the file moves, another connection can lock the job row at once and sees no open
+    // transaction or advisory lock from this app: a slow disk or network never blocks the job.
+    const probe = async (what: string) => {
+      const [row] = await api.t.sql.begin(async (tx) => [
+        ...(await tx`select (select count(*)::int from (select id from dispatch_jobs where id = ${jobId} for update nowait) j) as locked,
+                            (select count(*)::int from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())) as advisory,
+                            (select count(*)::int from pg_stat_activity where datname = current_database() and state like 'idle in transaction%') as idle_in_tx`),
+      ]);
+      observed.push(`${what}: ${JSON.stringify(row)}`);
+    };
+    const watching: FileStore = {
+      ...real,
+      async put(key, data, contentType) {
+        await probe('put');
+        return real.put(key, data, contentType);
+      },
+      async remove(key) {
+        await probe('remove');
+        return real.remove(key);
+      },
+    };
+    const deps = { ...api.server.deps, storage: watching };
+    const { upload: stored } = await createUpload(deps, { sessionId, file: photo(png([9, 8, 7])), viewer: customer });
+    await removeUpload(deps, stored.uploadId, customer);
+    expect(observed).toEqual(['put: {"locked":1,"advisory":0,"idle_in_tx":0}', 'remove: {"locked":1,"advisory":0,"idle_in_tx":0}']);
   });
 
   it('refuses uploads to an unpaid order, an unknown session and another customer’s order', async () => {
@@ -467,7 +515,7 @@ describe('signed photo URLs', () => {
     const { sessionId, jobId, customer } = await api.paidOrder();
     const bytes = png([11, 22, 33]);
     const { upload: stored } = await upload(customer, sessionId, photo(bytes));
-    rmSync(join(jobDir(jobId), `${sha256(bytes)}.png`));
+    rmSync(join(jobDir(jobId), `${sha256(bytes)}-${stored.uploadId}.png`));
     expect((await serve(stored.url)).status).toBe(404);
   });
 });

@@ -23,7 +23,7 @@ import {
 } from '@h2s/db';
 import { isId } from '@h2s/db/ids';
 import type { ApiDeps, RequestScope } from '../trpc';
-import type { Viewer } from './auth';
+import { customerMayAccessOrder, type Viewer } from './auth';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from './errors';
 import { recordJobEvent } from './events';
 import { jobAccess } from './jobs';
@@ -120,7 +120,11 @@ function contentDisposition(name: string): string {
 
 const extOf = (mime: string) => (mime === 'image/jpeg' ? 'jpg' : mime.slice('image/'.length));
 
-export const uploadStorageKey = (jobId: string, sha256: string, ext: string) => `customer-uploads/${jobId}/${sha256}.${ext}`;
+/**
+ * One key per upload row: a file is written before its row and deleted after its row, with no lock
+ * held over either, so two rows must never share a file (remove and re-add the same bytes at once).
+ */
+export const uploadStorageKey = (jobId: string, sha256: string, uploadId: string, ext: string) => `customer-uploads/${jobId}/${sha256}-${uploadId}.${ext}`;
 
 // ---------------------------------------------------------------------------------------------
 // Signed URLs
@@ -163,33 +167,14 @@ function toView(deps: SigningDeps, row: CustomerUpload): UploadView {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Locking and cleanup
+// Cleanup
 
-/** 'UPLD': keeps these advisory locks apart from any other the app may take. */
-const KEY_LOCK_NAMESPACE = 0x55504c44;
-
-/**
- * Serializes work on one storage key for the rest of the transaction. Creating and removing the
- * same photo at once could otherwise delete the file a new row is about to point at.
- */
-async function lockStorageKey(tx: DbOrTx, key: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK_NAMESPACE}::int4, hashtext(${key}))`);
-}
-
-/** Deletes the stored file unless a row still points at it, under the key's lock. */
-async function removeFileIfUnreferenced(deps: ApiDeps, key: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    await lockStorageKey(tx, key);
-    const [ref] = await tx.select({ id: customerUploads.id }).from(customerUploads).where(eq(customerUploads.storageKey, key)).limit(1);
-    if (!ref) await deps.storage.remove(key);
-  });
-}
-
+/** Deletes a file no row points at (each row has its own key). A leftover is swept by `pnpm integrity`. */
 async function removeFileQuietly(deps: ApiDeps, key: string): Promise<void> {
   try {
-    await removeFileIfUnreferenced(deps, key);
-    // The thumbnail follows its original, after the transaction.
-    if ((await deps.storage.size(key)) === null) await deps.storage.remove(thumbnailKey(key));
+    await deps.storage.remove(key);
+    // The thumbnail follows its original (each row has its own key, so no other row shares it).
+    await deps.storage.remove(thumbnailKey(key));
   } catch (error) {
     // An orphaned file costs disk space only; the caller's own error is the one worth reporting.
     console.error(`[uploads] could not remove ${key}:`, error);
@@ -204,13 +189,13 @@ const closedMessage = (status: string) => `This job is ${status}; its photos can
 
 async function uploadTarget(db: DbOrTx, sessionId: string, viewer: Viewer): Promise<{ jobId: string }> {
   const [row] = await db
-    .select({ customerUserId: orders.customerUserId, paymentStatus: orders.paymentStatus, jobId: dispatchJobs.id, jobStatus: dispatchJobs.status })
+    .select({ orderId: orders.id, customerUserId: orders.customerUserId, paymentStatus: orders.paymentStatus, jobId: dispatchJobs.id, jobStatus: dispatchJobs.status })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .where(eq(orders.stripeSessionId, sessionId));
   if (!row) throw notFound('Order');
   // The session id alone already shows the order (orders.bySession), so saying "not yours" leaks nothing.
-  if (viewer.role !== 'customer' || row.customerUserId !== viewer.userId) {
+  if (!customerMayAccessOrder(viewer, { id: row.orderId, customerUserId: row.customerUserId })) {
     throw forbidden('This order belongs to a different account. Open the link from your confirmation email to add photos.');
   }
   if (row.paymentStatus !== 'paid') throw conflict('Photos can be added once the payment has gone through.');
@@ -232,7 +217,8 @@ const tooLarge = () =>
 
 /**
  * Stores one photo for the customer's job. The same bytes twice give back the first upload
- * (duplicate: true). The file is written before its row, and removed again if the row is not.
+ * (duplicate: true). The file is written first, with no transaction open; then one short
+ * transaction records it; if that fails, the file is removed again (or swept later).
  */
 export async function createUpload(
   deps: ApiDeps,
@@ -250,7 +236,6 @@ export async function createUpload(
   if (!type) throw fieldError(['file'], NOT_AN_IMAGE_MESSAGE);
 
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const key = uploadStorageKey(jobId, sha256, type.ext);
   const existing = await uploadBySha(deps.db, jobId, sha256);
   if (existing) return { upload: toView(deps, existing), duplicate: true };
 
@@ -261,13 +246,12 @@ export async function createUpload(
     .where(eq(customerUploads.jobId, jobId));
   if ((counted?.n ?? 0) >= MAX_UPLOADS_PER_JOB) throw conflict(UPLOAD_LIMIT_MESSAGE);
 
-  let stored = await deps.storage.put(key, bytes, type.mime);
   const uploadId = newUploadId();
+  const key = uploadStorageKey(jobId, sha256, uploadId, type.ext);
+  // Disk or network I/O, before any transaction: no lock is held while the bytes travel.
+  const stored = await deps.storage.put(key, bytes, type.mime);
   try {
     const row = await deps.db.transaction(async (tx) => {
-      await lockStorageKey(tx, key);
-      // A removal of these same bytes may have deleted the file between our put and this lock.
-      if ((await deps.storage.size(key)) !== bytes.length) stored = await deps.storage.put(key, bytes, type.mime);
       // Checked again under the job's lock (which the per-job trigger takes too): completion may have just landed.
       const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
       if (!job) throw notFound('Job');
@@ -294,12 +278,13 @@ export async function createUpload(
     await storeThumbnail(deps.storage, key, bytes).catch((error: unknown) => console.error(`[uploads] no thumbnail for ${key}:`, error));
     return { upload: toView(deps, row), duplicate: false };
   } catch (error) {
-    if (isUniqueViolation(error, 'customer_uploads_job_sha256_key') || isUniqueViolation(error, 'customer_uploads_storage_key_key')) {
-      // The same bytes arrived twice at once and the other request committed first; its row owns the file.
+    // The key is this attempt's own: no other row can point at it.
+    await removeFileQuietly(deps, key);
+    if (isUniqueViolation(error, 'customer_uploads_job_sha256_key')) {
+      // The same bytes arrived twice at once and the other request committed first.
       const winner = await uploadBySha(deps.db, jobId, sha256);
       if (winner) return { upload: toView(deps, winner), duplicate: true };
     }
-    await removeFileQuietly(deps, key);
     if (pgErrorOf(error)?.constraint_name === PER_JOB_LIMIT_CONSTRAINT) throw conflict(UPLOAD_LIMIT_MESSAGE);
     throw error;
   }
@@ -335,12 +320,12 @@ export interface RemoveUploadResult {
 export async function removeUpload(deps: ApiDeps, uploadId: string, viewer: Viewer): Promise<RemoveUploadResult> {
   const removed = await deps.db.transaction(async (tx) => {
     const [found] = await tx
-      .select({ jobId: customerUploads.jobId, customerUserId: orders.customerUserId })
+      .select({ jobId: customerUploads.jobId, orderId: orders.id, customerUserId: orders.customerUserId })
       .from(customerUploads)
       .innerJoin(dispatchJobs, eq(dispatchJobs.id, customerUploads.jobId))
       .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
       .where(eq(customerUploads.id, uploadId));
-    if (!found || viewer.role !== 'customer' || found.customerUserId !== viewer.userId) throw notFound('Photo');
+    if (!found || !customerMayAccessOrder(viewer, { id: found.orderId, customerUserId: found.customerUserId })) throw notFound('Photo');
     // Under the job's lock, so completing the job and removing a photo cannot interleave.
     const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, found.jobId)).for('update');
     if (!job) throw notFound('Photo');
@@ -350,7 +335,7 @@ export async function removeUpload(deps: ApiDeps, uploadId: string, viewer: View
     await recordJobEvent(tx, row.jobId, 'photo_removed', { userId: viewer.userId, role: 'customer' }, { uploadId, sha256: row.sha256 });
     return row;
   });
-  // After the commit: a rollback must never find its row pointing at a deleted file.
+  // After the commit (a rollback must never find its row pointing at a deleted file); the key was this row's alone.
   await removeFileQuietly(deps, removed.storageKey);
   return { uploadId, jobId: removed.jobId, removed: true };
 }

@@ -256,7 +256,7 @@ describe('photo uploads on UploadThing', () => {
     const bytes = someBytes(9);
 
     const { upload } = await createUpload(deps, { sessionId, file: new File([bytes], 'wall.png', { type: 'image/png' }), viewer: customer });
-    const key = `customer-uploads/${jobId}/${sha256(bytes)}.png`;
+    const key = `customer-uploads/${jobId}/${sha256(bytes)}-${upload.uploadId}.png`;
     expect(ut.byCustomId.get(key)?.bytes).toEqual(bytes);
     const [row] = await api.t.sql<{ url: string; storage_key: string }[]>`select url, storage_key from customer_uploads where id = ${upload.uploadId}`;
     expect(row?.storage_key).toBe(key);

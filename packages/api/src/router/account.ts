@@ -5,9 +5,19 @@ import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts
 import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/auth';
 import { ordersForCustomer } from '../domain/jobs';
 import { sendMail } from '../domain/mail';
+import { spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJob } from '../domain/uploads';
-import { customerProcedure, publicProcedure } from '../trpc';
+import { accountProcedure, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
+
+const LINK_WINDOW_MS = 15 * 60 * 1000;
+/** A mailbox gets at most 3 links per 15 minutes; one address may ask for 10 (any emails). */
+export const SIGN_IN_LINKS_PER_EMAIL = 3;
+export const SIGN_IN_LINKS_PER_ADDRESS = 10;
+const signInLinkLimits = (email: string, clientIp: string | null): RateLimit[] => [
+  { bucket: `sign-in-link:email:${email.trim().toLowerCase()}`, max: SIGN_IN_LINKS_PER_EMAIL, windowMs: LINK_WINDOW_MS },
+  ...(clientIp ? [{ bucket: `sign-in-link:address:${clientIp}`, max: SIGN_IN_LINKS_PER_ADDRESS, windowMs: LINK_WINDOW_MS }] : []),
+];
 
 /** An order as its customer's account lists it; an unpaid one says where to complete payment, and until when. */
 const accountOrder = orderWithUploads.extend({
@@ -16,7 +26,7 @@ const accountOrder = orderWithUploads.extend({
 });
 
 export const accountRouter = {
-  orders: customerProcedure.output(z.object({ orders: z.array(accountOrder) })).query(async ({ ctx }) => {
+  orders: accountProcedure.output(z.object({ orders: z.array(accountOrder) })).query(async ({ ctx }) => {
     const now = ctx.clock.now();
     // Expired, failed and lapsed checkouts leave the list: nothing was charged, nothing is left to do.
     const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
@@ -40,6 +50,8 @@ export const accountRouter = {
     .output(z.object({ sent: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock.now();
+      // Counted whether or not the email has an account, so the answer still says nothing about it.
+      await spendAttempt(ctx.db, signInLinkLimits(input.email, ctx.clientIp), now, 'Too many sign-in links requested.');
       const link = await createSignInToken(ctx.db, input.email, now);
       if (link) {
         const url = `${ctx.customerOrigin}/account/signin/${link.token}`;

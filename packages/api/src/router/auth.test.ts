@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
-import { hashToken } from '../domain/auth';
+import { createTestApi, MemoryCookies, sampleCheckout, type TestApi } from '../test/fixtures';
+import { createSession, hashToken, resolveSession } from '../domain/auth';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -90,13 +90,41 @@ describe('sessions', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('the checkout success page makes the holder of the session id that order\'s customer', async () => {
+  it('a paid checkout\'s session id signs its holder in to that one order, not the account', async () => {
     const order = await api.paidOrder();
     const cookies = new MemoryCookies();
     const visitor = await api.caller(null, cookies);
-    const { user } = await visitor.auth.checkoutSession({ sessionId: order.sessionId });
+    const { user, orderId } = await visitor.auth.checkoutSession({ sessionId: order.sessionId });
     expect(user).toMatchObject({ id: order.customer.userId, role: 'customer' });
-    expect(cookies.get('h2s_portal_session')).toBeDefined();
+    expect(orderId).toBe(order.orderId);
+    const token = cookies.get('h2s_portal_session');
+    expect(token).toBeDefined();
+    const [row] = await api.t.sql`select scope_order_id from sessions where token_hash = ${hashToken(token!)}`;
+    expect(row?.scope_order_id).toBe(order.orderId);
     await expect(visitor.auth.checkoutSession({ sessionId: 'cs_test_guess_guess' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('an unpaid checkout grants nothing', async () => {
+    const anon = await api.caller(null);
+    const { sessionId } = await anon.checkout.create(sampleCheckout());
+    const cookies = new MemoryCookies();
+    const visitor = await api.caller(null, cookies);
+    await expect(visitor.auth.checkoutSession({ sessionId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(cookies.get('h2s_portal_session')).toBeUndefined();
+  });
+
+  it('a session used every few days still ends 30 days after sign-in (absolute lifetime)', async () => {
+    const pro = await proAccount();
+    const start = new Date('2026-01-01T00:00:00.000Z');
+    const { token } = await createSession(api.t.db, pro.userId, start);
+    const day = 24 * 3600 * 1000;
+    for (const d of [6, 12, 18, 24, 29]) {
+      const resolved = await resolveSession(api.t.db, token, new Date(start.getTime() + d * day));
+      expect(resolved?.viewer.userId, `day ${d}`).toBe(pro.userId);
+    }
+    const [row] = await api.t.sql<{ expires_at: Date }[]>`select expires_at from sessions where token_hash = ${hashToken(token)}`;
+    // Renewal never reaches past the absolute end.
+    expect(new Date(row!.expires_at).getTime()).toBeLessThanOrEqual(start.getTime() + 30 * day);
+    expect(await resolveSession(api.t.db, token, new Date(start.getTime() + 30 * day + 1000))).toBeNull();
   });
 });

@@ -1,7 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { createSession, customerOfCheckout, deleteSession, login, SESSION_TTL_MS } from '../domain/auth';
-import { notFound } from '../domain/errors';
+import { checkoutGrant, createSession, customerMayAccessOrder, deleteSession, hashToken, login, SESSION_TTL_MS } from '../domain/auth';
 import { publicProcedure, sessionIdInput, type Context } from '../trpc';
 
 const user = z.object({ id: z.string(), role: z.enum(['customer', 'pro', 'admin']), name: z.string() });
@@ -15,7 +14,7 @@ export const authRouter = {
     .input(z.object({ email: z.string().trim().min(1, 'Email is required').max(254), password: z.string().min(1, 'Password is required').max(200) }))
     .output(z.object({ user }))
     .mutation(async ({ ctx, input }) => {
-      const { viewer, session } = await login(ctx.db, input.email, input.password, ctx.clock.now());
+      const { viewer, session } = await login(ctx.db, input.email, input.password, ctx.clock.now(), ctx.clientIp);
       // A fresh token on every sign-in: a cookie planted before sign-in (fixation) is never promoted.
       const previous = ctx.cookies.get(ctx.sessionCookie);
       if (previous) await deleteSession(ctx.db, previous);
@@ -24,7 +23,11 @@ export const authRouter = {
     }),
   logout: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
     const token = ctx.cookies.get(ctx.sessionCookie);
-    if (token) await deleteSession(ctx.db, token);
+    if (token) {
+      await deleteSession(ctx.db, token);
+      // Its open live streams end too: a signed-out browser must stop receiving dispatch changes.
+      ctx.streams.end(hashToken(token));
+    }
     ctx.cookies.delete(ctx.sessionCookie);
     return { ok: true as const };
   }),
@@ -33,17 +36,27 @@ export const authRouter = {
     .query(({ ctx }) => ({
       user: ctx.viewer ? { id: ctx.viewer.userId, role: ctx.viewer.role, name: ctx.viewer.name, email: ctx.viewer.email } : null,
     })),
-  /** The success page: whoever holds the checkout session id becomes that order's customer here. */
+  /**
+   * The success page's POST: whoever holds a paid checkout's session id is signed in to that one
+   * order (its schedule and photos) until 24 hours after payment. Never the rest of the account.
+   */
   checkoutSession: publicProcedure
     .input(z.object({ sessionId: sessionIdInput }))
-    .output(z.object({ user }))
+    .output(z.object({ user, orderId: z.string(), expiresAt: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const customer = await customerOfCheckout(ctx.db, input.sessionId);
-      if (!customer) throw notFound('Order');
-      const user = { id: customer.userId, role: customer.role, name: customer.name };
-      if (ctx.viewer?.userId === customer.userId) return { user };
-      const session = await createSession(ctx.db, customer.userId, ctx.clock.now());
-      setSessionCookie(ctx, session.token);
-      return { user };
+      const now = ctx.clock.now();
+      const grant = await checkoutGrant(ctx.db, input.sessionId, now);
+      const orderId = grant.viewer.scopeOrderId!;
+      const user = { id: grant.viewer.userId, role: grant.viewer.role, name: grant.viewer.name };
+      const current = ctx.viewer;
+      // Already signed in to this order (its grant, or the whole account): nothing to mint.
+      if (current && customerMayAccessOrder(current, { id: orderId, customerUserId: grant.viewer.userId })) {
+        return { user, orderId, expiresAt: grant.expiresAt.toISOString() };
+      }
+      const previous = ctx.cookies.get(ctx.sessionCookie);
+      if (previous) await deleteSession(ctx.db, previous);
+      const session = await createSession(ctx.db, grant.viewer.userId, now, { scopeOrderId: orderId, expiresAt: grant.expiresAt });
+      ctx.cookies.set(ctx.sessionCookie, session.token, { maxAgeSeconds: Math.max(1, Math.floor((grant.expiresAt.getTime() - now.getTime()) / 1000)) });
+      return { user, orderId, expiresAt: grant.expiresAt.toISOString() };
     }),
 } satisfies TRPCRouterRecord;

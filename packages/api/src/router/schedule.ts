@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orderBySession } from '../domain/jobs';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
+import { notFound } from '../domain/errors';
 import { customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
 
 const scheduleInput = z.object({ sessionId: sessionIdInput, ...scheduleFields });
@@ -19,6 +20,8 @@ export const scheduleRouter = {
     .output(scheduleOutput)
     .mutation(async ({ ctx, input: { sessionId, ...slot } }) => {
       const order = await orderBySession(ctx.db, sessionId);
+      // A checkout grant reaches its own order only; the account's other orders need the emailed link.
+      if (ctx.viewer.scopeOrderId && ctx.viewer.scopeOrderId !== order.orderId) throw notFound('Order');
       return scheduleOrder(
         ctx.db,
         { orderId: order.orderId, customerUserId: ctx.viewer.userId },

@@ -46,6 +46,8 @@ export function appHandle(server: AppServer, options: AppHandleOptions = {}): Ha
     }
     const response = await resolve(event);
     setSecurityHeaders(response.headers);
+    // Production over HTTPS: browsers refuse plain HTTP to this host for two years.
+    if (server.config.secureTransport) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
     return response;
   };
 }

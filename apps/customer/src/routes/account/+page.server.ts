@@ -10,7 +10,10 @@ const outboxAvailable = () => server.deps.development;
 
 export const load: PageServerLoad = async ({ locals, depends }) => {
   depends('app:orders', 'app:photos');
-  if (locals.viewer?.role !== 'customer') return { customer: null, orders: [], outbox: outboxAvailable() };
+  // A checkout's grant opens its one order (the success page), not the account: that needs the emailed link.
+  if (locals.viewer?.role !== 'customer' || locals.viewer.scopeOrderId) {
+    return { customer: null, orders: [], outbox: outboxAvailable(), signedInToOneOrder: locals.viewer?.scopeOrderId ?? null };
+  }
   const { orders } = await locals.api.account.orders();
   const withPhotos = await Promise.all(
     orders.map(async (order) => ({

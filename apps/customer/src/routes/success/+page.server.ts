@@ -1,10 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { resolveLocals } from '@h2s/api/sveltekit';
-import { server } from '$lib/server/api';
 import { isCode } from '@h2s/ui/server';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 function sessionIdOf(url: URL): string {
   const sessionId = url.searchParams.get('session_id');
@@ -13,26 +11,23 @@ function sessionIdOf(url: URL): string {
 }
 
 /**
- * Holding the checkout session id makes this browser the order's customer: the API sets the session
- * cookie. The request's caller was made before that cookie existed, so it is made again.
+ * The holder of the checkout session id sees that order (orders.bySession). Opening this page signs
+ * nobody in: a link must not sign a visitor in to someone else's order (login CSRF). Adding photos
+ * first asks the API for the order's grant with a same-site POST (auth.checkoutSession).
  */
-async function signInAsCustomer(event: RequestEvent, sessionId: string) {
+export const load: PageServerLoad = async (event) => {
+  event.depends('app:order', 'app:photos');
+  const sessionId = sessionIdOf(event.url);
+  let order;
   try {
-    const { user } = await event.locals.api.auth.checkoutSession({ sessionId });
-    if (event.locals.viewer?.userId !== user.id) Object.assign(event.locals, await resolveLocals(server, event));
+    order = await event.locals.api.orders.bySession({ sessionId });
   } catch (e) {
     if (isCode(e, 'NOT_FOUND') || isCode(e, 'BAD_REQUEST')) error(404, 'We could not find this order. Check the link in your confirmation email.');
     throw e;
   }
-}
-
-export const load: PageServerLoad = async (event) => {
-  event.depends('app:order', 'app:photos');
-  const sessionId = sessionIdOf(event.url);
-  await signInAsCustomer(event, sessionId);
-  const order = await event.locals.api.orders.bySession({ sessionId });
-  const photos = order.job ? await event.locals.api.uploads.list({ jobId: order.job.jobId }) : { uploads: [], count: 0 };
-  return { order, photos, photoLimits, scheduling: schedulingOptions() };
+  const viewer = event.locals.viewer;
+  const signedInToOrder = viewer?.role === 'customer' && (viewer.scopeOrderId ? viewer.scopeOrderId === order.orderId : viewer.email.toLowerCase() === order.customerEmail.toLowerCase());
+  return { order, photos: { uploads: order.uploads, count: order.uploads.length }, signedInToOrder, photoLimits, scheduling: schedulingOptions() };
 };
 
 export const actions = {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_URL_SIGNING_SECRET, isSafeOrigin, loadConfig } from './config';
+import { DEV_WEBHOOK_SECRET } from './domain/payments';
+
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://h2s@db.internal:5432/h2s',
+  STRIPE_SECRET_KEY: 'sk_live_51Hexample',
+  STRIPE_WEBHOOK_SECRET: 'whsec_live_example_secret',
+  URL_SIGNING_SECRET: 'a'.repeat(64),
+  ORIGIN: 'https://shop.example.com',
+  CUSTOMER_ORIGIN: 'https://shop.example.com',
+  PORTAL_ORIGIN: 'https://portal.example.com',
+};
+
+function problemsOf(env: Record<string, string | undefined>, app: 'customer' | 'portal' = 'customer'): string[] {
+  try {
+    loadConfig(app, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems.map((p) => p.variable);
+  }
+  return [];
+}
+
+describe('loadConfig in production', () => {
+  it('starts with every setting present, on HTTPS with Secure cookies', () => {
+    const config = loadConfig('customer', production);
+    expect(config).toMatchObject({ production: true, paymentsMode: 'stripe', secureTransport: true, customerOrigin: 'https://shop.example.com' });
+  });
+
+  it.each([
+    'DATABASE_URL',
+    'STRIPE_WEBHOOK_SECRET',
+    'URL_SIGNING_SECRET',
+    'STRIPE_SECRET_KEY',
+  ])('refuses to start without %s, naming it', (variable) => {
+    expect(problemsOf({ ...production, [variable]: undefined })).toEqual([variable]);
+  });
+
+  it('lists every problem at once, each with what it is for', () => {
+    let message = '';
+    try {
+      loadConfig('customer', { NODE_ENV: 'production', ORIGIN: 'http://shop.example.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const variable of ['DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'URL_SIGNING_SECRET', 'ORIGIN']) {
+      expect(message).toContain(`${variable}:`);
+    }
+    expect(message).toContain('forge a paid order');
+    expect(message).toContain('"http://shop.example.com" is not https://');
+  });
+
+  it('never uses a secret committed to the repository', () => {
+    expect(problemsOf({ ...production, STRIPE_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET })).toEqual(['STRIPE_WEBHOOK_SECRET']);
+    expect(problemsOf({ ...production, URL_SIGNING_SECRET: DEV_URL_SIGNING_SECRET })).toEqual(['URL_SIGNING_SECRET']);
+  });
+
+  it('takes test payments only when chosen explicitly', () => {
+    const config = loadConfig('customer', { ...production, STRIPE_SECRET_KEY: undefined, PAYMENTS_MODE: 'test' });
+    expect(config.paymentsMode).toBe('test');
+    expect(problemsOf({ ...production, STRIPE_SECRET_KEY: undefined, PAYMENTS_MODE: 'stripe' })).toEqual(['STRIPE_SECRET_KEY']);
+  });
+
+  it('accepts http:// only on this machine', () => {
+    expect(isSafeOrigin('http://127.0.0.1:3000')).toBe(true);
+    expect(isSafeOrigin('http://localhost:3001')).toBe(true);
+    expect(isSafeOrigin('https://shop.example.com')).toBe(true);
+    expect(isSafeOrigin('http://shop.example.com')).toBe(false);
+    expect(isSafeOrigin('http://127.0.0.1.evil.example')).toBe(false);
+    expect(isSafeOrigin('javascript:alert(1)')).toBe(false);
+    const local = loadConfig('portal', { ...production, ORIGIN: 'http://127.0.0.1:3001', CUSTOMER_ORIGIN: 'http://127.0.0.1:3000', PORTAL_ORIGIN: undefined });
+    // Cookies cannot be Secure over plain HTTP, so no __Host- prefix and no HSTS there.
+    expect(local.secureTransport).toBe(false);
+  });
+});
+
+describe('loadConfig in development', () => {
+  it('needs nothing: test payments and the development secrets', () => {
+    const config = loadConfig('customer', { NODE_ENV: 'development' });
+    expect(config).toMatchObject({ production: false, paymentsMode: 'test', stripeWebhookSecret: DEV_WEBHOOK_SECRET, customerOrigin: 'http://localhost:5173' });
+  });
+});

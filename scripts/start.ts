@@ -1,0 +1,84 @@
+/**
+ * `pnpm start`: run it for real. Checks both apps' settings, applies the migrations, then runs the
+ * built apps (`pnpm build` first) with production defaults:
+ *   customer app on CUSTOMER_PORT (3000) at CUSTOMER_ORIGIN (http://localhost:3000),
+ *   portal on PORTAL_PORT (3001) at PORTAL_ORIGIN (http://localhost:3001).
+ * If one process exits, the others are stopped and `pnpm start` exits with its code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createDb, runMigrations } from '@h2s/db';
+import { ConfigError, loadConfig } from '@h2s/api/config';
+
+const root = new URL('..', import.meta.url).pathname;
+// .env (never committed) overrides nothing already set in the shell.
+if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
+
+const customerPort = process.env.CUSTOMER_PORT || '3000';
+const portalPort = process.env.PORTAL_PORT || '3001';
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: process.env.NODE_ENV || 'production',
+  CUSTOMER_ORIGIN: process.env.CUSTOMER_ORIGIN || `http://localhost:${customerPort}`,
+  PORTAL_ORIGIN: process.env.PORTAL_ORIGIN || `http://localhost:${portalPort}`,
+  UPLOAD_DIR: process.env.UPLOAD_DIR || `${root}.data/uploads`,
+};
+const apps = [
+  { name: 'customer', port: customerPort, origin: env.CUSTOMER_ORIGIN! },
+  { name: 'portal', port: portalPort, origin: env.PORTAL_ORIGIN! },
+] as const;
+
+// Every problem of both apps at once, before anything touches the database.
+try {
+  for (const app of apps) loadConfig(app.name, { ...env, ORIGIN: app.origin });
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+for (const app of apps) {
+  if (!existsSync(`${root}apps/${app.name}/build/index.js`)) {
+    console.error(`[start] apps/${app.name}/build is missing: run \`pnpm build\` first.`);
+    process.exit(1);
+  }
+}
+
+const handle = createDb(env.DATABASE_URL!, { max: 1 });
+try {
+  await runMigrations(handle.db);
+} finally {
+  await handle.close();
+}
+console.log('[start] migrations applied');
+
+const children: ChildProcess[] = apps.map((app) =>
+  spawn(process.execPath, [`${root}apps/${app.name}/build`], {
+    cwd: root,
+    env: { ...env, PORT: app.port, ORIGIN: app.origin },
+    stdio: 'inherit',
+  }),
+);
+// ---- Background worker -------------------------------------------------------------------
+// The worker process (offer widening/escalation, email delivery) starts here, as one more
+// child with the same env, e.g.:
+//   children.push(spawn(process.execPath, [`${root}<worker entry>`], { cwd: root, env, stdio: 'inherit' }));
+// -------------------------------------------------------------------------------------------
+console.log(`[start] customer app: ${apps[0].origin} (port ${customerPort})   portal: ${apps[1].origin} (port ${portalPort})`);
+
+let stopping = false;
+function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = code;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+for (const child of children) {
+  child.on('exit', (code, signal) => {
+    stop(code ?? (signal ? 1 : 0));
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(process.exitCode ?? 0);
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * adapter-node with this project's production defaults built in, so `node apps/<app>/build` is right
+ * with no extra flags (issue 10):
+ * - BODY_SIZE_LIMIT defaults to what the app needs (a 10 MB photo and its envelope) instead of
+ *   adapter-node's 512K; an operator's own BODY_SIZE_LIMIT still wins. The API refuses larger bodies
+ *   itself, before reading them, with a tRPC-shaped `413 PAYLOAD_TOO_LARGE` (packages/api/src/server.ts).
+ * - A refused configuration (ConfigError, packages/api/src/config.ts) prints its list and exits 1
+ *   before any port is bound, instead of a stack trace.
+ *
+ * It wraps the adapter it is given (the apps pass `adapter()` from their own @sveltejs/adapter-node):
+ * after adapter-node has written the build, its entry moves to `server.js` and a small `index.js`
+ * sets the defaults first, then imports it.
+ */
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * @param {import('@sveltejs/kit').Adapter} nodeAdapter adapter-node, as `adapter({ out })` returns it
+ * @param {{ out?: string, bodySizeLimit: number }} options the build directory (adapter-node's `out`) and the default body limit in bytes
+ * @returns {import('@sveltejs/kit').Adapter}
+ */
+export default function withProductionDefaults(nodeAdapter, { out = 'build', bodySizeLimit }) {
+  return {
+    ...nodeAdapter,
+    name: `${nodeAdapter.name}+h2s`,
+    async adapt(builder) {
+      await nodeAdapter.adapt(builder);
+      renameSync(join(out, 'index.js'), join(out, 'server.js'));
+      if (existsSync(join(out, 'index.js.map'))) renameSync(join(out, 'index.js.map'), join(out, 'server.js.map'));
+      writeFileSync(join(out, 'index.js'), entry(bodySizeLimit));
+      builder.log.minor(`Wrote ${join(out, 'index.js')}: BODY_SIZE_LIMIT defaults to ${bodySizeLimit} bytes`);
+    },
+  };
+}
+
+/** @param {number} limit */
+const entry = (limit) => `// Written by tooling/sveltekit/adapter.js after adapter-node; see that file for why.
+import process from 'node:process';
+
+// adapter-node reads BODY_SIZE_LIMIT as its handler loads, so the default goes in first.
+process.env.BODY_SIZE_LIMIT ||= '${limit}';
+
+try {
+  await import('./server.js');
+} catch (error) {
+  if (error && error.name === 'ConfigError') {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+`;
+
+/**
+ * SvelteKit's `kit.csp` for both apps: scripts only from this origin or carrying the per-response
+ * nonce SvelteKit adds to its own inline bootstrap (hashes on prerendered pages). Styles may be inline
+ * (Svelte's style directives and transitions write them); nothing else is loaded from elsewhere.
+ *
+ * @param {{ formAction?: string[] }} [extra] further form targets (Stripe Checkout's redirect)
+ * @returns {import('@sveltejs/kit').KitConfig['csp']}
+ */
+export function contentSecurityPolicy(extra = {}) {
+  return {
+    mode: 'auto',
+    directives: {
+      'default-src': ['self'],
+      'script-src': ['self'],
+      'style-src': ['self', 'unsafe-inline'],
+      // blob: for the photo picker's local previews, data: for tiny inline icons.
+      'img-src': ['self', 'data:', 'blob:'],
+      'font-src': ['self'],
+      'connect-src': ['self'],
+      'object-src': ['none'],
+      'base-uri': ['self'],
+      'form-action': ['self', ...(extra.formAction ?? [])],
+      'frame-ancestors': ['none'],
+    },
+  };
+}
