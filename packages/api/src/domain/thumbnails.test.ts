@@ -36,7 +36,7 @@ describe('photo thumbnails', () => {
     expect(response.status, await response.clone().text()).toBe(200);
     const { upload } = ((await response.json()) as { result: { data: { upload: { uploadId: string; url: string; thumbnailUrl: string; sha256: string; jobId: string } } } }).result.data;
 
-    const key = `customer-uploads/${upload.jobId}/${upload.sha256}.jpg`;
+    const key = `customer-uploads/${upload.jobId}/${upload.sha256}-${upload.uploadId}.jpg`;
     expect(existsSync(join(api.uploadDir, thumbnailKey(key)))).toBe(true);
 
     const served = (url: string) => api.server.serveUpload(new Request(`http://x${url}`), { cookies: { get: () => undefined, set() {}, delete() {} }, clientIp: null });

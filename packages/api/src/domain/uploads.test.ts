@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_BYTES } from '@h2s/db';
 import { createSession, type Viewer } from './auth';
 import type { FileStore } from './storage';
+import { DomainError } from './errors';
 import { createUpload, removeUpload, signUploadUrl, UPLOAD_LIMIT_MESSAGE, UPLOAD_URL_TTL_SECONDS, type UploadView } from './uploads';
 import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
 
@@ -96,6 +97,8 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
     await promise;
   } catch (error) {
     if (error instanceof TRPCError) return error;
+    // Domain functions called directly throw the transport-free DomainError; shape it as tRPC would.
+    if (error instanceof DomainError) return new TRPCError({ code: error.code, message: error.message, cause: error });
     throw error;
   }
   throw new Error('expected the call to be refused');
@@ -400,18 +403,19 @@ describe('uploads.create and uploads.list', () => {
     const watching: FileStore = {
       ...real,
       async put(key, data, contentType) {
-        await probe('put');
+        await probe(key.startsWith('customer-thumbnails/') ? 'put thumbnail' : 'put');
         return real.put(key, data, contentType);
       },
       async remove(key) {
-        await probe('remove');
+        await probe(key.startsWith('customer-thumbnails/') ? 'remove thumbnail' : 'remove');
         return real.remove(key);
       },
     };
     const deps = { ...api.server.deps, storage: watching };
     const { upload: stored } = await createUpload(deps, { sessionId, file: photo(png([9, 8, 7])), viewer: customer });
     await removeUpload(deps, stored.uploadId, customer);
-    expect(observed).toEqual(['put: {"locked":1,"advisory":0,"idle_in_tx":0}', 'remove: {"locked":1,"advisory":0,"idle_in_tx":0}']);
+    const free = '{"locked":1,"advisory":0,"idle_in_tx":0}';
+    expect(observed).toEqual([`put: ${free}`, `put thumbnail: ${free}`, `remove: ${free}`, `remove thumbnail: ${free}`]);
   });
 
   it('refuses uploads to an unpaid order, an unknown session and another customer’s order', async () => {
