@@ -169,14 +169,14 @@ async function oneAcceptedAssignment(tx: DbOrTx): Promise<InvariantReport> {
                     then 'assigned_pro_id is ' || coalesce(j.assigned_pro_id, 'null') || ' but the accepted assignment ' || l.list || ' is for ' || l.pro_id end,
                case when l.n is null and j.assigned_pro_id is not null
                     then 'assigned_pro_id is ' || j.assigned_pro_id || ' but the job has no accepted assignment' end,
-               case when l.n is null and j.status in ('accepted', 'completed')
+               case when l.n is null and j.status in ('accepted', 'en_route', 'in_progress', 'completed')
                     then 'status is ' || j.status || ' but the job has no accepted assignment' end
              ) as reason
         from dispatch_jobs j
         left join live l on l.job_id = j.id
        where l.n > 1
           or (l.n = 1 and j.assigned_pro_id is distinct from l.pro_id)
-          or (l.n is null and (j.assigned_pro_id is not null or j.status in ('accepted', 'completed')))
+          or (l.n is null and (j.assigned_pro_id is not null or j.status in ('accepted', 'en_route', 'in_progress', 'completed')))
       union all
       select a.id, 'accepted assignment for job ' || a.job_id || ', which does not exist'
         from job_assignments a

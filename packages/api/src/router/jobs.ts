@@ -1,9 +1,23 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { acceptJob, completeJob } from '../domain/claim';
+import { acceptJob } from '../domain/claim';
+import { takeVisitStep, type VisitStep } from '../domain/visit';
 import { getJob, jobsForPro } from '../domain/jobs';
 import { authedProcedure, jobIdInput, proProcedure } from '../trpc';
 import { jobView } from './outputs';
+
+const completeInput = jobIdInput.extend({ notes: z.string().trim().max(2000, 'Notes can be at most 2000 characters').optional() });
+
+/** Each step is for the assigned pro; a repeat returns the same job, a step out of order is CONFLICT. */
+function visitStep(step: VisitStep) {
+  return proProcedure
+    .input(completeInput)
+    .output(jobView)
+    .mutation(async ({ ctx, input }) => {
+      await takeVisitStep(ctx.db, input.jobId, ctx.viewer.userId, step, ctx.clock.now(), step === 'complete' ? input.notes : undefined);
+      return getJob(ctx.db, input.jobId, ctx.viewer);
+    });
+}
 
 export const jobsRouter = {
   /** One job, as much of it as the viewer may see (see jobAccess). */
@@ -13,8 +27,10 @@ export const jobsRouter = {
     .output(z.object({ jobId: z.string(), proId: z.string(), assignmentId: z.string(), state: z.literal('accepted') }))
     .mutation(({ ctx, input }) => acceptJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now())),
   mine: proProcedure.output(z.object({ upcoming: z.array(jobView), completed: z.array(jobView) })).query(({ ctx }) => jobsForPro(ctx.db, ctx.viewer.userId)),
-  complete: proProcedure.input(jobIdInput).output(jobView).mutation(async ({ ctx, input }) => {
-    await completeJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now());
-    return getJob(ctx.db, input.jobId, ctx.viewer);
-  }),
+  /** On my way: accepted → en_route. */
+  depart: visitStep('depart'),
+  /** Arrived, work started: en_route → in_progress. */
+  start: visitStep('start'),
+  /** in_progress → completed; needs an after photo (uploads.create with kind=after). */
+  complete: visitStep('complete'),
 } satisfies TRPCRouterRecord;
