@@ -28,7 +28,7 @@ const trpcError = (status: number, code: string, message: string) =>
 
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
-const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
+export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
 export interface AppServerOptions {
   app: 'customer' | 'portal';
