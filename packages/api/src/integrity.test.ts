@@ -56,7 +56,7 @@ async function buildWorld(api: TestApi): Promise<World> {
   // Accepted and completed without ever being scheduled: allowed, and not a due_at case.
   const completed = await api.paidOrder();
   await (await api.caller(pro2)).jobs.accept({ jobId: completed.jobId });
-  await (await api.caller(pro2)).jobs.complete({ jobId: completed.jobId });
+  await api.finishVisit(pro2, completed.jobId);
   // The day US daylight time starts, and a zone without DST: where a conversion bug would show.
   const dstDay = await api.paidOrder();
   await confirm(dstDay, '2026-03-08', 'America/New_York', '9am - 12pm');

@@ -499,7 +499,7 @@ describe('uploads.remove', () => {
     expect(await servedSha(back.upload.url)).toBe(sha256(drop));
 
     await (await api.caller(pro)).jobs.accept({ jobId });
-    await (await api.caller(pro)).jobs.complete({ jobId });
+    await api.finishVisit(pro, jobId);
 
     const afterDone = await rejection(caller.uploads.remove({ uploadId: kept.uploadId }));
     expect(afterDone.code).toBe('CONFLICT');

@@ -52,8 +52,7 @@ export const AFTER_PHOTO_REQUIRED = 'Add at least one after photo of the finishe
 const hasAfterPhoto = sql`exists (select 1 from ${customerUploads} where ${customerUploads.jobId} = ${dispatchJobs.id} and ${customerUploads.kind} = 'after')`;
 
 /** Why a step did not apply to this job: not found, not yours, already done (null), or out of order. */
-async function refusal(tx: DbOrTx, jobId: string, proId: string, step: VisitStep): Promise<DispatchJob> {
-  const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
+function refuse(job: DispatchJob | undefined, proId: string, step: VisitStep): DispatchJob {
   if (!job) throw notFound('Job');
   if (job.assignedProId !== proId) throw forbidden('Only the assigned pro can update this visit.');
   const { from, to } = STEPS[step];
@@ -65,9 +64,9 @@ async function refusal(tx: DbOrTx, jobId: string, proId: string, step: VisitStep
 /** Takes one step of the visit for the assigned pro; a repeat returns the job unchanged. */
 export async function takeVisitStep(db: Database, jobId: string, proId: string, step: VisitStep, now: Date, notes?: string | null): Promise<DispatchJob> {
   const { from, to, event } = STEPS[step];
-  return db.transaction(async (tx) => {
-    const completing = step === 'complete';
-    const [moved] = await tx
+  const completing = step === 'complete';
+  const move = (tx: DbOrTx) =>
+    tx
       .update(dispatchJobs)
       .set({
         status: to,
@@ -76,7 +75,16 @@ export async function takeVisitStep(db: Database, jobId: string, proId: string, 
       })
       .where(and(eq(dispatchJobs.id, jobId), eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, from), completing ? hasAfterPhoto : undefined))
       .returning();
-    if (!moved) return refusal(tx, jobId, proId, step);
+  return db.transaction(async (tx) => {
+    let [moved] = await move(tx);
+    if (!moved) {
+      // The UPDATE judged the row as of its snapshot; a step committed since (the depart this start
+      // raced) may have just made this one valid. Under the row lock the answer is final.
+      const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
+      if (job?.status !== from || job.assignedProId !== proId) return refuse(job, proId, step);
+      [moved] = await move(tx);
+      if (!moved) return refuse(job, proId, step);
+    }
     if (completing) {
       await tx
         .update(jobAssignments)
