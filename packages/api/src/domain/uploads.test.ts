@@ -505,8 +505,9 @@ describe('uploads.remove', () => {
     expect(afterDone.code).toBe('CONFLICT');
     const addAfterDone = await rejection(upload(customer, sessionId, photo(png([1, 1, 4]))));
     expect(addAfterDone.code).toBe('CONFLICT');
-    expect(await rowCount(jobId)).toBe(2);
-    expect(filesUnder(jobDir(jobId))).toHaveLength(2);
+    // Two before photos and the pro's after photo.
+    expect(await rowCount(jobId)).toBe(3);
+    expect(filesUnder(jobDir(jobId))).toHaveLength(3);
   });
 });
 
