@@ -78,8 +78,9 @@ BEGIN
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id INTO v_id;
   IF v_id IS NOT NULL THEN
+    -- One queue per order: its messages go out one at a time, in the order of the changes.
     PERFORM graphile_worker.add_job('send_email', json_build_object('notificationId', v_id),
-      max_attempts => 25, job_key => 'email:' || p_key, job_key_mode => 'unsafe_dedupe');
+      queue_name => 'email:' || p_order_id, max_attempts => 25, job_key => 'email:' || p_key, job_key_mode => 'unsafe_dedupe');
   END IF;
   RETURN v_id;
 END;
