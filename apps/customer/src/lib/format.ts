@@ -1,7 +1,8 @@
 /** Display formatting: money, dates and times in the customer's timezone, order status in words. */
 import type { RouterOutputs } from '@h2s/api/client';
 
-export type OrderView = RouterOutputs['orders']['bySession'];
+/** An order as the success and account pages show it (only the success page carries its tracking link). */
+export type OrderView = Omit<RouterOutputs['orders']['bySession'], 'trackingPath'> & { trackingPath?: string | null };
 export type JobView = NonNullable<OrderView['job']>;
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });

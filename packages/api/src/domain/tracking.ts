@@ -80,6 +80,8 @@ export interface TrackingView {
   items: { name: string; quantity: number }[];
   afterPhotos: { uploadId: string; url: string }[];
   completedAt: string | null;
+  /** The customer's timezone (the service address's), for the times on the timeline. */
+  timezone: string;
 }
 
 /** How far along each status is; a step is done when the job has reached it. */
@@ -158,5 +160,6 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
     items: order.items.map((i) => ({ name: i.name, quantity: i.quantity })),
     afterPhotos: afterRows.map((r) => ({ uploadId: r.id, url: signUploadUrl(deps, r.id) })),
     completedAt: row.completedAt?.toISOString() ?? null,
+    timezone: order.scheduleTimezone ?? order.timezone,
   };
 }
