@@ -74,6 +74,10 @@ export function orderStatus(order: OrderView): { text: string; tone: Tone } {
       return { text: 'Scheduled', tone: 'info' };
     case 'accepted':
       return { text: `Assigned to ${job.assignedPro?.name ?? 'a pro'}`, tone: 'success' };
+    case 'en_route':
+      return { text: `${job.assignedPro?.name.split(' ')[0] ?? 'Your pro'} is on the way`, tone: 'info' };
+    case 'in_progress':
+      return { text: 'Work in progress', tone: 'info' };
     case 'completed':
       return { text: 'Completed', tone: 'success' };
     case 'cancelled':

@@ -5,7 +5,7 @@ import { isTrpcCode } from './errors';
 export async function photosFor(api: App.Locals['api'], jobId: string): Promise<Photo[] | null> {
   try {
     const { uploads } = await api.uploads.list({ jobId });
-    return uploads.map(({ uploadId, url, originalFilename, mimeType }) => ({ uploadId, url, originalFilename, mimeType }));
+    return uploads.map(({ uploadId, url, originalFilename, mimeType, kind }) => ({ uploadId, url, originalFilename, mimeType, kind }));
   } catch (e) {
     if (isTrpcCode(e, 'FORBIDDEN') || isTrpcCode(e, 'NOT_FOUND')) return null;
     throw e;

@@ -1,7 +1,6 @@
-import { fail } from '@sveltejs/kit';
-import type { Actions, PageServerLoad } from './$types';
+import type { PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { actionMessage, failLoad } from '$lib/server/errors';
+import { failLoad } from '$lib/server/errors';
 
 const JOB_ID = /^JOB-[A-Z2-7]{8}$/;
 
@@ -20,15 +19,3 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   }
 };
 
-export const actions = {
-  complete: async ({ locals, request }) => {
-    const jobId = String((await request.formData()).get('jobId') ?? '');
-    try {
-      await locals.api.jobs.complete({ jobId });
-    } catch (e) {
-      const { status, message } = actionMessage(e);
-      return fail(status, { jobId, message });
-    }
-    return { jobId, message: `Marked ${jobId} complete.` };
-  },
-} satisfies Actions;
