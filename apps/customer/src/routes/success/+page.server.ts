@@ -31,8 +31,12 @@ export const load: PageServerLoad = async (event) => {
   const sessionId = sessionIdOf(event.url);
   await signInAsCustomer(event, sessionId);
   const order = await event.locals.api.orders.bySession({ sessionId });
-  const photos = order.job ? await event.locals.api.uploads.list({ jobId: order.job.jobId }) : { uploads: [], count: 0 };
-  return { order, photos, photoLimits, scheduling: schedulingOptions() };
+  const all = order.job ? (await event.locals.api.uploads.list({ jobId: order.job.jobId })).uploads : [];
+  // The customer's own photos stay editable; the pro's after photos are shown beside them.
+  const before = all.filter((u) => u.kind !== 'after');
+  const photos = { uploads: before, count: before.length };
+  const afterPhotos = all.filter((u) => u.kind === 'after');
+  return { order, photos, afterPhotos, photoLimits, scheduling: schedulingOptions() };
 };
 
 export const actions = {
