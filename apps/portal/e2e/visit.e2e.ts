@@ -52,7 +52,7 @@ test('a pro takes the visit step by step on a phone while the customer watches i
   await page.getByRole('button', { name: "I'm on my way" }).click();
   await expect(page.getByRole('alert')).toHaveText(/^This visit is booked for \w{3}, \w{3} \d{1,2}, 9am–12pm\. Tell the customer you are on your way now\?$/);
   await page.screenshot({ path: `${ARTIFACTS}visit-confirm-390x844.png`, fullPage: true });
-  await page.getByRole('button', { name: "Yes, i'm on my way" }).click();
+  await page.getByRole('button', { name: "Yes, I'm on my way" }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The customer knows you are on the way.' })).toBeVisible();
 
   // The customer's page follows without a reload.
@@ -61,7 +61,7 @@ test('a pro takes the visit step by step on a phone while the customer watches i
   await expectNoReload(tracking);
 
   await page.getByRole('button', { name: "I've arrived: start work" }).click();
-  await page.getByRole('button', { name: "Yes, i've arrived: start work" }).click();
+  await page.getByRole('button', { name: 'Yes, start work' }).click();
   await expect(tracking.getByTestId('track-headline')).toHaveText('Work has started');
 
   // Completion needs an after photo, then asks once more.

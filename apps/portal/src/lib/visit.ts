@@ -3,10 +3,10 @@ import { formatSlot } from './format';
 
 export type VisitStep = 'depart' | 'start' | 'complete';
 
-export const NEXT_STEP: Partial<Record<string, { step: VisitStep; label: string }>> = {
-  accepted: { step: 'depart', label: "I'm on my way" },
-  en_route: { step: 'start', label: "I've arrived: start work" },
-  in_progress: { step: 'complete', label: 'Mark complete' },
+export const NEXT_STEP: Partial<Record<string, { step: VisitStep; label: string; confirm: string }>> = {
+  accepted: { step: 'depart', label: "I'm on my way", confirm: "Yes, I'm on my way" },
+  en_route: { step: 'start', label: "I've arrived: start work", confirm: 'Yes, start work' },
+  in_progress: { step: 'complete', label: 'Mark complete', confirm: 'Yes, mark complete' },
 };
 
 /** Two hours either side of the three-hour window is "near"; further away, the pro is asked first. */
