@@ -58,6 +58,7 @@ export function createAppServer(options: AppServerOptions) {
     customerOrigin,
     secureCookies: production && (env.ORIGIN ?? '').startsWith('https:'),
     development: !production,
+    mailViaWorker: production || Boolean(env.SMTP_URL),
   };
   const sessionCookie = options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session';
   const createCaller = createCallerFactory(appRouter);

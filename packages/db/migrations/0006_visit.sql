@@ -45,14 +45,16 @@ CREATE TABLE "email_notifications" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"idempotency_key" text NOT NULL,
 	"kind" text NOT NULL,
-	"order_id" text NOT NULL,
+	"order_id" text,
 	"job_id" text,
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"sent_at" timestamp with time zone,
 	"message_id" text,
 	CONSTRAINT "email_notifications_idempotency_key_key" UNIQUE("idempotency_key"),
-	CONSTRAINT "email_notifications_kind_check" CHECK (kind in ('order_confirmed', 'scheduled', 'rescheduled', 'pro_assigned', 'on_the_way', 'completed', 'reminder', 'cancelled')),
+	CONSTRAINT "email_notifications_kind_check" CHECK (kind in ('order_confirmed', 'scheduled', 'rescheduled', 'pro_assigned', 'on_the_way', 'completed', 'reminder', 'cancelled', 'sign_in_link')),
+	-- Account mail (sign-in links) has no order.
+	CONSTRAINT "email_notifications_order_check" CHECK ("order_id" is not null or "kind" = 'sign_in_link'),
 	CONSTRAINT "email_notifications_sent_check" CHECK (("sent_at" is null) = ("message_id" is null))
 );
 --> statement-breakpoint
@@ -80,7 +82,7 @@ BEGIN
   IF v_id IS NOT NULL THEN
     -- One queue per order: its messages go out one at a time, in the order of the changes.
     PERFORM graphile_worker.add_job('send_email', json_build_object('notificationId', v_id),
-      queue_name => 'email:' || p_order_id, max_attempts => 25, job_key => 'email:' || p_key, job_key_mode => 'unsafe_dedupe');
+      queue_name => 'email:' || coalesce(p_order_id, 'account'), max_attempts => 25, job_key => 'email:' || p_key, job_key_mode => 'unsafe_dedupe');
   END IF;
   RETURN v_id;
 END;

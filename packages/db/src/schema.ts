@@ -398,6 +398,7 @@ export const EMAIL_KINDS = [
   'completed',
   'reminder',
   'cancelled',
+  'sign_in_link',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
@@ -411,9 +412,8 @@ export const emailNotifications = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     idempotencyKey: text('idempotency_key').notNull().unique('email_notifications_idempotency_key_key'),
     kind: text('kind', { enum: EMAIL_KINDS }).notNull(),
-    orderId: text('order_id')
-      .notNull()
-      .references(() => orders.id),
+    /** Null only for account mail (sign-in links). */
+    orderId: text('order_id').references(() => orders.id),
     jobId: text('job_id').references(() => dispatchJobs.id),
     /** What the message says that may change later (the slot, the sequence, the reason). */
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
@@ -423,6 +423,7 @@ export const emailNotifications = pgTable(
   },
   (t) => [
     check('email_notifications_kind_check', inList('kind', EMAIL_KINDS)),
+    check('email_notifications_order_check', sql`${t.orderId} is not null or ${t.kind} = 'sign_in_link'`),
     check('email_notifications_sent_check', sql`(${t.sentAt} is null) = (${t.messageId} is null)`),
     index('email_notifications_order_idx').on(t.orderId, t.id),
   ],

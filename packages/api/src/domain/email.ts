@@ -122,6 +122,11 @@ export function calendarInvite(input: {
   return value;
 }
 
+/** Account mail (sign-in links) is written when requested; it has no order to render from. */
+export function accountEmail(idempotencyKey: string, data: Record<string, unknown>): OutgoingEmail {
+  return { to: str(data.to) ?? '', subject: str(data.subject) ?? '', text: str(data.body) ?? '', messageId: messageIdFor(idempotencyKey) };
+}
+
 export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'customerOrigin' | 'urlSigningSecret'>): OutgoingEmail {
   const { order } = n;
   const hi = `Hi ${firstName(order.customerName) ?? 'there'},`;
@@ -182,6 +187,8 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
         text: lines(hi, `${pro} finished the work. Your receipt:`, `${receipt}\nTotal paid  ${money(order.amountTotalCents)}`, `See the after photos: ${track}`),
       };
     }
+    case 'sign_in_link':
+      throw new Error('account mail carries its own text (see accountEmail)');
     case 'cancelled':
       return {
         ...base,

@@ -10,7 +10,8 @@ export interface EmailRequest {
   kind: EmailKind;
   /** Names the change: the same key twice is one message. */
   key: string;
-  orderId: string;
+  /** Null only for account mail (sign-in links). */
+  orderId: string | null;
   jobId?: string | null;
   /** What the message must say as of this change (a later change must not rewrite it). */
   data?: Record<string, unknown>;

@@ -163,6 +163,27 @@ describe('customer email over real SMTP', () => {
     expect(log).toEqual({ n: ids.length, keys: ids.length });
   }, 90_000);
 
+  it('sends account mail (sign-in links) through the same outbox once SMTP is configured', async () => {
+    const order = await api.paidOrder();
+    api.server.deps.mailViaWorker = true;
+    const sink = smtpSink(await freePort());
+    await sink.start();
+    const mailer = smtpMailer(sink.url);
+    const runner = await worker(mailer);
+    try {
+      await (await api.caller(null)).account.requestLink({ email: order.customer.email! });
+      await until('the sign-in link', () => sink.received.some((m) => m.subject === 'Your Home2Smart sign-in link'));
+    } finally {
+      api.server.deps.mailViaWorker = false;
+      await runner.stop();
+      mailer.close();
+      await sink.stop();
+    }
+    const link = sink.received.find((m) => m.subject === 'Your Home2Smart sign-in link')!;
+    expect(link.text).toMatch(/http:\/\/customer\.test\/account\/signin\/\S+/);
+    expect(link.to && 'text' in link.to ? link.to.text : '').toBe(order.customer.email);
+  }, 90_000);
+
   it('SMTP down for a while, then back: every message arrives, once', async () => {
     const sink = smtpSink(await freePort());
     const mailer = smtpMailer(sink.url);

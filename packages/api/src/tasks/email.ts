@@ -5,7 +5,7 @@
  */
 import type { Task } from 'graphile-worker';
 import { dispatchJobs, emailNotifications, eq, isNull, and, orders, outboundEmails, users, type Database } from '@h2s/db';
-import { renderEmail, type Mailer } from '../domain/email';
+import { accountEmail, renderEmail, type Mailer } from '../domain/email';
 import { enqueueEmail } from '../domain/notifications';
 import type { ApiDeps } from '../trpc';
 
@@ -24,21 +24,23 @@ export function emailTasks(deps: EmailTaskDeps): Record<'send_email' | 'send_rem
       const [row] = await deps.db
         .select({ n: emailNotifications, order: orders, dueAt: dispatchJobs.dueAt, proName: users.name })
         .from(emailNotifications)
-        .innerJoin(orders, eq(orders.id, emailNotifications.orderId))
+        .leftJoin(orders, eq(orders.id, emailNotifications.orderId))
         .leftJoin(dispatchJobs, eq(dispatchJobs.id, emailNotifications.jobId))
         .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
         .where(eq(emailNotifications.id, Number(notificationId)));
       if (!row || row.n.sentAt) return;
-      const message = renderEmail(
-        {
-          kind: row.n.kind,
-          idempotencyKey: row.n.idempotencyKey,
-          data: row.n.data,
-          order: row.order,
-          job: row.n.jobId ? { id: row.n.jobId, dueAt: row.dueAt, proName: row.proName } : null,
-        },
-        deps,
-      );
+      const message = row.order
+        ? renderEmail(
+            {
+              kind: row.n.kind,
+              idempotencyKey: row.n.idempotencyKey,
+              data: row.n.data,
+              order: row.order,
+              job: row.n.jobId ? { id: row.n.jobId, dueAt: row.dueAt, proName: row.proName } : null,
+            },
+            deps,
+          )
+        : accountEmail(row.n.idempotencyKey, row.n.data);
       // Network I/O outside any transaction; graphile-worker holds the job, so no other worker sends it meanwhile.
       await deps.mailer.send(message);
       await deps.db.transaction(async (tx) => {
