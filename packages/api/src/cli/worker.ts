@@ -21,6 +21,8 @@ const mailer = mailerFromEnv(env);
 const runner = await startWorker({
   connectionString: url,
   concurrency: Number(env.WORKER_CONCURRENCY ?? 2),
+  // The same cap as the apps' pools (small on the embedded dev database).
+  maxPoolSize: Number(env.DATABASE_POOL_MAX ?? 10),
   taskList: createTaskList({ db: handle.db, mailer, customerOrigin, urlSigningSecret }),
 });
 console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'})`);
