@@ -41,13 +41,15 @@ if (seeded !== 0) {
 const children: ChildProcess[] = ['customer', 'portal'].map((app) =>
   spawn('pnpm', ['--filter', `@h2s/${app}`, 'dev'], { cwd: root, env, stdio: 'inherit' }),
 );
+// The background worker (email, reminders; mail to the dev outbox unless SMTP_URL is set). Its exit does not stop the apps.
+const worker = spawn('pnpm', ['--filter', '@h2s/api', 'worker'], { cwd: root, env, stdio: 'inherit' });
 console.log('[dev] customer app: http://localhost:5173   portal: http://localhost:5174');
 
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of [...children, worker]) child.kill('SIGTERM');
   await embedded?.stop();
   process.exit(code);
 }

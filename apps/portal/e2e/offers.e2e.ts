@@ -46,14 +46,11 @@ test('a pro sees offers best first, opens one, accepts it and finds it under Upc
   await expect(upcoming).toContainText(scheduled.customerName);
   await expect(page.getByRole('status').filter({ hasText: `Accepted ${scheduled.jobId}` })).toBeVisible();
 
-  // Accepted, the job shows who and where.
-  await upcoming.getByRole('link').click();
+  // Accepted, the job shows who and where; the list has no one-click completion (the visit's steps are on the job page).
+  await expect(upcoming.getByRole('button', { name: /Mark complete/ })).toHaveCount(0);
+  await upcoming.getByRole('link', { name: `Open ${scheduled.jobId}` }).click();
   await expect(page.getByText(scheduled.customerName)).toBeVisible();
-  await page.goto('/jobs');
-
-  await upcoming.getByRole('button', { name: `Mark complete ${scheduled.jobId}` }).click();
-  await expect(page.getByRole('list', { name: 'Completed jobs' }).getByRole('listitem').filter({ hasText: scheduled.jobId })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Upcoming jobs' }).getByRole('listitem').filter({ hasText: scheduled.jobId })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: "I'm on my way" })).toBeVisible();
 
   await page.goto('/offers');
   await expect(page.getByRole('heading', { name: 'Offers', level: 1 })).toBeVisible();

@@ -56,7 +56,7 @@ async function buildWorld(api: TestApi): Promise<World> {
   // Accepted and completed without ever being scheduled: allowed, and not a due_at case.
   const completed = await api.paidOrder();
   await (await api.caller(pro2)).jobs.accept({ jobId: completed.jobId });
-  await (await api.caller(pro2)).jobs.complete({ jobId: completed.jobId });
+  await api.finishVisit(pro2, completed.jobId);
   // The day US daylight time starts, and a zone without DST: where a conversion bug would show.
   const dstDay = await api.paidOrder();
   await confirm(dstDay, '2026-03-08', 'America/New_York', '9am - 12pm');
@@ -127,11 +127,12 @@ describe('auditIntegrity on a healthy database', () => {
     expect(report.ok).toBe(true);
     expect(report.breachCount).toBe(0);
     expect(report.invariants.map((i) => [i.number, i.name, i.breaches])).toEqual(
-      ([1, 2, 3, 4, 5, 6] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
+      ([1, 2, 3, 4, 5, 6, 10] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
     );
-    // 6 paid orders + 6 jobs; 6 jobs; 4 jobs with a slot; 6 jobs; 3 uploads; 6 events + 6 paid orders.
-    expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 3, 12]);
-    expect(formatReport(report)).toMatch(/Summary: all 6 invariants hold/);
+    // 6 paid orders + 6 jobs; 6 jobs; 4 jobs with a slot; 6 jobs; 4 uploads (3 before, 1 after); 6 events + 6 paid orders;
+    // 14 emails (6 confirmations, 4 invites, 2 pro assigned, on the way, receipt).
+    expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 4, 12, 14]);
+    expect(formatReport(report)).toMatch(/Summary: all 7 invariants hold/);
   });
 
   it('agrees with the app on due_at across a DST change and in a zone without DST', async () => {
@@ -290,7 +291,7 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     );
     expect(reasonOf(report, 5, c.id)).toBe(`stored file hashes to ${sha256(flipped).slice(0, 12)}…, the row records ${sha256(c.bytes).slice(0, 12)}…`);
     expect(reasonOf(report, 5, 'UPL-DUPLICATE2')).toBe(`job ${b.jobId} has the same sha256 ${sha256(b.bytes).slice(0, 12)}… in ${b.id}`);
-    expect(inv(report, 5)).toMatchObject({ checked: 4 });
+    expect(inv(report, 5)).toMatchObject({ checked: 5 });
   });
 
   it('5: does not blame an upload removed (row and file) while its file was being read', async () => {
@@ -311,7 +312,7 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     const report = await auditIntegrity({ db: api.t.db, storage: racing });
 
     expect(report.ok).toBe(true);
-    expect(inv(report, 5)).toMatchObject({ checked: 3, breaches: [] });
+    expect(inv(report, 5)).toMatchObject({ checked: 4, breaches: [] });
   });
 
   it('6: a Stripe event recorded twice, and a paid order with no event that paid it', async () => {
@@ -328,6 +329,21 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     expect(reasonOf(report, 6, world.dstDay.orderId)).toBe('paid order has no recorded Stripe event that pays it');
     // 6 event rows (one duplicated, one deleted) + 6 paid orders.
     expect(inv(report, 6).checked).toBe(12);
+  });
+
+  it('10: a notification recorded twice, and a message logged as sent twice', async () => {
+    const [n] = await api.t.sql<{ key: string }[]>`select idempotency_key as key from email_notifications where order_id = ${world.scheduled.orderId} and kind = 'scheduled'`;
+    await api.t.sql`alter table email_notifications drop constraint email_notifications_idempotency_key_key`;
+    await api.t.sql`insert into email_notifications (idempotency_key, kind, order_id, job_id, data) select idempotency_key, kind, order_id, job_id, data from email_notifications where idempotency_key = ${n!.key}`;
+    await api.t.sql`alter table outbound_emails drop constraint outbound_emails_idempotency_key_key`;
+    await api.t.sql`insert into outbound_emails (to_address, subject, body, idempotency_key) values ('a@example.com', 'Hi', 'Hi', 'order_confirmed:X'), ('a@example.com', 'Hi', 'Hi', 'order_confirmed:X')`;
+
+    const report = await audit();
+
+    expect(breached(report)).toEqual([10]);
+    expect(idsOf(report, 10)).toEqual(sorted([n!.key, 'order_confirmed:X']));
+    expect(reasonOf(report, 10, n!.key)).toBe('notification recorded 2 times');
+    expect(reasonOf(report, 10, 'order_confirmed:X')).toBe('message logged as sent 2 times; message logged as sent but its notification is not marked sent');
   });
 });
 
@@ -377,14 +393,14 @@ describe('pnpm integrity (the CLI)', () => {
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain(`files in ${api.uploadDir}`);
-    expect(clean.stdout).toMatch(/\[ok\] 5\. Every upload has its stored file.*\n {7}3 rows checked, 0 breaking/);
-    expect(clean.stdout).toContain('Summary: all 6 invariants hold');
+    expect(clean.stdout).toMatch(/\[ok\] 5\. Every upload has its stored file.*\n {7}4 rows checked, 0 breaking/);
+    expect(clean.stdout).toContain('Summary: all 7 invariants hold');
 
     await api.t.sql`update dispatch_jobs set due_at = due_at - interval '1 hour' where id = ${world.accepted.jobId}`;
     const broken = await runCli();
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`[BREACH] 3. ${INVARIANT_NAMES[3]}`);
     expect(broken.stdout).toContain(`- ${world.accepted.jobId}: due_at 2026-01-16T14:00:00Z but 2026-01-16 9am - 12pm America/Chicago starts at 2026-01-16T15:00:00Z`);
-    expect(broken.stdout).toMatch(/Summary: 1 of 6 invariants breached by 1 rows/);
+    expect(broken.stdout).toMatch(/Summary: 1 of 7 invariants breached by 1 rows/);
   }, 120_000);
 });

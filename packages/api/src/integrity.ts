@@ -18,8 +18,8 @@ export interface Breach {
 }
 
 export interface InvariantReport {
-  number: 1 | 2 | 3 | 4 | 5 | 6;
-  key: 'paid-order-job' | 'one-accepted-assignment' | 'due-at-matches-schedule' | 'job-details' | 'upload-files' | 'stripe-events-once';
+  number: 1 | 2 | 3 | 4 | 5 | 6 | 10;
+  key: 'paid-order-job' | 'one-accepted-assignment' | 'due-at-matches-schedule' | 'job-details' | 'upload-files' | 'stripe-events-once' | 'emails-once';
   name: string;
   /** How many rows the check looked at. */
   checked: number;
@@ -50,6 +50,7 @@ export const INVARIANT_NAMES: Record<InvariantReport['number'], string> = {
   4: 'job_details is never empty',
   5: 'Every upload has its stored file with the recorded size and sha256; no two uploads of one job share a sha256',
   6: 'Each Stripe event is applied at most once',
+  10: 'Every email caused by a change is sent at most once (its idempotency key is unique)',
 };
 
 /** Event types whose arrival can mark an order paid (see handleStripeWebhook). */
@@ -70,9 +71,10 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
       ],
       uploads: await loadUploads(tx),
       stripe: await stripeEventsOnce(tx),
+      emails: await emailsOnce(tx),
     }),
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  ).then(({ invariants, uploads, stripe }) => ({ invariants: [...invariants, stripe], uploads }));
+  ).then(({ invariants, uploads, stripe, emails }) => ({ invariants: [...invariants, stripe, emails], uploads }));
   // The files are read after the commit: a snapshot held open through minutes of file I/O would hold
   // back vacuum on a server, and would stall every other client of the embedded dev database.
   const fileBreaches = await mapLimit(uploads.rows, options.fileConcurrency ?? 4, (row) => checkFile(storage, row));
@@ -169,14 +171,14 @@ async function oneAcceptedAssignment(tx: DbOrTx): Promise<InvariantReport> {
                     then 'assigned_pro_id is ' || coalesce(j.assigned_pro_id, 'null') || ' but the accepted assignment ' || l.list || ' is for ' || l.pro_id end,
                case when l.n is null and j.assigned_pro_id is not null
                     then 'assigned_pro_id is ' || j.assigned_pro_id || ' but the job has no accepted assignment' end,
-               case when l.n is null and j.status in ('accepted', 'completed')
+               case when l.n is null and j.status in ('accepted', 'en_route', 'in_progress', 'completed')
                     then 'status is ' || j.status || ' but the job has no accepted assignment' end
              ) as reason
         from dispatch_jobs j
         left join live l on l.job_id = j.id
        where l.n > 1
           or (l.n = 1 and j.assigned_pro_id is distinct from l.pro_id)
-          or (l.n is null and (j.assigned_pro_id is not null or j.status in ('accepted', 'completed')))
+          or (l.n is null and (j.assigned_pro_id is not null or j.status in ('accepted', 'en_route', 'in_progress', 'completed')))
       union all
       select a.id, 'accepted assignment for job ' || a.job_id || ', which does not exist'
         from job_assignments a
@@ -386,6 +388,30 @@ async function stripeEventsOnce(tx: DbOrTx): Promise<InvariantReport> {
          and not exists (select 1 from stripe_events e where e.order_id = o.id and e.type in (${paying}))`,
   );
   return invariant(6, 'stripe-events-once', checked, found);
+}
+
+/**
+ * 10. One message per change: a notification's idempotency key is unique, it is logged as sent at
+ * most once, and a logged message has its notification marked sent. (Its send job is keyed by the
+ * same idempotency key, so the queue holds at most one per notification.)
+ */
+async function emailsOnce(tx: DbOrTx): Promise<InvariantReport> {
+  const checked = await count(tx, sql`select count(*) as n from email_notifications`);
+  const found = await rows<Row>(
+    tx,
+    sql`
+      select idempotency_key as id, 'notification recorded ' || count(*) || ' times' as reason
+        from email_notifications group by idempotency_key having count(*) > 1
+      union all
+      select idempotency_key, 'message logged as sent ' || count(*) || ' times'
+        from outbound_emails where idempotency_key is not null group by idempotency_key having count(*) > 1
+      union all
+      select o.idempotency_key, 'message logged as sent but its notification is not marked sent'
+        from outbound_emails o
+        left join email_notifications n on n.idempotency_key = o.idempotency_key
+       where o.idempotency_key is not null and n.sent_at is null`,
+  );
+  return invariant(10, 'emails-once', checked, found);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -8,6 +8,7 @@ import { liveRouter } from './router/live';
 import { offersRouter } from './router/offers';
 import { ordersRouter } from './router/orders';
 import { scheduleRouter } from './router/schedule';
+import { trackingRouter } from './router/tracking';
 import { uploadsRouter } from './router/uploads';
 import { createTRPCRouter } from './trpc';
 
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   offers: offersRouter,
   orders: ordersRouter,
   schedule: scheduleRouter,
+  tracking: trackingRouter,
   uploads: uploadsRouter,
 });
 

@@ -96,6 +96,8 @@ export function createAppServer(options: AppServerOptions) {
     customerOrigin: config.customerOrigin,
     secureCookies: config.secureTransport,
     development: !config.production,
+    // Production always mails through the worker (SMTP); development does once SMTP_URL is set.
+    mailViaWorker: config.production || Boolean((options.env ?? process.env).SMTP_URL),
   };
   // `__Host-`: the browser keeps it only if Secure, for this host, on every path (no subdomain can set it).
   const sessionCookie = `${config.secureTransport ? '__Host-' : ''}${options.app === 'customer' ? 'h2s_customer_session' : 'h2s_portal_session'}`;

@@ -39,6 +39,8 @@ export interface ApiDeps {
   secureCookies: boolean;
   /** Development conveniences (the mail outbox page) are on only outside production. */
   development: boolean;
+  /** Account mail goes through the worker (SMTP) when SMTP_URL is set or in production; else straight to the dev outbox. */
+  mailViaWorker?: boolean;
 }
 
 /** Everything a procedure sees: plain data, so tests build it without HTTP (see createCaller). */

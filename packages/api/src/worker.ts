@@ -13,6 +13,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** How often to look for jobs that became due (new jobs arrive at once through LISTEN/NOTIFY). */
   pollIntervalMs?: number;
+  /** The worker's own connection pool (graphile-worker's default is 10). */
+  maxPoolSize?: number;
 }
 
 export function startWorker(options: WorkerOptions): Promise<Runner> {
@@ -21,6 +23,7 @@ export function startWorker(options: WorkerOptions): Promise<Runner> {
     taskList: options.taskList,
     concurrency: options.concurrency ?? 2,
     pollInterval: options.pollIntervalMs ?? 1000,
+    ...(options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {}),
     // The process that starts the worker owns SIGTERM/SIGINT and stops it with runner.stop().
     noHandleSignals: true,
     logger: quietQueueLogger,

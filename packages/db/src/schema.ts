@@ -22,7 +22,9 @@ const createdAt = () => ts('created_at').notNull().defaultNow();
 export const USER_ROLES = ['customer', 'pro', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
-export const JOB_STATUSES = ['queued', 'scheduled', 'accepted', 'completed', 'cancelled'] as const;
+export const JOB_STATUSES = ['queued', 'scheduled', 'accepted', 'en_route', 'in_progress', 'completed', 'cancelled'] as const;
+/** Statuses in which a pro holds the job. */
+export const ASSIGNED_JOB_STATUSES = ['accepted', 'en_route', 'in_progress', 'completed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const ASSIGNMENT_STATES = ['offered', 'accepted', 'released', 'completed'] as const;
@@ -41,7 +43,10 @@ export type TimeWindow = keyof typeof TIME_WINDOWS;
 
 export const UPLOAD_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Per kind: a job holds up to 12 customer (before) photos and up to 12 pro (after) photos. */
 export const MAX_UPLOADS_PER_JOB = 12;
+export const UPLOAD_KINDS = ['before', 'after'] as const;
+export type UploadKind = (typeof UPLOAD_KINDS)[number];
 
 /**
  * Characters that read as nothing: ASCII whitespace, Unicode spaces, zero-width spaces and the BOM.
@@ -174,6 +179,8 @@ export const outboundEmails = pgTable('outbound_emails', {
   toAddress: text('to_address').notNull(),
   subject: text('subject').notNull(),
   body: text('body').notNull(),
+  /** Set for notifications: the same key as the email_notifications row it delivers. */
+  idempotencyKey: text('idempotency_key').unique('outbound_emails_idempotency_key_key'),
   createdAt: createdAt(),
 });
 
@@ -229,6 +236,8 @@ export const orders = pgTable(
       .notNull()
       .default('unscheduled'),
     scheduledAt: ts('scheduled_at'),
+    /** Tracking links are an HMAC of the order id and this version; raising it revokes them all. */
+    trackingVersion: integer('tracking_version').notNull().default(1),
     paidAt: ts('paid_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -269,6 +278,9 @@ export const dispatchJobs = pgTable(
     equipment: jsonb('equipment').$type<string[]>().notNull().default([]),
     assignedProId: text('assigned_pro_id').references(() => pros.userId),
     completedAt: ts('completed_at'),
+    completionNotes: text('completion_notes'),
+    /** The SEQUENCE of the job's latest calendar invite (RFC 5545): raised on every change. */
+    calendarSequence: integer('calendar_sequence').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -278,8 +290,9 @@ export const dispatchJobs = pgTable(
     check('dispatch_jobs_scheduled_due_check', sql`${t.status} <> 'scheduled' or ${t.dueAt} is not null`),
     check(
       'dispatch_jobs_assignment_check',
-      sql`(${t.status} in ('accepted', 'completed')) = (${t.assignedProId} is not null) or ${t.status} = 'cancelled'`,
+      sql`(${t.status} in ('accepted', 'en_route', 'in_progress', 'completed')) = (${t.assignedProId} is not null) or ${t.status} = 'cancelled'`,
     ),
+    check('dispatch_jobs_completion_notes_check', sql`length(${t.completionNotes}) <= 2000`),
     check('dispatch_jobs_completed_check', sql`(${t.status} = 'completed') = (${t.completedAt} is not null)`),
     // The offers prefilter: a lat/lng box over open, unassigned jobs only.
     // A GiST index on the point narrows by latitude and longitude at once; a B-tree on (lat, lng)
@@ -337,6 +350,8 @@ export const customerUploads = pgTable(
     uploadedBy: text('uploaded_by')
       .notNull()
       .references(() => users.id),
+    /** `before`: the customer's photos of the site; `after`: the pro's proof of the finished work. */
+    kind: text('kind', { enum: UPLOAD_KINDS }).notNull().default('before'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -344,6 +359,7 @@ export const customerUploads = pgTable(
     check('customer_uploads_size_check', sql`${t.fileSize} between 1 and ${sql.raw(String(MAX_UPLOAD_BYTES))}`),
     check('customer_uploads_mime_check', inList('mime_type', UPLOAD_MIME_TYPES)),
     check('customer_uploads_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('customer_uploads_kind_check', inList('kind', UPLOAD_KINDS)),
     check('customer_uploads_filename_check', sql`length(${t.originalFilename}) between 1 and 255`),
   ],
 );
@@ -368,6 +384,10 @@ export const JOB_EVENT_TYPES = [
   'cancelled',
   'photo_added',
   'photo_removed',
+  'departed',
+  'started',
+  'moved_back',
+  'reopened',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 
@@ -392,10 +412,51 @@ export const jobEvents = pgTable(
   ],
 );
 
+export const EMAIL_KINDS = [
+  'order_confirmed',
+  'scheduled',
+  'rescheduled',
+  'pro_assigned',
+  'on_the_way',
+  'completed',
+  'reminder',
+  'cancelled',
+  'sign_in_link',
+] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+/**
+ * Every message a change causes, written in the change's transaction and sent by the worker.
+ * The idempotency key names the change, so one change never causes the same message twice.
+ */
+export const emailNotifications = pgTable(
+  'email_notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull().unique('email_notifications_idempotency_key_key'),
+    kind: text('kind', { enum: EMAIL_KINDS }).notNull(),
+    /** Null only for account mail (sign-in links). */
+    orderId: text('order_id').references(() => orders.id),
+    jobId: text('job_id').references(() => dispatchJobs.id),
+    /** What the message says that may change later (the slot, the sequence, the reason). */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    sentAt: ts('sent_at'),
+    messageId: text('message_id'),
+  },
+  (t) => [
+    check('email_notifications_kind_check', inList('kind', EMAIL_KINDS)),
+    check('email_notifications_order_check', sql`${t.orderId} is not null or ${t.kind} = 'sign_in_link'`),
+    check('email_notifications_sent_check', sql`(${t.sentAt} is null) = (${t.messageId} is null)`),
+    index('email_notifications_order_idx').on(t.orderId, t.id),
+  ],
+);
+
 export type Bundle = typeof bundles.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type DispatchJob = typeof dispatchJobs.$inferSelect;
 export type JobAssignment = typeof jobAssignments.$inferSelect;
 export type CustomerUpload = typeof customerUploads.$inferSelect;
+export type EmailNotification = typeof emailNotifications.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Pro = typeof pros.$inferSelect;

@@ -127,6 +127,8 @@ const STATUS_LABELS: Record<string, string> = {
   queued: 'Not scheduled',
   scheduled: 'Scheduled',
   accepted: 'Accepted',
+  en_route: 'On the way',
+  in_progress: 'In progress',
   completed: 'Completed',
   cancelled: 'Cancelled',
 };
@@ -145,6 +147,10 @@ const EVENT_LABELS: Record<string, string> = {
   cancelled: 'Cancelled',
   photo_added: 'Photo added',
   photo_removed: 'Photo removed',
+  departed: 'On the way',
+  started: 'Work started',
+  moved_back: 'Moved back a step',
+  reopened: 'Reopened',
 };
 /** A job event's type in words, for the history timeline. */
 export const eventLabel = (type: string) => EVENT_LABELS[type] ?? type;

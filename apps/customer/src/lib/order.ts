@@ -2,7 +2,8 @@
 import type { RouterOutputs } from '@h2s/api/client';
 import type { Tone } from '@h2s/ui/format';
 
-export type OrderView = RouterOutputs['orders']['bySession'];
+/** An order as the success and account pages show it (only the success page carries its tracking link). */
+export type OrderView = Omit<RouterOutputs['orders']['bySession'], 'trackingPath'> & { trackingPath?: string | null };
 export type JobView = NonNullable<OrderView['job']>;
 
 /** Where the order stands, in the customer's words. */
@@ -19,6 +20,10 @@ export function orderStatus(order: OrderView): { text: string; tone: Tone } {
       return { text: 'Scheduled', tone: 'info' };
     case 'accepted':
       return { text: `Assigned to ${job.assignedPro?.name ?? 'a pro'}`, tone: 'success' };
+    case 'en_route':
+      return { text: `${job.assignedPro?.name.split(' ')[0] ?? 'Your pro'} is on the way`, tone: 'info' };
+    case 'in_progress':
+      return { text: 'Work in progress', tone: 'info' };
     case 'completed':
       return { text: 'Completed', tone: 'success' };
     case 'cancelled':

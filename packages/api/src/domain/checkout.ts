@@ -18,6 +18,7 @@ import { lookupPostalCode } from '@h2s/db/geo';
 import { upsertCustomer } from './auth';
 import { fieldError } from './errors';
 import { recordJobEvent } from './events';
+import { enqueueEmail } from './notifications';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
 
 export const US_STATES = [
@@ -242,6 +243,7 @@ export async function handleStripeWebhook(
         updatedAt: now,
       });
       await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
+      await enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId });
       return { status: 200, body: { received: true, outcome: 'paid', orderId, jobId } };
     }
     if (order.paymentStatus === 'pending' && (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')) {

@@ -100,11 +100,13 @@ describe('admin.assign and jobs.complete', () => {
 
   it('lets only the assigned pro complete, once; completed jobs move to the completed list', async () => {
     const order = await api.paidOrder();
-    const owner = await api.caller(await api.pro());
+    const ownerPro = await api.pro();
+    const owner = await api.caller(ownerPro);
     const stranger = await api.caller(await api.pro());
     await owner.jobs.accept({ jobId: order.jobId });
     await expect(stranger.jobs.complete({ jobId: order.jobId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const done = await owner.jobs.complete({ jobId: order.jobId });
+    await api.finishVisit(ownerPro, order.jobId);
+    const done = await owner.jobs.get({ jobId: order.jobId });
     expect(done.status).toBe('completed');
     expect((await owner.jobs.complete({ jobId: order.jobId })).status).toBe('completed');
     const mine = await owner.jobs.mine();

@@ -15,6 +15,7 @@ import {
 } from '@h2s/db';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobChangePayload, LIVE_CHANNEL, recordJobEvent, type Actor } from './events';
+import { enqueueEmail } from './notifications';
 
 export interface AcceptResult {
   jobId: string;
@@ -81,9 +82,12 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
     ), event as (
       insert into job_events (job_id, actor_user_id, actor_role, type, data)
       select ${jobId}, ${proId}, 'pro', 'accepted', jsonb_build_object('assignmentId', assignment.id) from assignment
-      returning created_at
+      returning id, created_at
     )
     select (select id from assignment) as assignment_id,
+           (select enqueue_email('pro_assigned:' || ${jobId} || ':' || event.id, 'pro_assigned',
+                                 (select order_id from dispatch_jobs where id = ${jobId}), ${jobId},
+                                 jsonb_build_object('proId', ${proId}::text)) from event) as emailed,
            (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
            (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
   const assignmentId = row?.assignment_id ?? row?.mine;
@@ -120,35 +124,12 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
       .set({ assignedProId: proId, status: 'accepted', updatedAt: now })
       .where(eq(dispatchJobs.id, jobId));
     const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
-    await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
+    const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
       proId,
       ...(previousProId ? { previousProId } : {}),
       assignmentId: assignment.id,
     });
+    await enqueueEmail(tx, { kind: 'pro_assigned', key: `pro_assigned:${jobId}:${eventId}`, orderId: job.orderId, jobId, data: { proId } });
     return assignment;
-  });
-}
-
-/** The assigned pro marks the job done; asking twice returns the completed job. */
-export async function completeJob(db: Database, jobId: string, proId: string, now: Date) {
-  return db.transaction(async (tx) => {
-    const [done] = await tx
-      .update(dispatchJobs)
-      .set({ status: 'completed', completedAt: now, updatedAt: now })
-      .where(and(eq(dispatchJobs.id, jobId), eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'accepted')))
-      .returning();
-    if (done) {
-      await tx
-        .update(jobAssignments)
-        .set({ state: 'completed', completedAt: now })
-        .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.proId, proId), eq(jobAssignments.state, 'accepted')));
-      await recordJobEvent(tx, jobId, 'completed', { userId: proId, role: 'pro' });
-      return done;
-    }
-    const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
-    if (!job) throw notFound('Job');
-    if (job.assignedProId !== proId) throw forbidden('Only the assigned pro can complete this job.');
-    if (job.status === 'completed') return job;
-    throw conflict(`This job is ${job.status} and cannot be completed.`);
   });
 }

@@ -23,12 +23,14 @@ export async function recordJobEvent(
   type: JobEventType,
   actor: Actor,
   data: Record<string, unknown> = {},
-): Promise<void> {
+): Promise<{ eventId: number; createdAt: Date }> {
   const [row] = await tx
     .insert(jobEvents)
     .values({ jobId, type, actorUserId: actor.userId, actorRole: actor.role, data })
-    .returning({ createdAt: jobEvents.createdAt });
-  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, type, row?.createdAt ?? new Date())})`);
+    .returning({ id: jobEvents.id, createdAt: jobEvents.createdAt });
+  if (!row) throw new Error('job event insert returned nothing');
+  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, type, row.createdAt)})`);
+  return { eventId: row.id, createdAt: row.createdAt };
 }
 
 /** The NOTIFY payload every app instance's live bus parses. */

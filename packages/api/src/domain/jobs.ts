@@ -6,6 +6,7 @@ import {
   desc,
   dispatchJobs,
   eq,
+  inArray,
   isBlankText,
   isNull,
   jobAssignments,
@@ -127,7 +128,7 @@ export async function getJob(db: DbOrTx, jobId: string, viewer: Viewer): Promise
 
 export async function jobsForPro(db: DbOrTx, proId: string): Promise<{ upcoming: JobView[]; completed: JobView[] }> {
   const upcoming = await jobRows(db)
-    .where(and(eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'accepted')))
+    .where(and(eq(dispatchJobs.assignedProId, proId), inArray(dispatchJobs.status, ['accepted', 'en_route', 'in_progress'])))
     .orderBy(sql`${dispatchJobs.dueAt} asc nulls last`, asc(dispatchJobs.createdAt));
   const completed = await jobRows(db)
     .where(and(eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'completed')))

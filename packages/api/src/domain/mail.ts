@@ -1,10 +1,17 @@
-import { outboundEmails, type DbOrTx } from '@h2s/db';
+import { randomUUID } from 'node:crypto';
+import { outboundEmails, type Database } from '@h2s/db';
+import { enqueueEmail } from './notifications';
 
 /**
- * Mail goes to the outbound_emails table (the dev outbox page reads it) and the server log.
- * A production deployment would relay these through SMTP; see README.
+ * Account mail (sign-in links). With SMTP configured (SMTP_URL, always in production) it goes
+ * through the outbox and the worker like every customer message; in development without SMTP it
+ * goes straight to the outbound_emails table (the dev outbox page) and the server log.
  */
-export async function sendMail(db: DbOrTx, to: string, subject: string, body: string, now: Date): Promise<void> {
+export async function sendMail(db: Database, to: string, subject: string, body: string, now: Date, options: { viaWorker?: boolean } = {}): Promise<void> {
+  if (options.viaWorker) {
+    await enqueueEmail(db, { kind: 'sign_in_link', key: `sign_in_link:${randomUUID()}`, orderId: null, data: { to, subject, body } });
+    return;
+  }
   await db.insert(outboundEmails).values({ toAddress: to, subject, body, createdAt: now });
   console.info(`[mail] to=${to} subject=${JSON.stringify(subject)}\n${body}`);
 }

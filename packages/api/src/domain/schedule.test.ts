@@ -83,7 +83,7 @@ describe('schedule.confirm and schedule.reschedule', () => {
     const done = await api.paidOrder();
     const pro = await api.pro();
     await (await api.caller(pro)).jobs.accept({ jobId: done.jobId });
-    await (await api.caller(pro)).jobs.complete({ jobId: done.jobId });
+    await api.finishVisit(pro, done.jobId);
     await expect(anon.schedule.confirm({ sessionId: done.sessionId, ...slot })).rejects.toThrow(/completed/);
   });
 

@@ -11,6 +11,7 @@ import {
 } from '@h2s/db';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
+import { notifyScheduled } from './notifications';
 
 export const SCHEDULE_HORIZON_DAYS = 90;
 export const TIME_WINDOW_LABELS = Object.keys(TIME_WINDOWS) as TimeWindow[];
@@ -123,11 +124,12 @@ export async function scheduleOrder(
         .update(dispatchJobs)
         .set({ dueAt, status: job.status === 'queued' ? 'scheduled' : job.status, updatedAt: now })
         .where(eq(dispatchJobs.id, job.id));
-      await recordJobEvent(tx, job.id, previous ? 'rescheduled' : 'scheduled', actor, {
+      const { eventId } = await recordJobEvent(tx, job.id, previous ? 'rescheduled' : 'scheduled', actor, {
         ...request,
         dueAt: dueAt.toISOString(),
         ...(previous ? { previous } : {}),
       });
+      await notifyScheduled(tx, { orderId: order.id, jobId: job.id, eventId, rescheduled: previous !== null, dueAt, ...request }, now);
     }
     return { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString() };
   });

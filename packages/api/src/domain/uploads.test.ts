@@ -551,14 +551,15 @@ describe('uploads.remove', () => {
     expect(await servedSha(back.upload.url)).toBe(sha256(drop));
 
     await (await api.caller(pro)).jobs.accept({ jobId });
-    await (await api.caller(pro)).jobs.complete({ jobId });
+    await api.finishVisit(pro, jobId);
 
     const afterDone = await rejection(caller.uploads.remove({ uploadId: kept.uploadId }));
     expect(afterDone.code).toBe('CONFLICT');
     const addAfterDone = await rejection(upload(customer, sessionId, photo(png([1, 1, 4]))));
     expect(addAfterDone.code).toBe('CONFLICT');
-    expect(await rowCount(jobId)).toBe(2);
-    expect(filesUnder(jobDir(jobId))).toHaveLength(2);
+    // Two before photos and the pro's after photo.
+    expect(await rowCount(jobId)).toBe(3);
+    expect(filesUnder(jobDir(jobId))).toHaveLength(3);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   sql,
   type CustomerUpload,
   type DbOrTx,
+  type UploadKind,
   type UPLOAD_MIME_TYPES,
 } from '@h2s/db';
 import { isId } from '@h2s/db/ids';
@@ -51,6 +52,8 @@ export interface UploadView {
   originalFilename: string;
   /** The same photo resized (at most THUMBNAIL_PX, WebP) for galleries; signed like `url`. */
   thumbnailUrl?: string;
+  /** `before`: the customer's photo of the site; `after`: the pro's photo of the finished work. */
+  kind: UploadKind;
 }
 
 export interface CreateUploadResult {
@@ -61,6 +64,7 @@ export interface CreateUploadResult {
 export const UPLOAD_URL_TTL_SECONDS = 3600;
 export const NOT_AN_IMAGE_MESSAGE = 'This file is not a JPEG, PNG, WebP or HEIC image';
 export const UPLOAD_LIMIT_MESSAGE = `This job already has ${MAX_UPLOADS_PER_JOB} photos`;
+export const AFTER_LIMIT_MESSAGE = `This job already has ${MAX_UPLOADS_PER_JOB} after photos`;
 const PER_JOB_LIMIT_CONSTRAINT = 'customer_uploads_per_job_limit';
 
 // ---------------------------------------------------------------------------------------------
@@ -163,6 +167,7 @@ function toView(deps: SigningDeps, row: CustomerUpload): UploadView {
     sha256: row.sha256,
     createdAt: row.createdAt.toISOString(),
     originalFilename: row.originalFilename,
+    kind: row.kind,
   };
 }
 
@@ -204,6 +209,21 @@ async function uploadTarget(db: DbOrTx, sessionId: string, viewer: Viewer): Prom
   return { jobId: row.jobId };
 }
 
+/**
+ * The assigned pro's proof of the finished work: after photos go on a job that is in progress
+ * (arrived, work started), before jobs.complete. Same checks, dedupe and storage as customer photos.
+ */
+async function afterPhotoTarget(db: DbOrTx, jobId: string, viewer: Viewer): Promise<{ jobId: string }> {
+  const [job] = await db.select({ status: dispatchJobs.status, assignedProId: dispatchJobs.assignedProId }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
+  if (!job) throw notFound('Job');
+  if (viewer.role !== 'pro' || job.assignedProId !== viewer.userId) throw forbidden('Only the assigned pro can add after photos.');
+  if (job.status !== 'in_progress') throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
+  return { jobId };
+}
+
+/** Who may add which photo: the customer by checkout session (before), the assigned pro by job (after). */
+export type UploadTarget = { sessionId: string; kind?: 'before' } | { jobId: string; kind: 'after' };
+
 async function uploadBySha(db: DbOrTx, jobId: string, sha256: string): Promise<CustomerUpload | undefined> {
   const [row] = await db
     .select()
@@ -222,12 +242,13 @@ const tooLarge = () =>
  */
 export async function createUpload(
   deps: ApiDeps,
-  { sessionId, file, viewer }: { sessionId: string; file: File; viewer: Viewer },
+  { file, viewer, ...target }: UploadTarget & { file: File; viewer: Viewer },
 ): Promise<CreateUploadResult> {
   // Before anything reads the body into memory.
   if (file.size > MAX_UPLOAD_BYTES) throw tooLarge();
   if (file.size === 0) throw fieldError(['file'], 'This file is empty.');
-  const { jobId } = await uploadTarget(deps.db, sessionId, viewer);
+  const kind: UploadKind = target.kind ?? 'before';
+  const { jobId } = 'jobId' in target ? await afterPhotoTarget(deps.db, target.jobId, viewer) : await uploadTarget(deps.db, target.sessionId, viewer);
 
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge();
@@ -243,8 +264,8 @@ export async function createUpload(
   const [counted] = await deps.db
     .select({ n: sql<number>`count(*)::int` })
     .from(customerUploads)
-    .where(eq(customerUploads.jobId, jobId));
-  if ((counted?.n ?? 0) >= MAX_UPLOADS_PER_JOB) throw conflict(UPLOAD_LIMIT_MESSAGE);
+    .where(and(eq(customerUploads.jobId, jobId), eq(customerUploads.kind, kind)));
+  if ((counted?.n ?? 0) >= MAX_UPLOADS_PER_JOB) throw conflict(kind === 'after' ? AFTER_LIMIT_MESSAGE : UPLOAD_LIMIT_MESSAGE);
 
   const uploadId = newUploadId();
   const key = uploadStorageKey(jobId, sha256, uploadId, type.ext);
@@ -256,6 +277,7 @@ export async function createUpload(
       const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
       if (!job) throw notFound('Job');
       if (isClosed(job.status)) throw conflict(closedMessage(job.status));
+      if (kind === 'after' && job.status !== 'in_progress') throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
       const [inserted] = await tx
         .insert(customerUploads)
         .values({
@@ -268,10 +290,12 @@ export async function createUpload(
           originalFilename: displayFilename(file.name),
           sha256,
           uploadedBy: viewer.userId,
+          kind,
         })
         .returning();
       if (!inserted) throw new Error('upload insert returned nothing');
-      await recordJobEvent(tx, jobId, 'photo_added', { userId: viewer.userId, role: 'customer' }, { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length });
+      const role = viewer.role === 'pro' ? 'pro' : 'customer';
+      await recordJobEvent(tx, jobId, 'photo_added', { userId: viewer.userId, role }, { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length, kind });
       return inserted;
     });
     // After the commit, outside any transaction: resizing takes tens of milliseconds of CPU.
@@ -285,7 +309,7 @@ export async function createUpload(
       const winner = await uploadBySha(deps.db, jobId, sha256);
       if (winner) return { upload: toView(deps, winner), duplicate: true };
     }
-    if (pgErrorOf(error)?.constraint_name === PER_JOB_LIMIT_CONSTRAINT) throw conflict(UPLOAD_LIMIT_MESSAGE);
+    if (pgErrorOf(error)?.constraint_name === PER_JOB_LIMIT_CONSTRAINT) throw conflict(kind === 'after' ? AFTER_LIMIT_MESSAGE : UPLOAD_LIMIT_MESSAGE);
     throw error;
   }
 }
@@ -320,12 +344,15 @@ export interface RemoveUploadResult {
 export async function removeUpload(deps: ApiDeps, uploadId: string, viewer: Viewer): Promise<RemoveUploadResult> {
   const removed = await deps.db.transaction(async (tx) => {
     const [found] = await tx
-      .select({ jobId: customerUploads.jobId, orderId: orders.id, customerUserId: orders.customerUserId })
+      .select({ jobId: customerUploads.jobId, orderId: orders.id, kind: customerUploads.kind, customerUserId: orders.customerUserId })
       .from(customerUploads)
       .innerJoin(dispatchJobs, eq(dispatchJobs.id, customerUploads.jobId))
       .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
       .where(eq(customerUploads.id, uploadId));
-    if (!found || !customerMayAccessOrder(viewer, { id: found.orderId, customerUserId: found.customerUserId })) throw notFound('Photo');
+    // The pro's after photos are proof of the work, not the customer's to take back.
+    if (!found || !customerMayAccessOrder(viewer, { id: found.orderId, customerUserId: found.customerUserId }) || found.kind !== 'before') {
+      throw notFound('Photo');
+    }
     // Under the job's lock, so completing the job and removing a photo cannot interleave.
     const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, found.jobId)).for('update');
     if (!job) throw notFound('Photo');

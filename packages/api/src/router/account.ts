@@ -55,7 +55,9 @@ export const accountRouter = {
       const link = await createSignInToken(ctx.db, input.email, now);
       if (link) {
         const url = `${ctx.customerOrigin}/account/signin/${link.token}`;
-        await sendMail(ctx.db, input.email, 'Your Home2Smart sign-in link', `Hi ${link.name},\n\nSign in to see your orders: ${url}\n\nThe link works once, for 30 minutes.`, now);
+        await sendMail(ctx.db, input.email, 'Your Home2Smart sign-in link', `Hi ${link.name},\n\nSign in to see your orders: ${url}\n\nThe link works once, for 30 minutes.`, now, {
+          viaWorker: ctx.mailViaWorker,
+        });
       }
       return { sent: true as const };
     }),

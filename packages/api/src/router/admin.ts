@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { JOB_STATUSES, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/claim';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
-import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
+import { dispatchBoard, getJob, jobHistory, prosWithDistance } from '../domain/jobs';
 import { createPro, createProInput, updatePro, updateProInput } from '../domain/pros';
+import { moveVisitBack } from '../domain/visit';
+import { revokeTracking } from '../domain/tracking';
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
@@ -18,6 +20,24 @@ export const adminRouter = {
       const a = await assignJob(ctx.db, input.jobId, input.proId, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
       return { assignmentId: a.id, jobId: a.jobId, proId: a.proId, state: a.state, assignedAt: a.assignedAt.toISOString() };
     }),
+  /** One visit step back with a reason (a completed job is reopened); `from` guards a double submit. */
+  moveBack: adminProcedure
+    .input(
+      jobIdInput.extend({
+        reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500),
+        from: z.enum(JOB_STATUSES).optional(),
+      }),
+    )
+    .output(jobView)
+    .mutation(async ({ ctx, input }) => {
+      await moveVisitBack(ctx.db, input.jobId, { reason: input.reason, from: input.from }, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
+      return getJob(ctx.db, input.jobId, ctx.viewer);
+    }),
+  /** Every tracking link of the order stops working; emails sent from now on carry the new one. */
+  revokeTracking: adminProcedure
+    .input(z.object({ orderId: z.string().trim().regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id') }))
+    .output(z.object({ orderId: z.string(), trackingVersion: z.number().int() }))
+    .mutation(({ ctx, input }) => revokeTracking(ctx.db, input.orderId)),
   createPro: adminProcedure
     .input(createProInput)
     .output(z.object({ proId: z.string() }))

@@ -1,10 +1,24 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { acceptJob, completeJob } from '../domain/claim';
+import { acceptJob } from '../domain/claim';
 import { acknowledgeAssignment } from '../domain/dispatch-assignment';
+import { takeVisitStep, type VisitStep } from '../domain/visit';
 import { getJob, jobsForPro } from '../domain/jobs';
 import { authedProcedure, jobIdInput, proProcedure } from '../trpc';
 import { jobView } from './outputs';
+
+const completeInput = jobIdInput.extend({ notes: z.string().trim().max(2000, 'Notes can be at most 2000 characters').optional() });
+
+/** Each step is for the assigned pro; a repeat returns the same job, a step out of order is CONFLICT. */
+function visitStep(step: VisitStep) {
+  return proProcedure
+    .input(completeInput)
+    .output(jobView)
+    .mutation(async ({ ctx, input }) => {
+      await takeVisitStep(ctx.db, input.jobId, ctx.viewer.userId, step, ctx.clock.now(), step === 'complete' ? input.notes : undefined);
+      return getJob(ctx.db, input.jobId, ctx.viewer);
+    });
+}
 
 export const jobsRouter = {
   /** One job, as much of it as the viewer may see (see jobAccess). */
@@ -19,8 +33,10 @@ export const jobsRouter = {
     .input(jobIdInput)
     .output(z.object({ jobId: z.string(), acknowledgedAt: z.string() }))
     .mutation(({ ctx, input }) => acknowledgeAssignment(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now())),
-  complete: proProcedure.input(jobIdInput).output(jobView).mutation(async ({ ctx, input }) => {
-    await completeJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now());
-    return getJob(ctx.db, input.jobId, ctx.viewer);
-  }),
+  /** On my way: accepted → en_route. */
+  depart: visitStep('depart'),
+  /** Arrived, work started: en_route → in_progress. */
+  start: visitStep('start'),
+  /** in_progress → completed; needs an after photo (uploads.create with kind=after). */
+  complete: visitStep('complete'),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,6 @@
 /** Output schemas shared by several routers; each is checked against the domain type it returns. */
 import { z } from 'zod';
-import { JOB_STATUSES, UPLOAD_MIME_TYPES } from '@h2s/db';
+import { JOB_STATUSES, UPLOAD_KINDS, UPLOAD_MIME_TYPES } from '@h2s/db';
 import type { JobView, OrderView } from '../domain/jobs';
 import type { Offer } from '../domain/offers';
 import type { UploadView } from '../domain/uploads';
@@ -15,6 +15,7 @@ export const uploadView = z.object({
   createdAt: z.string(),
   originalFilename: z.string(),
   thumbnailUrl: z.string().optional(),
+  kind: z.enum(UPLOAD_KINDS),
 }) satisfies z.ZodType<UploadView>;
 
 export const jobView = z.object({

@@ -1,7 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { uploadIdSchema } from '@h2s/db';
-import { createUpload, listUploads, removeUpload } from '../domain/uploads';
+import { createUpload, listUploads, removeUpload, type UploadTarget } from '../domain/uploads';
+import { forbidden } from '../domain/errors';
 import { uploadView } from './outputs';
 import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '../trpc';
 
@@ -9,9 +10,20 @@ import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '
  * The multipart form the photo picker posts. Each missing or malformed field is reported under
  * its own name, so the form can show the message next to it.
  */
-const uploadForm = z.instanceof(FormData, { error: 'Send the photo as a multipart form with sessionId and file.' }).transform((form, ctx) => {
-  const rawSessionId = form.get('sessionId');
+const uploadForm = z.instanceof(FormData, { error: 'Send the photo as a multipart form with sessionId and file.' }).transform((form, ctx): UploadTarget & { file: File } => {
   const rawFile = form.get('file');
+  // A file that is not one is reported by the branch below, next to its other field.
+  if (form.get('kind') === 'after' || form.has('jobId')) {
+    const kind = form.get('kind');
+    const jobId = jobIdInput.shape.jobId.safeParse(form.get('jobId'));
+    if (kind !== 'after') ctx.addIssue({ code: 'custom', path: ['kind'], message: 'Photos added by job are after photos (kind=after)', input: kind });
+    if (!jobId.success) ctx.addIssue({ code: 'custom', path: ['jobId'], message: jobId.error.issues[0]?.message ?? 'Not a job id', input: form.get('jobId') });
+    const file = rawFile instanceof File ? rawFile : null;
+    if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
+    if (kind !== 'after' || !jobId.success || !file) return z.NEVER;
+    return { jobId: jobId.data, kind: 'after', file };
+  }
+  const rawSessionId = form.get('sessionId');
   const sessionId = typeof rawSessionId === 'string' ? sessionIdInput.safeParse(rawSessionId) : null;
   if (!sessionId?.success) {
     const message = sessionId?.error.issues[0]?.message ?? 'Missing checkout session id';
@@ -25,10 +37,14 @@ const uploadForm = z.instanceof(FormData, { error: 'Send the photo as a multipar
 });
 
 export const uploadsRouter = {
-  create: customerProcedure
+  /** Customers: `sessionId`, `file` (before photos). The assigned pro: `jobId`, `kind=after`, `file`. */
+  create: authedProcedure
     .input(uploadForm)
     .output(z.object({ upload: uploadView, duplicate: z.boolean() }))
-    .mutation(({ ctx, input }) => createUpload(ctx, { sessionId: input.sessionId, file: input.file, viewer: ctx.viewer })),
+    .mutation(({ ctx, input }) => {
+      if ('sessionId' in input && ctx.viewer.role !== 'customer') throw forbidden('This is for customers only.');
+      return createUpload(ctx, { ...input, viewer: ctx.viewer });
+    }),
   list: authedProcedure
     .input(jobIdInput)
     .output(z.object({ uploads: z.array(uploadView), count: z.number().int() }))

@@ -14,6 +14,7 @@ import { seedCatalog } from '../seed';
 import { appRouter } from '../root';
 import { createAppServer, type AppServer } from '../server';
 import { createCallerFactory, type CookieJar } from '../trpc';
+import { afterPhotoForm } from './images';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -31,6 +32,8 @@ export interface TestApi {
   admin(): Promise<Viewer & { token: string }>;
   /** checkout.create + a signed, delivered checkout.session.completed. */
   paidOrder(input?: Partial<CheckoutInput>): Promise<{ orderId: string; sessionId: string; jobId: string; customer: Viewer }>;
+  /** The assigned pro's whole visit: depart, start, an after photo, complete. */
+  finishVisit(pro: Viewer, jobId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -124,6 +127,13 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
         jobId: result.body.jobId,
         customer: { userId: row!.customer, role: 'customer', name: checkout.customer.name, email: checkout.customer.email },
       };
+    },
+    async finishVisit(pro, jobId) {
+      const c = await caller(pro);
+      await c.jobs.depart({ jobId });
+      await c.jobs.start({ jobId });
+      await c.uploads.create(afterPhotoForm(jobId));
+      await c.jobs.complete({ jobId });
     },
     async close() {
       await server.deps.live.close();

@@ -16,10 +16,11 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
   }
   const { orders } = await locals.api.account.orders();
   const withPhotos = await Promise.all(
-    orders.map(async (order) => ({
-      order,
-      photos: order.job ? await locals.api.uploads.list({ jobId: order.job.jobId }) : { uploads: [], count: 0 },
-    })),
+    orders.map(async (order) => {
+      // The uploader holds the customer's own (before) photos; the pro's after photos show on the order and tracking pages.
+      const mine = order.job ? (await locals.api.uploads.list({ jobId: order.job.jobId })).uploads.filter((u) => u.kind !== 'after') : [];
+      return { order, photos: { uploads: mine, count: mine.length } };
+    }),
   );
   return {
     customer: { name: locals.viewer.name, email: locals.viewer.email },

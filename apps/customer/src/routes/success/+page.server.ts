@@ -27,7 +27,10 @@ export const load: PageServerLoad = async (event) => {
   }
   const viewer = event.locals.viewer;
   const signedInToOrder = viewer?.role === 'customer' && (viewer.scopeOrderId ? viewer.scopeOrderId === order.orderId : viewer.email.toLowerCase() === order.customerEmail.toLowerCase());
-  return { order, photos: { uploads: order.uploads, count: order.uploads.length }, signedInToOrder, photoLimits, scheduling: schedulingOptions() };
+  // The customer's own photos stay editable; the pro's after photos are shown beside them.
+  const before = order.uploads.filter((u) => u.kind !== 'after');
+  const afterPhotos = order.uploads.filter((u) => u.kind === 'after');
+  return { order, photos: { uploads: before, count: before.length }, afterPhotos, signedInToOrder, photoLimits, scheduling: schedulingOptions() };
 };
 
 export const actions = {

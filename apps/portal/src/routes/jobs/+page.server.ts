@@ -30,14 +30,4 @@ export const actions = {
     }
     return { jobId, message: `Acknowledged ${jobId}: dispatch knows you have it.` };
   },
-  complete: async ({ locals, request }) => {
-    const jobId = String((await request.formData()).get('jobId') ?? '');
-    try {
-      await locals.api.jobs.complete({ jobId });
-    } catch (e) {
-      const { status, message } = actionMessage(e);
-      return fail(status, { jobId, message });
-    }
-    return { jobId, message: `Marked ${jobId} complete.` };
-  },
 } satisfies Actions;

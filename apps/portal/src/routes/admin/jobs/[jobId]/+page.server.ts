@@ -1,7 +1,9 @@
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
-import { failLoad } from '@h2s/ui/server';
+import { fail } from '@sveltejs/kit';
+import type { RouterInputs } from '@h2s/api/client';
+import { actionMessage, failLoad } from '@h2s/ui/server';
 import { photosFor } from '$lib/server/photos';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -18,4 +20,19 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   }
 };
 
-export const actions = { assign: assignAction } satisfies Actions;
+export const actions = {
+  assign: assignAction,
+  /** One visit step back (a completed job is reopened), with the reason in the audit trail. */
+  moveBack: async ({ locals, params, request }) => {
+    const form = await request.formData();
+    const reason = String(form.get('reason') ?? '');
+    const from = String(form.get('from') ?? '');
+    try {
+      const job = await locals.api.admin.moveBack({ jobId: params.jobId, reason, from: from as RouterInputs['admin']['moveBack']['from'] });
+      return { action: 'moveBack' as const, message: `Moved back to ${job.status.replace('_', ' ')}.` };
+    } catch (e) {
+      const { status, message } = actionMessage(e);
+      return fail(status, { action: 'moveBack' as const, message, reason });
+    }
+  },
+} satisfies Actions;

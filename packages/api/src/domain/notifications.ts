@@ -1,0 +1,91 @@
+/**
+ * The customer is told at every step: each change that causes a message writes it here, in the
+ * change's own transaction (a transactional outbox), and the worker sends it (tasks/email.ts).
+ * Every message has an idempotency key that names the change, unique in the database, so a
+ * retried change, a redelivered webhook or a crashed worker can never send it twice.
+ */
+import { dequeue, dispatchJobs, enqueue, eq, sql, type DbOrTx, type EmailKind } from '@h2s/db';
+
+export interface EmailRequest {
+  kind: EmailKind;
+  /** Names the change: the same key twice is one message. */
+  key: string;
+  /** Null only for account mail (sign-in links). */
+  orderId: string | null;
+  jobId?: string | null;
+  /** What the message must say as of this change (a later change must not rewrite it). */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Adds one message to the outbox inside the caller's transaction (see `enqueue_email` in
+ * migration 0006, which the one-statement accept uses too). Returns false when the key was seen.
+ */
+export async function enqueueEmail(tx: DbOrTx, request: EmailRequest): Promise<boolean> {
+  const [row] = await tx.execute<{ id: string | null }>(
+    sql`select enqueue_email(${request.key}, ${request.kind}, ${request.orderId}, ${request.jobId ?? null}, ${JSON.stringify(request.data ?? {})}::jsonb) as id`,
+  );
+  return row?.id != null;
+}
+
+export const REMINDER_LEAD_MS = 24 * 3600 * 1000;
+export const reminderJobKey = (jobId: string) => `reminder:${jobId}`;
+
+/**
+ * The reminder 24 h before the window: one queue job per job (its key), replaced when the job is
+ * rescheduled, removed when it is cancelled. A window less than 24 h away gets no reminder.
+ */
+export async function scheduleReminder(tx: DbOrTx, jobId: string, dueAt: Date, now: Date): Promise<void> {
+  const runAt = new Date(dueAt.getTime() - REMINDER_LEAD_MS);
+  if (runAt.getTime() <= now.getTime()) {
+    await dequeue(tx, reminderJobKey(jobId));
+    return;
+  }
+  await enqueue(tx, 'send_reminder', { jobId, dueAt: dueAt.toISOString() }, { jobKey: reminderJobKey(jobId), runAt, maxAttempts: 25 });
+}
+
+/** Raises the job's calendar SEQUENCE (RFC 5545: every revision of the invite carries a higher one). */
+async function nextCalendarSequence(tx: DbOrTx, jobId: string): Promise<number> {
+  const [row] = await tx
+    .update(dispatchJobs)
+    .set({ calendarSequence: sql`${dispatchJobs.calendarSequence} + 1` })
+    .where(eq(dispatchJobs.id, jobId))
+    .returning({ sequence: dispatchJobs.calendarSequence });
+  if (!row) throw new Error(`job ${jobId} not found for its calendar sequence`);
+  return row.sequence;
+}
+
+/** Scheduled or rescheduled: an invite (METHOD:REQUEST) with a higher SEQUENCE, and the reminder moved. */
+export async function notifyScheduled(
+  tx: DbOrTx,
+  change: { orderId: string; jobId: string; eventId: number; rescheduled: boolean; dueAt: Date; date: string; timeWindow: string; timezone: string },
+  now: Date,
+): Promise<void> {
+  const sequence = await nextCalendarSequence(tx, change.jobId);
+  await enqueueEmail(tx, {
+    kind: change.rescheduled ? 'rescheduled' : 'scheduled',
+    key: `${change.rescheduled ? 'rescheduled' : 'scheduled'}:${change.jobId}:${change.eventId}`,
+    orderId: change.orderId,
+    jobId: change.jobId,
+    data: { sequence, dueAt: change.dueAt.toISOString(), date: change.date, timeWindow: change.timeWindow, timezone: change.timezone },
+  });
+  await scheduleReminder(tx, change.jobId, change.dueAt, now);
+}
+
+/**
+ * For the cancellation code: call inside the transaction that cancels the job. Sends the
+ * cancellation (an invite with METHOD:CANCEL and a higher SEQUENCE, when the job was scheduled)
+ * and removes the pending reminder. Once per job.
+ */
+export async function enqueueCancellationEmail(tx: DbOrTx, change: { orderId: string; jobId: string; reason?: string | null }): Promise<void> {
+  const [job] = await tx.select({ dueAt: dispatchJobs.dueAt }).from(dispatchJobs).where(eq(dispatchJobs.id, change.jobId));
+  const sequence = job?.dueAt ? await nextCalendarSequence(tx, change.jobId) : null;
+  await enqueueEmail(tx, {
+    kind: 'cancelled',
+    key: `cancelled:${change.jobId}`,
+    orderId: change.orderId,
+    jobId: change.jobId,
+    data: { sequence, dueAt: job?.dueAt?.toISOString() ?? null, reason: change.reason ?? null },
+  });
+  await dequeue(tx, reminderJobKey(change.jobId));
+}
