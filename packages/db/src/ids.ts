@@ -15,3 +15,4 @@ export const newJobId = () => newId('JOB', 8);
 export const newUserId = () => newId('USR', 10);
 export const newAssignmentId = () => newId('ASG', 10);
 export const newUploadId = () => newId('UPL', 10);
+export const newRefundId = () => newId('REF', 10);

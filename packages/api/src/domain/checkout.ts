@@ -18,6 +18,8 @@ import { lookupPostalCode } from '@h2s/db/geo';
 import { upsertCustomer } from './auth';
 import { fieldError } from './errors';
 import { recordJobEvent } from './events';
+import { openForOffers } from './offer-timers';
+import { dispatchPolicy } from './policy';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
 
 export const US_STATES = [
@@ -226,6 +228,8 @@ export async function handleStripeWebhook(
       if (order.paymentStatus === 'paid') return { status: 200, body: { received: true, outcome: 'already-paid', orderId } };
       await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
       const jobId = newJobId();
+      const skus = [...new Set(order.items.map((item) => item.sku))];
+      const needed = await tx.select({ skills: bundles.skills }).from(bundles).where(inArray(bundles.sku, skus));
       await tx.insert(dispatchJobs).values({
         id: jobId,
         orderId,
@@ -238,10 +242,13 @@ export async function handleStripeWebhook(
         state: order.state,
         postalCode: order.postalCode,
         equipment: [...new Set(order.items.flatMap((item) => item.equipment))],
+        skills: [...new Set(needed.flatMap((bundle) => bundle.skills))].sort(),
+        openedAt: now,
         createdAt: now,
         updatedAt: now,
       });
       await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
+      await openForOffers(tx, jobId, now, dispatchPolicy());
       return { status: 200, body: { received: true, outcome: 'paid', orderId, jobId } };
     }
     if (order.paymentStatus === 'pending' && (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')) {

@@ -76,4 +76,6 @@ export const offer = z.object({
   equipment: z.array(z.string()),
   hasNotes: z.boolean(),
   createdAt: z.string(),
+  outsideUsualArea: z.boolean(),
+  awaitingSchedule: z.boolean(),
 }) satisfies z.ZodType<Offer>;
