@@ -127,7 +127,7 @@ describe('auditIntegrity on a healthy database', () => {
     expect(report.ok).toBe(true);
     expect(report.breachCount).toBe(0);
     expect(report.invariants.map((i) => [i.number, i.name, i.breaches])).toEqual(
-      ([1, 2, 3, 4, 5, 6] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
+      ([1, 2, 3, 4, 5, 6, 7, 8, 9] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
     );
     // 6 paid orders + 6 jobs; 6 jobs; 4 jobs with a slot; 6 jobs; 3 uploads; 6 events + 6 paid orders.
     expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 3, 12]);

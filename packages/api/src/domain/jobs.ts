@@ -11,6 +11,7 @@ import {
   jobEvents,
   orders,
   pros,
+  refunds,
   sql,
   users,
   type DbOrTx,
@@ -20,6 +21,7 @@ import {
 } from '@h2s/db';
 import type { Viewer } from './auth';
 import { forbidden, notFound } from './errors';
+import { WIDENED_RADIUS_FACTOR } from './policy';
 
 export interface JobView {
   jobId: string;
@@ -44,6 +46,12 @@ export interface JobView {
   photoCount: number;
   createdAt: string;
   completedAt: string | null;
+  /** Skills a pro needs for this job (from its bundles). */
+  skills: string[];
+  /** Offered beyond pros' usual radius since then (unclaimed too long). */
+  widenedAt: string | null;
+  /** Still unclaimed after widening: dispatch should step in. */
+  needsDispatchAt: string | null;
 }
 
 type JobRow = { job: DispatchJob; order: Order; proName: string | null; photoCount: number };
@@ -78,6 +86,9 @@ function toView({ job, order, proName, photoCount }: JobRow, revealCustomer: boo
     photoCount,
     createdAt: job.createdAt.toISOString(),
     completedAt: job.completedAt?.toISOString() ?? null,
+    skills: job.skills,
+    widenedAt: job.widenedAt?.toISOString() ?? null,
+    needsDispatchAt: job.needsDispatchAt?.toISOString() ?? null,
   };
 }
 
@@ -108,7 +119,8 @@ export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Prom
   const open = (row.job.status === 'queued' || row.job.status === 'scheduled') && !row.job.assignedProId;
   if (open) {
     const [pro] = await db.select().from(pros).where(eq(pros.userId, viewer.userId));
-    if (pro?.active && isWithinRadius(row.job, pro)) return { row, revealCustomer: false };
+    const reach = row.job.widenedAt ? pro && { ...pro, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR } : pro;
+    if (pro?.active && reach && isWithinRadius(row.job, reach)) return { row, revealCustomer: false };
   }
   throw forbidden('This job is not offered to you.');
 }
@@ -145,7 +157,12 @@ export async function dispatchBoard(db: DbOrTx, filter: BoardFilter): Promise<Jo
   ];
   const rows = await jobRows(db)
     .where(and(...conditions))
-    .orderBy(sql`${dispatchJobs.dueAt} asc nulls last`, desc(dispatchJobs.createdAt))
+    // Jobs nobody took even after widening come first: "needs dispatch".
+    .orderBy(
+      sql`(${dispatchJobs.needsDispatchAt} is not null and ${dispatchJobs.assignedProId} is null and ${dispatchJobs.status} in ('queued', 'scheduled')) desc`,
+      sql`${dispatchJobs.dueAt} asc nulls last`,
+      desc(dispatchJobs.createdAt),
+    )
     .limit(300);
   return rows.map((r) => toView(r, true));
 }
@@ -154,7 +171,7 @@ export async function prosWithDistance(db: DbOrTx, jobId?: string) {
   const job = jobId ? (await db.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)))[0] : undefined;
   if (jobId && !job) throw notFound('Job');
   const rows = await db
-    .select({ id: pros.userId, name: users.name, email: users.email, city: pros.city, state: pros.state, postalCode: pros.postalCode, lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active })
+    .select({ id: pros.userId, name: users.name, email: users.email, city: pros.city, state: pros.state, postalCode: pros.postalCode, lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active, skills: pros.skills })
     .from(pros)
     .innerJoin(users, eq(users.id, pros.userId))
     .orderBy(asc(users.name));
@@ -191,17 +208,23 @@ export interface OrderView {
   schedule: { date: string; timeWindow: string; timezone: string; dueAt: string | null } | null;
   job: JobView | null;
   createdAt: string;
+  /** Times the customer has rescheduled online (see the reschedule policy). */
+  rescheduleCount: number;
+  cancelledAt: string | null;
+  cancellationReason: string | null;
+  refund: { status: string; amountCents: number } | null;
 }
 
 async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<OrderView[]> {
   const rows = await db
-    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount })
+    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount, refund: { status: refunds.status, amountCents: refunds.amountCents } })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
+    .leftJoin(refunds, eq(refunds.orderId, orders.id))
     .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
     .where(where)
     .orderBy(desc(orders.createdAt));
-  return rows.map(({ order, job, proName, photoCount: photos }) => ({
+  return rows.map(({ order, job, proName, photoCount: photos, refund }) => ({
     orderId: order.id,
     sessionId: order.stripeSessionId,
     paymentStatus: order.paymentStatus,
@@ -218,6 +241,10 @@ async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Ord
         : null,
     job: job ? toView({ job, order, proName, photoCount: photos ?? 0 }, true) : null,
     createdAt: order.createdAt.toISOString(),
+    rescheduleCount: order.rescheduleCount,
+    cancelledAt: order.cancelledAt?.toISOString() ?? null,
+    cancellationReason: order.cancellationReason,
+    refund: refund?.status ? { status: refund.status, amountCents: refund.amountCents } : null,
   }));
 }
 

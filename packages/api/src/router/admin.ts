@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { JOB_STATUSES } from '@h2s/db';
 import { assignJob } from '../domain/claim';
 import { dispatchBoard, jobHistory, prosWithDistance } from '../domain/jobs';
-import { createPro, createProInput } from '../domain/pros';
+import { createPro, createProInput, setProSkills, skillsInput } from '../domain/pros';
+import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
-const proIdInput = z.string().trim().regex(/^USR-[A-Z2-7]{10}$/, 'Not a pro id');
+export const proIdInput = z.string().trim().regex(/^USR-[A-Z2-7]{10}$/, 'Not a pro id');
 
 export const adminRouter = {
   assign: adminProcedure
@@ -21,6 +22,18 @@ export const adminRouter = {
     .input(createProInput)
     .output(z.object({ proId: z.string() }))
     .mutation(({ ctx, input }) => createPro(ctx.db, input, ctx.clock.now())),
+  /** Edits a pro's skills (onboarding sets them with createPro). */
+  setProSkills: adminProcedure
+    .input(z.object({ proId: proIdInput, skills: skillsInput }))
+    .output(z.object({ proId: z.string(), skills: z.array(z.string()) }))
+    .mutation(({ ctx, input }) => setProSkills(ctx.db, input.proId, input.skills)),
+  /** Dispatch moves a visit at any time, past the customers' cutoff and reschedule limit. */
+  reschedule: adminProcedure
+    .input(z.object({ orderId: z.string().trim().regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id'), ...scheduleFields }))
+    .output(z.object({ orderId: z.string(), jobId: z.string(), status: z.literal('scheduled'), dueAt: z.string(), proReleased: z.boolean().optional() }))
+    .mutation(({ ctx, input: { orderId, ...slot } }) =>
+      scheduleOrder(ctx.db, { orderId }, slot, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now()),
+    ),
   board: adminProcedure
     .input(
       z
@@ -47,6 +60,7 @@ export const adminRouter = {
             postalCode: z.string(),
             serviceRadiusMiles: z.number().int(),
             active: z.boolean(),
+            skills: z.array(z.string()),
             distanceMiles: z.number().nullable(),
             withinRadius: z.boolean().nullable(),
           }),

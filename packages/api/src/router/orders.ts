@@ -2,7 +2,9 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orderBySession } from '../domain/jobs';
 import { uploadViewsForJob } from '../domain/uploads';
-import { publicProcedure, sessionIdInput } from '../trpc';
+import { cancelInput, cancelOrder } from '../domain/cancel';
+import { forbidden } from '../domain/errors';
+import { authedProcedure, publicProcedure, sessionIdInput } from '../trpc';
 import { orderWithUploads } from './outputs';
 
 export const ordersRouter = {
@@ -14,4 +16,21 @@ export const ordersRouter = {
     const order = await orderBySession(ctx.db, input.sessionId);
     return { ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [] };
   }),
+  /** The order's customer before the cutoff, or an admin any time with a reason: cancelled, refunded once. */
+  cancel: authedProcedure
+    .input(cancelInput)
+    .output(
+      z.object({
+        orderId: z.string(),
+        jobId: z.string().nullable(),
+        status: z.literal('cancelled'),
+        cancelledAt: z.string(),
+        refund: z.object({ status: z.enum(['pending', 'succeeded', 'failed']), amountCents: z.number().int() }),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { role, userId } = ctx.viewer;
+      if (role !== 'customer' && role !== 'admin') throw forbidden('Only the customer or dispatch can cancel an order.');
+      return cancelOrder(ctx.db, input, { userId, role }, ctx.clock.now(), ctx.payments.mode);
+    }),
 } satisfies TRPCRouterRecord;

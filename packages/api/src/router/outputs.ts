@@ -39,6 +39,9 @@ export const jobView = z.object({
   photoCount: z.number().int(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  skills: z.array(z.string()),
+  widenedAt: z.string().nullable(),
+  needsDispatchAt: z.string().nullable(),
 }) satisfies z.ZodType<JobView>;
 
 export const orderView = z.object({
@@ -55,6 +58,10 @@ export const orderView = z.object({
   schedule: z.object({ date: z.string(), timeWindow: z.string(), timezone: z.string(), dueAt: z.string().nullable() }).nullable(),
   job: jobView.nullable(),
   createdAt: z.string(),
+  rescheduleCount: z.number().int(),
+  cancelledAt: z.string().nullable(),
+  cancellationReason: z.string().nullable(),
+  refund: z.object({ status: z.string(), amountCents: z.number().int() }).nullable(),
 }) satisfies z.ZodType<OrderView>;
 
 export const orderWithUploads = orderView.extend({ uploads: z.array(uploadView) });
