@@ -19,7 +19,7 @@ import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors
 import { jobChangePayload, LIVE_CHANNEL, recordJobEvent, type Actor } from './events';
 import { openForOffers } from './offer-timers';
 import type { DispatchPolicy } from './policy';
-import { clashesSql, holdsSkillsSql, withinReachSql } from './reach';
+import { holdsSkillsSql, withinReachSql } from './reach';
 
 export interface AcceptResult {
   jobId: string;
@@ -55,12 +55,6 @@ async function acceptedAssignment(db: DbOrTx, jobId: string, proId: string) {
   return row;
 }
 
-/** Whether the pro now holds a live job overlapping this one's window. */
-async function proIsBusy(db: DbOrTx, jobId: string, proId: string): Promise<boolean> {
-  const [row] = await db.execute<{ busy: boolean }>(sql`select ${clashesSql('j', proId)} as busy from dispatch_jobs j where j.id = ${jobId}`);
-  return row?.busy === true;
-}
-
 /**
  * A pro accepts an open job. ONE conditional statement decides: the job is still open and unassigned,
  * the pro is active, within reach (1.5x radius once the job has widened) and holds every skill the job
@@ -72,38 +66,42 @@ async function proIsBusy(db: DbOrTx, jobId: string, proId: string): Promise<bool
 export async function acceptJob(db: Database, jobId: string, proId: string, now: Date): Promise<AcceptResult> {
   const at = sql`${now.toISOString()}::timestamptz`;
   let row: { assignment_id: string | null; mine: string | null } | undefined;
-  try {
-    // The hot path, so one statement instead of a transaction of five: the conditional UPDATE picks
-    // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
-    // along in data-modifying CTEs. A statement is atomic: all of it happens, or none.
-    [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
-      with won as (
-        update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
-          from pros p
-         where j.id = ${jobId} and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
-           and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
-        returning j.id, j.due_at
-      ), assignment as (
-        insert into job_assignments (id, job_id, pro_id, state, assigned_at, window_range)
-        select ${newAssignmentId()}, won.id, ${proId}, 'accepted', ${at}, ${jobWindowSql(sql`won.due_at`)} from won
-        on conflict (job_id, pro_id) do update
-          set state = 'accepted', assigned_at = excluded.assigned_at, released_at = null, completed_at = null,
-              window_range = excluded.window_range
-        returning id
-      ), event as (
-        insert into job_events (job_id, actor_user_id, actor_role, type, data)
-        select ${jobId}, ${proId}, 'pro', 'accepted', jsonb_build_object('assignmentId', assignment.id) from assignment
-        returning created_at
-      )
-      select (select id from assignment) as assignment_id,
-             (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
-             (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
-  } catch (error) {
-    // Two overlapping accepts by one pro: the constraint refuses the later (or, when both wait on
-    // each other, the deadlock detector picks one); either way the pro is now busy at that time.
-    if (isExclusionViolation(error, WINDOW_CONSTRAINT)) throw conflict(ALREADY_BUSY);
-    if (isDeadlock(error) && (await proIsBusy(db, jobId, proId))) throw conflict(ALREADY_BUSY);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The hot path, so one statement instead of a transaction of five: the conditional UPDATE picks
+      // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
+      // along in data-modifying CTEs. A statement is atomic: all of it happens, or none.
+      [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
+        with won as (
+          update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
+            from pros p
+           where j.id = ${jobId} and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
+             and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
+          returning j.id, j.due_at
+        ), assignment as (
+          insert into job_assignments (id, job_id, pro_id, state, assigned_at, window_range)
+          select ${newAssignmentId()}, won.id, ${proId}, 'accepted', ${at}, ${jobWindowSql(sql`won.due_at`)} from won
+          on conflict (job_id, pro_id) do update
+            set state = 'accepted', assigned_at = excluded.assigned_at, released_at = null, completed_at = null,
+                window_range = excluded.window_range
+          returning id
+        ), event as (
+          insert into job_events (job_id, actor_user_id, actor_role, type, data)
+          select ${jobId}, ${proId}, 'pro', 'accepted', jsonb_build_object('assignmentId', assignment.id) from assignment
+          returning created_at
+        )
+        select (select id from assignment) as assignment_id,
+               (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
+               (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
+      break;
+    } catch (error) {
+      // Two overlapping accepts by one pro: the constraint refuses the later. When both inserted before
+      // either committed, each waits on the other and the deadlock detector aborts one; that one runs
+      // the statement again and then meets the winner's committed row (the constraint still decides).
+      if (isExclusionViolation(error, WINDOW_CONSTRAINT)) throw conflict(ALREADY_BUSY);
+      if (isDeadlock(error) && attempt < 5) continue;
+      throw error;
+    }
   }
   const assignmentId = row?.assignment_id ?? row?.mine;
   if (assignmentId) return { jobId, proId, assignmentId, state: 'accepted' };
