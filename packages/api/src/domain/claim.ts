@@ -110,16 +110,16 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
 
 /** Explains a refused accept, from the state after the statement (never used to decide it). */
 async function whyNotAccepted(db: DbOrTx, jobId: string, proId: string) {
-  const [why] = await db.execute<{ open: boolean; active: boolean; skilled: boolean; reachable: boolean; missing: string[] }>(sql`
-    select j.assigned_pro_id is null and j.status in ('queued', 'scheduled') as open, p.active,
+  const [why] = await db.execute<{ active: boolean; skilled: boolean; reachable: boolean; missing: string[] }>(sql`
+    select p.active,
            ${holdsSkillsSql('j', 'p')} as skilled, ${withinReachSql('j', 'p')} as reachable,
            array(select s from unnest(j.skills) s where not s = any(p.skills)) as missing
       from dispatch_jobs j, pros p where j.id = ${jobId} and p.user_id = ${proId}`);
   if (!why) return notFound('Job');
-  if (!why.open) return conflict(JOB_NO_LONGER_AVAILABLE);
+  // Reasons about the pro first: a job never offered to them is "not for you", taken or not.
   if (!why.active) return forbidden('Your account is paused; contact dispatch.');
-  if (!why.skilled) return forbidden(`This job needs skills you do not have: ${why.missing.join(', ')}.`);
   if (!why.reachable) return forbidden('This job is outside your service area.');
+  if (!why.skilled) return forbidden(`This job needs skills you do not have: ${why.missing.join(', ')}.`);
   return conflict(JOB_NO_LONGER_AVAILABLE);
 }
 
