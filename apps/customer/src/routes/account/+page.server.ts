@@ -3,6 +3,7 @@ import { server } from '$lib/server/api';
 import { formProblem } from '$lib/server/errors';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
+import { dispatchPolicy } from '@h2s/api/domain/policy';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The outbox page exists where the API serves it: anywhere cookies are not Secure (development, tests). */
@@ -23,6 +24,7 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
     orders: withPhotos,
     photoLimits,
     scheduling: schedulingOptions(),
+    cutoffHours: dispatchPolicy().rescheduleCutoffHours,
     outbox: outboxAvailable(),
   };
 };
@@ -42,6 +44,16 @@ export const actions = {
     const data = await request.formData();
     const sessionId = String(data.get('sessionId') ?? '');
     return scheduleFromForm(String(data.get('orderId') ?? ''), data, (slot) => locals.api.schedule.reschedule({ sessionId, ...slot }));
+  },
+  cancel: async ({ request, locals }) => {
+    const orderId = String((await request.formData()).get('orderId') ?? '');
+    try {
+      const result = await locals.api.orders.cancel({ orderId });
+      return { cancel: { orderId, cancelled: true, refundCents: result.refund.amountCents } };
+    } catch (error) {
+      const problem = formProblem(error);
+      return fail(problem.status, { cancel: { orderId, error: problem.message } });
+    }
   },
   signOut: async ({ locals }) => {
     await locals.api.auth.logout();
