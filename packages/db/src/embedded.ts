@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export const EMBEDDED_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
@@ -29,7 +30,8 @@ export function isListening(port = EMBEDDED_PORT): Promise<boolean> {
 export async function startEmbedded(dataDir = '.data/pglite', port = EMBEDDED_PORT): Promise<EmbeddedServer> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // btree_gist: the exclusion constraint that keeps a pro's live windows apart (migration 0007).
+  const db = await PGlite.create(dir, { extensions: { btree_gist } });
   // The socket server multiplexes connections onto PGlite's single session, query by query.
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
   await server.start();
