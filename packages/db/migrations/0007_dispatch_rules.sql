@@ -21,6 +21,8 @@ ALTER TABLE "dispatch_jobs" ADD COLUMN "needs_dispatch_at" timestamp with time z
 UPDATE "dispatch_jobs" j SET "opened_at" = j."created_at",
   "skills" = coalesce((select array_agg(distinct s order by s) from "orders" o, jsonb_array_elements(o."items") i, "bundles" b, unnest(b."skills") s
                         where o."id" = j."order_id" and b."sku" = i->>'sku'), '{}');--> statement-breakpoint
+-- Widened jobs reach 1.5x radius: their own small index, so offers scan the larger box only for them.
+CREATE INDEX "dispatch_jobs_widened_location_idx" ON "dispatch_jobs" USING gist (point("lng", "lat")) WHERE "dispatch_jobs"."widened_at" is not null and "dispatch_jobs"."status" in ('queued', 'scheduled') and "dispatch_jobs"."assigned_pro_id" is null;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "reschedule_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "cancelled_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "cancellation_reason" text;--> statement-breakpoint

@@ -307,6 +307,10 @@ export const dispatchJobs = pgTable(
     index('dispatch_jobs_open_location_idx')
       .using('gist', sql`point(${t.lng}, ${t.lat})`)
       .where(sql`${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
+    // Widened jobs also reach 1.5x radius: a small index of their own, so offers scan the larger box only for them.
+    index('dispatch_jobs_widened_location_idx')
+      .using('gist', sql`point(${t.lng}, ${t.lat})`)
+      .where(sql`${t.widenedAt} is not null and ${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
     index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
     index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),
   ],

@@ -62,7 +62,9 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
   if (!pro) throw notFound('Pro');
   if (!pro.active) return [];
   const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
-  const box = boundingBox(pro, reach);
+  const box = boundingBox(pro, pro.serviceRadiusMiles);
+  const wideBox = boundingBox(pro, reach);
+  const inBox = (b: LatLngBox) => sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${b.minLng}, ${b.minLat}), point(${b.maxLng}, ${b.maxLat}))`;
   const rows = await db
     .select({
       jobId: dispatchJobs.id,
@@ -89,8 +91,9 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
       and(
         inArray(dispatchJobs.status, ['queued', 'scheduled']),
         isNull(dispatchJobs.assignedProId),
-        // Matches the expression of dispatch_jobs_open_location_idx, so the GiST index serves it.
-        sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${box.minLng}, ${box.minLat}), point(${box.maxLng}, ${box.maxLat}))`,
+        // Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
+        // dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
+        sql`(${inBox(box)} or (${dispatchJobs.widenedAt} is not null and ${inBox(wideBox)}))`,
         withinReachSql('dispatch_jobs', 'pros'),
         holdsSkillsSql('dispatch_jobs', 'pros'),
         withinHoursSql('dispatch_jobs', 'pros'),
