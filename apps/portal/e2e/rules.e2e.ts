@@ -35,6 +35,14 @@ test('a job nobody took after widening is flagged "needs dispatch" at the top of
   await expect(first).toContainText(stuck.jobId);
   await expect(first).toContainText('Needs dispatch');
   await artifact(page, 'rules-admin-needs-dispatch');
+
+  // Dispatch may cancel at any time, with a reason; the history says why.
+  await first.getByRole('link', { name: /History/ }).click();
+  await page.getByLabel('Reason').fill('Customer called: moving out');
+  await page.getByRole('button', { name: /Cancel order/ }).click();
+  const history = page.getByRole('list', { name: 'Job history' });
+  await expect(history.getByRole('listitem').last()).toContainText('Cancelled — Customer called: moving out');
+  await expect(page.getByRole('button', { name: /Cancel order/ })).toHaveCount(0);
 });
 
 test('a pro sets working hours and offers follow them', async ({ page }) => {

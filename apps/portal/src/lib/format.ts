@@ -98,6 +98,9 @@ const EVENT_LABELS: Record<string, string> = {
   cancelled: 'Cancelled',
   photo_added: 'Photo added',
   photo_removed: 'Photo removed',
+  widened: 'Offered beyond pros’ usual area',
+  escalated: 'Flagged: needs dispatch',
+  refunded: 'Refunded',
 };
 export const eventLabel = (type: string) => EVENT_LABELS[type] ?? type;
 

@@ -1,7 +1,8 @@
+import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
-import { failLoad } from '$lib/server/errors';
+import { actionMessage, failLoad } from '$lib/server/errors';
 import { photosFor } from '$lib/server/photos';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -18,4 +19,16 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   }
 };
 
-export const actions = { assign: assignAction } satisfies Actions;
+export const actions = {
+  assign: assignAction,
+  cancel: async ({ locals, params, request }) => {
+    const reason = String((await request.formData()).get('reason') ?? '').trim();
+    try {
+      const job = await locals.api.jobs.get({ jobId: params.jobId });
+      await locals.api.orders.cancel({ orderId: job.orderId, reason });
+    } catch (e) {
+      return fail(actionMessage(e).status, { cancelError: actionMessage(e).message });
+    }
+    return { cancelled: true };
+  },
+} satisfies Actions;
