@@ -208,6 +208,25 @@ describe('jobs.accept decides everything in its one statement', () => {
     expect(held).toHaveLength(0);
   });
 
+  it('bundles declare skills in catalog.list; admins set pros\' skills at onboarding and later', async () => {
+    const { bundles } = await (await api.caller(null)).catalog.list();
+    expect(bundles.find((b) => b.sku === 'tv-mount-premium')?.skills).toEqual(['wall-mount', 'in-wall-wiring']);
+    const admin = await api.caller(await api.admin());
+    const { proId } = await admin.admin.createPro({
+      name: 'Skilled Sam',
+      email: `sam-${Date.now()}@pros.test`,
+      password: 'long enough password',
+      postalCode: '60601',
+      serviceRadiusMiles: 25,
+      skills: ['networking', 'smart-home', 'networking'],
+    });
+    const listed = async () => (await admin.admin.pros({})).pros.find((p) => p.id === proId)?.skills;
+    expect(await listed()).toEqual(['networking', 'smart-home']);
+    await expect(admin.admin.setProSkills({ proId, skills: ['wall-mount'] })).resolves.toEqual({ proId, skills: ['wall-mount'] });
+    expect(await listed()).toEqual(['wall-mount']);
+    await expect(admin.admin.setProSkills({ proId, skills: ['juggling' as 'wall-mount'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('only pros holding every skill of the job can accept it', async () => {
     const order = await api.paidOrder({ items: [{ sku: 'smart-home-starter', quantity: 1 }, { sku: 'wifi-mesh', quantity: 1 }] });
     const [job] = await api.t.sql`select skills from dispatch_jobs where id = ${order.jobId}`;

@@ -104,7 +104,7 @@ function jobRows(db: DbOrTx) {
 
 /**
  * Who may see a job, and how much: the customer who ordered it, its assigned pro and admins see
- * everything; a pro it is currently offered to (open, within radius) sees it without the customer's
+ * everything; a pro it is currently offered to (open, within reach, their skills) sees it without the customer's
  * name, phone and street address, so they can decide before accepting.
  */
 export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Promise<{ row: JobRow; revealCustomer: boolean }> {
@@ -120,7 +120,8 @@ export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Prom
   if (open) {
     const [pro] = await db.select().from(pros).where(eq(pros.userId, viewer.userId));
     const reach = row.job.widenedAt ? pro && { ...pro, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR } : pro;
-    if (pro?.active && reach && isWithinRadius(row.job, reach)) return { row, revealCustomer: false };
+    const skilled = pro && row.job.skills.every((skill) => pro.skills.includes(skill));
+    if (pro?.active && skilled && reach && isWithinRadius(row.job, reach)) return { row, revealCustomer: false };
   }
   throw forbidden('This job is not offered to you.');
 }
