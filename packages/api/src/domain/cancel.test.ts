@@ -21,7 +21,13 @@ describe('orders.cancel', () => {
 
     const results = await Promise.all(Array.from({ length: 10 }, () => customer.orders.cancel({ orderId: order.orderId, reason: 'Moving house' })));
     expect(new Set(results.map((r) => r.cancelledAt)).size).toBe(1);
-    expect(results[0]).toMatchObject({ orderId: order.orderId, jobId: order.jobId, status: 'cancelled', refund: { status: 'pending' } });
+    expect(results[0]).toMatchObject({
+      orderId: order.orderId,
+      cancelledAt: expect.any(String),
+      cancellationReason: 'Moving house',
+      refund: { status: 'pending', amountCents: 14900 },
+      job: { jobId: order.jobId, status: 'cancelled', assignedPro: null },
+    });
 
     const refunds = await api.t.sql`select order_id, amount_cents, status, mode from refunds where order_id = ${order.orderId}`;
     expect(refunds).toEqual([{ order_id: order.orderId, amount_cents: 14900, status: 'pending', mode: 'test' }]);
@@ -59,7 +65,7 @@ describe('orders.cancel', () => {
       });
       const admin = await api.caller(await api.admin());
       await expect(admin.orders.cancel({ orderId: order.orderId })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-      await expect(admin.orders.cancel({ orderId: order.orderId, reason: 'Customer called: emergency' })).resolves.toMatchObject({ status: 'cancelled' });
+      await expect(admin.orders.cancel({ orderId: order.orderId, reason: 'Customer called: emergency' })).resolves.toMatchObject({ job: { status: 'cancelled' } });
       const [row] = await api.t.sql`select cancellation_reason from orders where id = ${order.orderId}`;
       expect(row).toEqual({ cancellation_reason: 'Customer called: emergency' });
     } finally {

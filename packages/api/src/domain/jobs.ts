@@ -255,4 +255,10 @@ export async function orderBySession(db: DbOrTx, sessionId: string): Promise<Ord
   return view;
 }
 
+export async function orderById(db: DbOrTx, orderId: string): Promise<OrderView> {
+  const [view] = await orderViews(db, eq(orders.id, orderId));
+  if (!view) throw notFound('Order');
+  return view;
+}
+
 export const ordersForCustomer = (db: DbOrTx, customerUserId: string) => orderViews(db, eq(orders.customerUserId, customerUserId));

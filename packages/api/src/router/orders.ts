@@ -1,11 +1,11 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { orderBySession } from '../domain/jobs';
+import { orderById, orderBySession } from '../domain/jobs';
 import { uploadViewsForJob } from '../domain/uploads';
 import { cancelInput, cancelOrder } from '../domain/cancel';
 import { forbidden } from '../domain/errors';
 import { authedProcedure, publicProcedure, sessionIdInput } from '../trpc';
-import { orderWithUploads } from './outputs';
+import { orderView, orderWithUploads } from './outputs';
 
 export const ordersRouter = {
   /** The checkout session id is the bearer secret the success page holds: the order, its job, schedule and photos. */
@@ -19,18 +19,11 @@ export const ordersRouter = {
   /** The order's customer before the cutoff, or an admin any time with a reason: cancelled, refunded once. */
   cancel: authedProcedure
     .input(cancelInput)
-    .output(
-      z.object({
-        orderId: z.string(),
-        jobId: z.string().nullable(),
-        status: z.literal('cancelled'),
-        cancelledAt: z.string(),
-        refund: z.object({ status: z.enum(['pending', 'succeeded', 'failed']), amountCents: z.number().int() }),
-      }),
-    )
-    .mutation(({ ctx, input }) => {
+    .output(orderView)
+    .mutation(async ({ ctx, input }) => {
       const { role, userId } = ctx.viewer;
       if (role !== 'customer' && role !== 'admin') throw forbidden('Only the customer or dispatch can cancel an order.');
-      return cancelOrder(ctx.db, input, { userId, role }, ctx.clock.now(), ctx.payments.mode);
+      await cancelOrder(ctx.db, input, { userId, role }, ctx.clock.now(), ctx.payments.mode);
+      return orderById(ctx.db, input.orderId);
     }),
 } satisfies TRPCRouterRecord;

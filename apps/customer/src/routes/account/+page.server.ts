@@ -49,7 +49,7 @@ export const actions = {
     const orderId = String((await request.formData()).get('orderId') ?? '');
     try {
       const result = await locals.api.orders.cancel({ orderId });
-      return { cancel: { orderId, cancelled: true, refundCents: result.refund.amountCents } };
+      return { cancel: { orderId, cancelled: true, refundCents: result.refund?.amountCents ?? null } };
     } catch (error) {
       const problem = formProblem(error);
       return fail(problem.status, { cancel: { orderId, error: problem.message } });
