@@ -71,8 +71,10 @@ test('a pro sets working hours and offers follow them', async ({ page }) => {
 
 test('a customer cancels before the cutoff and is refunded; inside it the refusal states the policy', async ({ page }) => {
   const booking = await bookJob({ schedule: { inDays: 5, timeWindow: '12pm - 3pm' } });
-  await page.goto(`${CUSTOMER}/account`);
+  // Wait for hydration: a value typed before it is replaced by the form's own.
+  await page.goto(`${CUSTOMER}/account`, { waitUntil: 'networkidle' });
   await page.getByLabel('Email').fill(booking.customerEmail);
+  await expect(page.getByLabel('Email')).toHaveValue(booking.customerEmail);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await expect(page.getByRole('status')).toContainText('a sign-in link is on its way');
   await page.goto(`${CUSTOMER}/dev/outbox`);
