@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, artifact, bookJob, createPro, CUSTOMER, signIn, sqlOnE2eDatabase } from './support';
+import { ADMIN, artifact, bookJob, createPro, CUSTOMER, localDatePlus, signIn, sqlOnE2eDatabase } from './support';
 
 const MILWAUKEE = { line1: '700 N Water St', city: 'Milwaukee', state: 'WI', postalCode: '53202' };
 
@@ -83,6 +83,19 @@ test('a customer cancels before the cutoff and is refunded; inside it the refusa
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');
   const order = page.getByRole('article').filter({ hasText: booking.orderId });
   await expect(order.getByText(/Free cancellation, fully refunded, until 24 hours before your window starts/)).toBeVisible();
+
+  // Rescheduled online 3 times already: a 4th is refused, with the way to reach dispatch.
+  await sqlOnE2eDatabase((sql) => sql`update orders set reschedule_count = 3 where id = ${booking.orderId}`);
+  await order.getByText(/^Reschedule/).click();
+  const later = localDatePlus('America/Chicago', 6);
+  const dayName = new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${later}T12:00:00Z`));
+  const cell = order.getByRole('grid').getByRole('gridcell', { name: dayName });
+  for (let i = 0; i < 4 && !(await cell.count()); i++) await order.getByRole('button', { name: 'Next month' }).click();
+  await cell.click();
+  await order.getByRole('radio', { name: '3pm - 6pm' }).check();
+  await order.getByRole('button', { name: 'Save new time' }).click();
+  await expect(order).toContainText('This visit has already been rescheduled 3 times, the most we allow online.');
+  await artifact(page, 'rules-customer-reschedule-refused');
 
   // The visit is now 2 hours away: past the cutoff.
   const [{ due }] = await sqlOnE2eDatabase((sql) => sql`select due_at::text as due from dispatch_jobs where id = ${booking.jobId}`);
