@@ -111,6 +111,11 @@ export async function seedPros(sql: Sql, options: { count: number; racers: numbe
                     else 25 + floor(random() * 76)::int end as radius
           from generate_series(0, ${count - 1}::int) i
       ) p`;
+  // Around the clock every day: offers are measured against a query that knows no working hours.
+  await sql`
+    insert into pro_working_hours (pro_id, weekday, starts_at, ends_at)
+    select 'USR-PR' || bench_b32(i), d, time '00:00', time '23:59'
+      from generate_series(0, ${count - 1}::int) i, generate_series(1, 7) d`;
 }
 
 export interface JobBatch {

@@ -77,6 +77,8 @@ export interface Booking {
   jobId: string;
   sessionId: string;
   customerName: string;
+  customerEmail: string;
+  orderId: string;
 }
 
 const CHICAGO_ADDRESSES = [
@@ -90,7 +92,13 @@ const CHICAGO_ADDRESSES = [
  * to the Stripe webhook, then (unless `schedule` is null) schedule.confirm.
  */
 export async function bookJob(
-  options: { sku?: string; notes?: string; photos?: number; schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' } | null } = {},
+  options: {
+    sku?: string;
+    notes?: string;
+    photos?: number;
+    schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' } | null;
+    address?: { line1: string; city: string; state: string; postalCode: string };
+  } = {},
 ): Promise<Booking> {
   const customer = await request.newContext({ baseURL: CUSTOMER });
   const sku = options.sku ?? 'tv-mount-standard';
@@ -99,7 +107,7 @@ export async function bookJob(
   if (price === undefined) throw new Error(`no bundle ${sku}`);
   const tag = unique('cust');
   const customerName = `Casey ${tag.slice(-6).toUpperCase()}`;
-  const address = CHICAGO_ADDRESSES[Math.floor(Math.random() * CHICAGO_ADDRESSES.length)]!;
+  const address = options.address ?? CHICAGO_ADDRESSES[Math.floor(Math.random() * CHICAGO_ADDRESSES.length)]!;
   const { orderId, sessionId } = await mutate<{ orderId: string; sessionId: string }>(customer, 'checkout.create', {
     items: [{ sku, quantity: 1 }],
     customer: { name: customerName, email: `${tag}@example.com`, phone: '312-555-0100' },
@@ -142,7 +150,7 @@ export async function bookJob(
     }
   }
   await customer.dispose();
-  return { jobId: outcome.jobId, sessionId, customerName };
+  return { jobId: outcome.jobId, sessionId, customerName, customerEmail: `${tag}@example.com`, orderId };
 }
 
 export async function signIn(page: Page, who: { email: string; password: string }) {
@@ -178,4 +186,22 @@ export async function screenshots(page: Page, name: string) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport.width}x${viewport.height}.png`, fullPage: true });
   }
+}
+
+/** SQL on the e2e database (its URL comes from the serve script through E2E_DB_FILE), for what only time would do. */
+export async function sqlOnE2eDatabase<T>(run: (sql: import('postgres').Sql) => Promise<T>): Promise<T> {
+  const { readFileSync } = await import('node:fs');
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(readFileSync(process.env.E2E_DB_FILE!, 'utf8').trim(), { max: 1, onnotice: () => {} });
+  try {
+    return await run(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** A phone-width screenshot kept with the repository's artifacts (what each dispatch rule looks like). */
+export async function artifact(page: Page, name: string) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `../../artifacts/${name}.png`, fullPage: true });
 }

@@ -127,12 +127,13 @@ describe('auditIntegrity on a healthy database', () => {
     expect(report.ok).toBe(true);
     expect(report.breachCount).toBe(0);
     expect(report.invariants.map((i) => [i.number, i.name, i.breaches])).toEqual(
-      ([1, 2, 3, 4, 5, 6, 10] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
+      ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
     );
     // 6 paid orders + 6 jobs; 6 jobs; 4 jobs with a slot; 6 jobs; 4 uploads (3 before, 1 after); 6 events + 6 paid orders;
+    // 1 live assignment; 2 accepted or completed assignments; no refunds or cancellations;
     // 14 emails (6 confirmations, 4 invites, 2 pro assigned, on the way, receipt).
-    expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 4, 12, 14]);
-    expect(formatReport(report)).toMatch(/Summary: all 7 invariants hold/);
+    expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 4, 12, 1, 2, 0, 14]);
+    expect(formatReport(report)).toMatch(/Summary: all 10 invariants hold/);
   });
 
   it('agrees with the app on due_at across a DST change and in a zone without DST', async () => {
@@ -315,6 +316,49 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     expect(inv(report, 5)).toMatchObject({ checked: 4, breaches: [] });
   });
 
+  it('7: a pro with two live assignments in overlapping windows (the exclusion constraint dropped)', async () => {
+    await api.t.sql`alter table job_assignments drop constraint job_assignments_pro_window_excl`;
+    await api.t.sql`update dispatch_jobs set status = 'accepted', assigned_pro_id = ${world.pro1.userId} where id = ${world.scheduled.jobId}`;
+    await api.t.sql`update orders set schedule_date = '2026-01-16', schedule_time_window = '9am - 12pm' where id = ${world.scheduled.orderId}`;
+    await api.t.sql`update dispatch_jobs set due_at = '2026-01-16T15:00:00Z' where id = ${world.scheduled.jobId}`;
+    await api.t.sql`insert into job_assignments (id, job_id, pro_id, state) values ('ASG-OVERLAP222', ${world.scheduled.jobId}, ${world.pro1.userId}, 'accepted')`;
+
+    const report = await audit();
+
+    expect(breached(report)).toEqual([7]);
+    const [first] = await api.t.sql<{ id: string }[]>`select id from job_assignments where job_id = ${world.accepted.jobId} and state = 'accepted'`;
+    expect(idsOf(report, 7)).toEqual(sorted([first!.id, 'ASG-OVERLAP222']));
+    expect(reasonOf(report, 7, 'ASG-OVERLAP222')).toBe(`pro ${world.pro1.userId} also holds ${first!.id} (job ${world.accepted.jobId}) in an overlapping window`);
+  });
+
+  it('8: an assigned pro who lacks a skill of the job\'s bundles', async () => {
+    await api.t.sql`update pros set skills = '{smart-home}' where user_id = ${world.pro1.userId}`;
+
+    const report = await audit();
+
+    expect(breached(report)).toEqual([8]);
+    const [assignment] = await api.t.sql<{ id: string }[]>`select id from job_assignments where job_id = ${world.accepted.jobId}`;
+    expect(idsOf(report, 8)).toEqual([assignment!.id]);
+    expect(reasonOf(report, 8, assignment!.id)).toBe(`pro ${world.pro1.userId} lacks wall-mount`);
+  });
+
+  it('9: two refunds of one order, a cancelled order whose job is still live, a refund of an order not cancelled', async () => {
+    await (await api.caller(world.scheduled.customer)).orders.cancel({ orderId: world.scheduled.orderId });
+    expect(breached(await audit())).toEqual([]);
+    await api.t.sql`alter table refunds drop constraint refunds_order_id_key`;
+    await api.t.sql`insert into refunds (id, order_id, amount_cents, mode) values ('REF-SECOND2222', ${world.scheduled.orderId}, 100, 'test')`;
+    await api.t.sql`update orders set cancelled_at = now() where id = ${world.accepted.orderId}`;
+    await api.t.sql`insert into refunds (id, order_id, amount_cents, mode) values ('REF-NOTCANCEL2', ${world.queued.orderId}, 100, 'test')`;
+
+    const report = await audit();
+
+    expect(breached(report)).toEqual([9]);
+    expect(idsOf(report, 9)).toEqual(sorted([world.scheduled.orderId, world.accepted.orderId, world.queued.orderId]));
+    expect(reasonOf(report, 9, world.scheduled.orderId)).toMatch(/^refunded 2 times: REF-.*REF-SECOND2222$/);
+    expect(reasonOf(report, 9, world.accepted.orderId)).toMatch(/job JOB-\w+ is accepted; .*still has live assignment ASG-\w+ .*; cancelled order has no refund/);
+    expect(reasonOf(report, 9, world.queued.orderId)).toMatch(/for an order that is not cancelled/);
+  });
+
   it('6: a Stripe event recorded twice, and a paid order with no event that paid it', async () => {
     const [event] = await api.t.sql<{ id: string }[]>`select id from stripe_events where order_id = ${world.scheduled.orderId}`;
     await api.t.sql`alter table stripe_events drop constraint stripe_events_pkey`;
@@ -394,13 +438,13 @@ describe('pnpm integrity (the CLI)', () => {
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain(`files in ${api.uploadDir}`);
     expect(clean.stdout).toMatch(/\[ok\] 5\. Every upload has its stored file.*\n {7}4 rows checked, 0 breaking/);
-    expect(clean.stdout).toContain('Summary: all 7 invariants hold');
+    expect(clean.stdout).toContain('Summary: all 10 invariants hold');
 
     await api.t.sql`update dispatch_jobs set due_at = due_at - interval '1 hour' where id = ${world.accepted.jobId}`;
     const broken = await runCli();
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`[BREACH] 3. ${INVARIANT_NAMES[3]}`);
     expect(broken.stdout).toContain(`- ${world.accepted.jobId}: due_at 2026-01-16T14:00:00Z but 2026-01-16 9am - 12pm America/Chicago starts at 2026-01-16T15:00:00Z`);
-    expect(broken.stdout).toMatch(/Summary: 1 of 7 invariants breached by 1 rows/);
+    expect(broken.stdout).toMatch(/Summary: 1 of 10 invariants breached by 1 rows/);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 /**
- * `pnpm integrity`: audits the database and the file store against the six invariants of
+ * `pnpm integrity`: audits the database and the file store against the invariants of
  * CONTRACT.md. Most of them are also enforced by constraints, triggers and the code paths that
  * write the rows; the audit checks them anyway, because constraints can be dropped, skipped
  * (`session_replication_role = replica`, restores, manual fixes) or be weaker than the invariant
@@ -7,7 +7,7 @@
  * set-based SQL except the file check, which has to read the bytes.
  */
 import { createHash } from 'node:crypto';
-import { BLANK_CHARACTERS, TIME_WINDOWS, sql, type Database, type DbOrTx } from '@h2s/db';
+import { BLANK_CHARACTERS, TIME_WINDOWS, WINDOW_HOURS, sql, type Database, type DbOrTx } from '@h2s/db';
 import type { FileStore } from './domain/storage';
 
 export interface Breach {
@@ -18,8 +18,18 @@ export interface Breach {
 }
 
 export interface InvariantReport {
-  number: 1 | 2 | 3 | 4 | 5 | 6 | 10;
-  key: 'paid-order-job' | 'one-accepted-assignment' | 'due-at-matches-schedule' | 'job-details' | 'upload-files' | 'stripe-events-once' | 'emails-once';
+  number: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+  key:
+    | 'paid-order-job'
+    | 'one-accepted-assignment'
+    | 'due-at-matches-schedule'
+    | 'job-details'
+    | 'upload-files'
+    | 'stripe-events-once'
+    | 'no-overlapping-assignments'
+    | 'assigned-pro-skills'
+    | 'refund-once-and-cancelled'
+    | 'emails-once';
   name: string;
   /** How many rows the check looked at. */
   checked: number;
@@ -50,6 +60,9 @@ export const INVARIANT_NAMES: Record<InvariantReport['number'], string> = {
   4: 'job_details is never empty',
   5: 'Every upload has its stored file with the recorded size and sha256; no two uploads of one job share a sha256',
   6: 'Each Stripe event is applied at most once',
+  7: 'No pro holds two live assignments whose windows overlap',
+  8: 'Every assigned pro holds all the skills of the job\'s bundles',
+  9: "An order is refunded at most once; a cancelled order's job is cancelled and has no live assignment",
   10: 'Every email caused by a change is sent at most once (its idempotency key is unique)',
 };
 
@@ -71,10 +84,11 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
       ],
       uploads: await loadUploads(tx),
       stripe: await stripeEventsOnce(tx),
+      rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
       emails: await emailsOnce(tx),
     }),
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  ).then(({ invariants, uploads, stripe, emails }) => ({ invariants: [...invariants, stripe, emails], uploads }));
+  ).then(({ invariants, uploads, stripe, rules, emails }) => ({ invariants: [...invariants, stripe, ...rules, emails], uploads }));
   // The files are read after the commit: a snapshot held open through minutes of file I/O would hold
   // back vacuum on a server, and would stall every other client of the embedded dev database.
   const fileBreaches = await mapLimit(uploads.rows, options.fileConcurrency ?? 4, (row) => checkFile(storage, row));
@@ -412,6 +426,77 @@ async function emailsOnce(tx: DbOrTx): Promise<InvariantReport> {
        where o.idempotency_key is not null and n.sent_at is null`,
   );
   return invariant(10, 'emails-once', checked, found);
+}
+
+/**
+ * 7. Windows recomputed from each job's due_at, not read from the exclusion constraint's own
+ * window_range column: no two accepted assignments of one pro overlap.
+ */
+async function noOverlappingAssignments(tx: DbOrTx): Promise<InvariantReport> {
+  const live = sql`
+    select a.id, a.pro_id, a.job_id,
+           case when j.due_at is not null then tstzrange(j.due_at, j.due_at + make_interval(hours => ${WINDOW_HOURS}), '[)') end as span
+      from job_assignments a join dispatch_jobs j on j.id = a.job_id
+     where a.state = 'accepted'`;
+  const checked = await count(tx, sql`select count(*) as n from (${live}) l`);
+  const found = await rows<Row>(
+    tx,
+    sql`
+      with l as (${live})
+      select x.id, 'pro ' || x.pro_id || ' also holds ' || y.id || ' (job ' || y.job_id || ') in an overlapping window' as reason
+        from l x join l y on y.pro_id = x.pro_id and y.id <> x.id and x.span && y.span`,
+  );
+  return invariant(7, 'no-overlapping-assignments', checked, found);
+}
+
+/** 8. A live or completed assignment's pro holds every skill of the job's bundles (read from the catalog). */
+async function assignedProsHoldSkills(tx: DbOrTx): Promise<InvariantReport> {
+  const needed = sql`
+    select a.id, a.pro_id, p.skills as has,
+           array(select distinct s from jsonb_array_elements(o.items) i join bundles b on b.sku = i->>'sku', unnest(b.skills) s
+                  union select unnest(j.skills)) as needs
+      from job_assignments a
+      join dispatch_jobs j on j.id = a.job_id
+      join orders o on o.id = j.order_id
+      join pros p on p.user_id = a.pro_id
+     where a.state in ('accepted', 'completed')`;
+  const checked = await count(tx, sql`select count(*) as n from job_assignments where state in ('accepted', 'completed')`);
+  const found = await rows<Row>(
+    tx,
+    sql`
+      select id, 'pro ' || pro_id || ' lacks ' || array_to_string(array(select unnest(needs) except select unnest(has) order by 1), ', ') as reason
+        from (${needed}) n
+       where not has @> needs`,
+  );
+  return invariant(8, 'assigned-pro-skills', checked, found);
+}
+
+/** 9. One refund per order, only for a cancelled order and never above what was paid; a cancelled order's job is cancelled with no live assignment. */
+async function refundedOnceAndCancelled(tx: DbOrTx): Promise<InvariantReport> {
+  const checked = await count(tx, sql`select (select count(*) from refunds) + (select count(*) from orders where cancelled_at is not null) as n`);
+  const found = await rows<Row>(
+    tx,
+    sql`
+      select order_id as id, 'refunded ' || count(*) || ' times: ' || string_agg(id, ', ' order by created_at) as reason
+        from refunds group by order_id having count(*) > 1
+      union all
+      select r.order_id, 'refund ' || r.id || ' of ' || r.amount_cents || ' exceeds the ' || o.amount_total_cents || ' paid'
+        from refunds r join orders o on o.id = r.order_id where r.amount_cents > o.amount_total_cents
+      union all
+      select r.order_id, 'refund ' || r.id || ' for an order that is not cancelled'
+        from refunds r join orders o on o.id = r.order_id where o.cancelled_at is null
+      union all
+      select o.id, 'cancelled order''s job ' || j.id || ' is ' || j.status
+        from orders o join dispatch_jobs j on j.order_id = o.id where o.cancelled_at is not null and j.status <> 'cancelled'
+      union all
+      select o.id, 'cancelled order''s job ' || j.id || ' still has live assignment ' || a.id || ' (' || a.pro_id || ')'
+        from orders o join dispatch_jobs j on j.order_id = o.id join job_assignments a on a.job_id = j.id and a.state = 'accepted'
+       where o.cancelled_at is not null
+      union all
+      select o.id, 'cancelled order has no refund'
+        from orders o where o.cancelled_at is not null and not exists (select 1 from refunds r where r.order_id = o.id)`,
+  );
+  return invariant(9, 'refund-once-and-cancelled', checked, found);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

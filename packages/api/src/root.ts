@@ -7,6 +7,7 @@ import { jobsRouter } from './router/jobs';
 import { liveRouter } from './router/live';
 import { offersRouter } from './router/offers';
 import { ordersRouter } from './router/orders';
+import { prosRouter } from './router/pros';
 import { scheduleRouter } from './router/schedule';
 import { trackingRouter } from './router/tracking';
 import { uploadsRouter } from './router/uploads';
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   live: liveRouter,
   offers: offersRouter,
   orders: ordersRouter,
+  pros: prosRouter,
   schedule: scheduleRouter,
   tracking: trackingRouter,
   uploads: uploadsRouter,

@@ -7,6 +7,7 @@ export const DEMO_BUNDLES = [
     priceCents: 14900,
     items: ['Low-profile tilting mount', 'Stud-finding and level install', 'Cable tidy kit', 'Mount and screen test'],
     equipment: ['Stud finder', 'Drill and bits', 'Tilting TV mount (32-65")', 'Cable raceway'],
+    skills: ['wall-mount'],
   },
   {
     sku: 'tv-mount-premium',
@@ -15,6 +16,7 @@ export const DEMO_BUNDLES = [
     priceCents: 29900,
     items: ['Full-motion articulating mount', 'In-wall power kit', 'In-wall HDMI run', 'Soundbar bracket'],
     equipment: ['Stud finder', 'Drill and bits', 'Drywall saw', 'In-wall power kit', 'Fish tape', 'Full-motion mount'],
+    skills: ['wall-mount', 'in-wall-wiring'],
   },
   {
     sku: 'smart-home-starter',
@@ -23,6 +25,7 @@ export const DEMO_BUNDLES = [
     priceCents: 24900,
     items: ['Smart thermostat install', 'Video doorbell install', '2 smart plugs', 'App setup walkthrough'],
     equipment: ['Voltage tester', 'C-wire adapter', 'Doorbell chime kit', 'Screwdriver set'],
+    skills: ['smart-home'],
   },
   {
     sku: 'security-camera-4',
@@ -31,6 +34,7 @@ export const DEMO_BUNDLES = [
     priceCents: 39900,
     items: ['4 outdoor camera mounts', 'Weatherproof cabling', 'Wi-Fi signal check', 'Motion zone setup'],
     equipment: ['Extension ladder', 'Drill and masonry bits', 'Weatherproof sealant', 'Wi-Fi analyzer'],
+    skills: ['security-cameras'],
   },
   {
     sku: 'wifi-mesh',
@@ -39,6 +43,7 @@ export const DEMO_BUNDLES = [
     priceCents: 17900,
     items: ['3-node mesh placement', 'Network setup', 'Coverage map and speed test'],
     equipment: ['Wi-Fi analyzer', 'Ethernet cables', 'Laptop'],
+    skills: ['networking'],
   },
 ] as const;
 
@@ -51,11 +56,11 @@ export const DEMO_ADMIN = {
 /** Demo pros in real cities; all share one development password. */
 export const DEMO_PRO_PASSWORD = 'pro-password-dev';
 export const DEMO_PROS = [
-  { name: 'Marcus Rivera', email: 'marcus@pros.home2smart.dev', postalCode: '60601', serviceRadiusMiles: 40 },
-  { name: 'Priya Shah', email: 'priya@pros.home2smart.dev', postalCode: '60201', serviceRadiusMiles: 30 },
-  { name: 'Luis Ortega', email: 'luis@pros.home2smart.dev', postalCode: '53202', serviceRadiusMiles: 100 },
-  { name: 'Jenna Park', email: 'jenna@pros.home2smart.dev', postalCode: '78701', serviceRadiusMiles: 50 },
-  { name: 'Tom Becker', email: 'tom@pros.home2smart.dev', postalCode: '85004', serviceRadiusMiles: 60 },
+  { name: 'Marcus Rivera', email: 'marcus@pros.home2smart.dev', postalCode: '60601', serviceRadiusMiles: 40, skills: ['wall-mount', 'in-wall-wiring', 'smart-home', 'networking'] },
+  { name: 'Priya Shah', email: 'priya@pros.home2smart.dev', postalCode: '60201', serviceRadiusMiles: 30, skills: ['smart-home', 'networking', 'security-cameras'] },
+  { name: 'Luis Ortega', email: 'luis@pros.home2smart.dev', postalCode: '53202', serviceRadiusMiles: 100, skills: ['wall-mount', 'security-cameras', 'networking'] },
+  { name: 'Jenna Park', email: 'jenna@pros.home2smart.dev', postalCode: '78701', serviceRadiusMiles: 50, skills: ['wall-mount', 'in-wall-wiring', 'smart-home'] },
+  { name: 'Tom Becker', email: 'tom@pros.home2smart.dev', postalCode: '85004', serviceRadiusMiles: 60, skills: ['wall-mount', 'smart-home', 'security-cameras', 'networking'] },
 ] as const;
 
 /** Demo customers whose paid orders become the seed's jobs. */

@@ -9,7 +9,7 @@ import { DEMO_ADMIN, DEMO_BUNDLES, DEMO_ORDERS, DEMO_PRO_PASSWORD, DEMO_PROS } f
 
 export async function seedCatalog(db: Database): Promise<void> {
   for (const [position, bundle] of DEMO_BUNDLES.entries()) {
-    const row = { ...bundle, items: [...bundle.items], equipment: [...bundle.equipment], position };
+    const row = { ...bundle, items: [...bundle.items], equipment: [...bundle.equipment], skills: [...bundle.skills], position };
     await db.insert(bundles).values(row).onConflictDoUpdate({ target: bundles.sku, set: row });
   }
 }
@@ -36,7 +36,7 @@ export async function seedDemo(db: Database, now: Date, customerOrigin = 'http:/
   }
   for (const pro of DEMO_PROS) {
     if (await emailExists(db, pro.email)) continue;
-    await createPro(db, { ...pro, password: DEMO_PRO_PASSWORD }, now);
+    await createPro(db, { ...pro, skills: [...pro.skills], password: DEMO_PRO_PASSWORD }, now);
     created.push(`pro ${pro.email}`);
   }
   // The seed pays through the built-in test checkout and the real webhook path, whatever the env says.

@@ -77,6 +77,12 @@ export interface AppServerOptions {
 
 export type AppServer = ReturnType<typeof createAppServer>;
 
+/** Real Stripe with a key, else the built-in test checkout; webhooks are verified either way. */
+export const paymentsFor = (config: AppConfig): Payments =>
+  config.paymentsMode === 'stripe' && config.stripeSecretKey
+    ? stripePayments(config.stripeSecretKey, config.stripeWebhookSecret)
+    : testPayments(config.stripeWebhookSecret);
+
 export function createAppServer(options: AppServerOptions) {
   // Read once, before anything connects: in production a missing or unsafe setting stops the start here.
   const config: AppConfig = loadConfig(options.app, options.env ?? process.env);
@@ -85,11 +91,7 @@ export function createAppServer(options: AppServerOptions) {
     db: handle.db,
     clock: options.clock ?? clockFromEnv(config.now ?? undefined),
     storage: options.storage ?? (config.uploadThingToken ? uploadThingStore(config.uploadThingToken) : localFileStore(config.uploadDir)),
-    payments:
-      options.payments ??
-      (config.paymentsMode === 'stripe' && config.stripeSecretKey
-        ? stripePayments(config.stripeSecretKey, config.stripeWebhookSecret)
-        : testPayments(config.stripeWebhookSecret)),
+    payments: options.payments ?? paymentsFor(config),
     live: pgLiveBus(handle.sql),
     streams: new SessionStreams(),
     urlSigningSecret: config.urlSigningSecret,

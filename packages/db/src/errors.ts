@@ -20,6 +20,14 @@ export const isUniqueViolation = (error: unknown, constraint?: string) => {
   return pg?.code === '23505' && (!constraint || pg.constraint_name === constraint);
 };
 
+/** An EXCLUDE constraint refused the row (e.g. a pro's overlapping windows). */
+export const isExclusionViolation = (error: unknown, constraint?: string) => {
+  const pg = pgErrorOf(error);
+  return pg?.code === '23P01' && (!constraint || pg.constraint_name === constraint);
+};
+
+export const isDeadlock = (error: unknown) => pgErrorOf(error)?.code === '40P01';
+
 /** Errors a client may retry: a serialization failure, a deadlock, or a lost connection. */
 export function isRetryable(error: unknown): boolean {
   const pg = pgErrorOf(error);

@@ -51,3 +51,4 @@ export const newJobId = mint('job');
 export const newUserId = mint('user');
 export const newAssignmentId = mint('assignment');
 export const newUploadId = mint('upload');
+export const newRefundId = () => newId('REF', 10);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -6,10 +6,14 @@ import {
   date,
   doublePrecision,
   index,
+  customType,
   integer,
   jsonb,
+  primaryKey,
+  smallint,
   pgTable,
   text,
+  time,
   timestamp,
   unique,
   uniqueIndex,
@@ -40,6 +44,24 @@ export const TIME_WINDOWS = {
   '3pm - 6pm': 15,
 } as const;
 export type TimeWindow = keyof typeof TIME_WINDOWS;
+
+/** Every window is this long: a scheduled job occupies [due_at, due_at + WINDOW_HOURS). */
+export const WINDOW_HOURS = 3;
+
+/** What a bundle needs and a pro can do; a pro is offered only jobs whose every skill they hold. */
+export const SKILLS = ['wall-mount', 'in-wall-wiring', 'smart-home', 'security-cameras', 'networking'] as const;
+export type Skill = (typeof SKILLS)[number];
+
+/** A job's window as a PostgreSQL range, from an SQL expression for its due_at (null stays null). */
+export const jobWindowSql = (dueAt: SQLWrapper) =>
+  // tstzrange(null, null) would be the unbounded range, which overlaps everything: an unscheduled job has none.
+  sql`(case when ${dueAt} is null then null else tstzrange(${dueAt}, ${dueAt} + make_interval(hours => ${sql.raw(String(WINDOW_HOURS))}), '[)') end)`;
+
+const skillsCheck = (column: string) =>
+  sql.raw(`${column} <@ array[${SKILLS.map((s) => `'${s}'`).join(', ')}]::text[]`);
+
+/** PostgreSQL's tstzrange, kept as its text form ('["2026-01-15 18:00:00+00","2026-01-15 21:00:00+00")'). */
+const tstzrange = customType<{ data: string }>({ dataType: () => 'tstzrange' });
 
 export const UPLOAD_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -110,10 +132,12 @@ export const pros = pgTable(
     timezone: text('timezone').notNull(),
     serviceRadiusMiles: integer('service_radius_miles').notNull(),
     active: boolean('active').notNull().default(true),
+    skills: text('skills').array().$type<Skill[]>().notNull().default(sql`'{}'`),
     createdAt: createdAt(),
   },
   (t) => [
     check('pros_radius_check', sql`${t.serviceRadiusMiles} between 1 and 500`),
+    check('pros_skills_check', skillsCheck('skills')),
     check('pros_lat_check', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),
   ],
 );
@@ -198,8 +222,11 @@ export const bundles = pgTable(
     equipment: jsonb('equipment').$type<string[]>().notNull(),
     position: integer('position').notNull().default(0),
     active: boolean('active').notNull().default(true),
+    /** What a pro must be able to do to take a job with this bundle. */
+    skills: text('skills').array().$type<Skill[]>().notNull().default(sql`'{}'`),
   },
   (t) => [
+    check('bundles_skills_check', skillsCheck('skills')),
     check('bundles_sku_check', sql`${t.sku} ~ '^[a-z0-9-]{2,64}$'`),
     check('bundles_price_check', sql`${t.priceCents} > 0`),
   ],
@@ -239,6 +266,10 @@ export const orders = pgTable(
     /** Tracking links are an HMAC of the order id and this version; raising it revokes them all. */
     trackingVersion: integer('tracking_version').notNull().default(1),
     paidAt: ts('paid_at'),
+    /** Customer reschedules so far (admins' do not count); capped by the reschedule policy. */
+    rescheduleCount: integer('reschedule_count').notNull().default(0),
+    cancelledAt: ts('cancelled_at'),
+    cancellationReason: text('cancellation_reason'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -248,6 +279,8 @@ export const orders = pgTable(
     check('orders_items_check', sql`jsonb_typeof(${t.items}) = 'array' and jsonb_array_length(${t.items}) > 0`),
     check('orders_payment_status_check', inList('payment_status', PAYMENT_STATUSES)),
     check('orders_paid_at_check', sql`(${t.paymentStatus} = 'paid') = (${t.paidAt} is not null)`),
+    check('orders_reschedule_count_check', sql`${t.rescheduleCount} >= 0`),
+    check('orders_cancelled_paid_check', sql`${t.cancelledAt} is null or ${t.paymentStatus} = 'paid'`),
     check('orders_time_window_check', inList('schedule_time_window', Object.keys(TIME_WINDOWS))),
     check(
       'orders_schedule_check',
@@ -277,6 +310,14 @@ export const dispatchJobs = pgTable(
     postalCode: text('postal_code').notNull(),
     equipment: jsonb('equipment').$type<string[]>().notNull().default([]),
     assignedProId: text('assigned_pro_id').references(() => pros.userId),
+    /** Every skill of the order's bundles, copied when the job is created. */
+    skills: text('skills').array().$type<Skill[]>().notNull().default(sql`'{}'`),
+    /** When the job last became open to offers (created, or released back); the widen timer counts from here. */
+    openedAt: ts('opened_at').notNull().defaultNow(),
+    /** Offered up to 1.5x pros' radius since then; cleared when the job is released again. */
+    widenedAt: ts('widened_at'),
+    /** Still unclaimed after widening: flagged at the top of the dispatch board. */
+    needsDispatchAt: ts('needs_dispatch_at'),
     completedAt: ts('completed_at'),
     completionNotes: text('completion_notes'),
     /** The SEQUENCE of the job's latest calendar invite (RFC 5545): raised on every change. */
@@ -300,6 +341,10 @@ export const dispatchJobs = pgTable(
     index('dispatch_jobs_open_location_idx')
       .using('gist', sql`point(${t.lng}, ${t.lat})`)
       .where(sql`${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
+    // Widened jobs also reach 1.5x radius: a small index of their own, so offers scan the larger box only for them.
+    index('dispatch_jobs_widened_location_idx')
+      .using('gist', sql`point(${t.lng}, ${t.lat})`)
+      .where(sql`${t.widenedAt} is not null and ${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
     index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
     index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),
   ],
@@ -321,6 +366,12 @@ export const jobAssignments = pgTable(
     acknowledgedAt: ts('acknowledged_at').defaultNow(),
     releasedAt: ts('released_at'),
     completedAt: ts('completed_at'),
+    /**
+     * The job's window while this assignment is live (null for an unscheduled job). The migration adds
+     * job_assignments_pro_window_excl, which drizzle cannot declare: EXCLUDE USING gist (pro_id WITH =,
+     * window_range WITH &&) WHERE (state = 'accepted') -- no pro in two places at once.
+     */
+    windowRange: tstzrange('window_range'),
   },
   (t) => [
     unique('job_assignments_job_pro_key').on(t.jobId, t.proId),
@@ -388,6 +439,9 @@ export const JOB_EVENT_TYPES = [
   'started',
   'moved_back',
   'reopened',
+  'widened',
+  'escalated',
+  'refunded',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 
@@ -452,6 +506,65 @@ export const emailNotifications = pgTable(
   ],
 );
 
+/** Weekly working hours in the pro's own timezone; weekday 1 = Monday ... 7 = Sunday (ISO). */
+export const proWorkingHours = pgTable(
+  'pro_working_hours',
+  {
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId, { onDelete: 'cascade' }),
+    weekday: smallint('weekday').notNull(),
+    startsAt: time('starts_at').notNull(),
+    endsAt: time('ends_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'pro_working_hours_pkey', columns: [t.proId, t.weekday] }),
+    check('pro_working_hours_weekday_check', sql`${t.weekday} between 1 and 7`),
+    check('pro_working_hours_span_check', sql`${t.startsAt} < ${t.endsAt}`),
+  ],
+);
+
+/** Whole days a pro does not work (their local calendar date). */
+export const proDaysOff = pgTable(
+  'pro_days_off',
+  {
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'pro_days_off_pkey', columns: [t.proId, t.day] })],
+);
+
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+
+/** One refund per order, whatever happens: written in the cancelling transaction, paid out by a queue job. */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .unique('refunds_order_id_key')
+      .references(() => orders.id),
+    amountCents: integer('amount_cents').notNull(),
+    status: text('status', { enum: REFUND_STATUSES }).notNull().default('pending'),
+    mode: text('mode', { enum: ['stripe', 'test'] }).notNull(),
+    stripeRefundId: text('stripe_refund_id'),
+    reason: text('reason'),
+    requestedBy: text('requested_by').references(() => users.id),
+    createdAt: createdAt(),
+    refundedAt: ts('refunded_at'),
+  },
+  (t) => [
+    check('refunds_amount_check', sql`${t.amountCents} > 0`),
+    check('refunds_status_check', inList('status', REFUND_STATUSES)),
+    check('refunds_mode_check', sql`${t.mode} in ('stripe', 'test')`),
+    check('refunds_succeeded_check', sql`(${t.status} = 'succeeded') = (${t.refundedAt} is not null)`),
+  ],
+);
+
+export type Refund = typeof refunds.$inferSelect;
 export type Bundle = typeof bundles.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type DispatchJob = typeof dispatchJobs.$inferSelect;

@@ -151,6 +151,9 @@ const EVENT_LABELS: Record<string, string> = {
   started: 'Work started',
   moved_back: 'Moved back a step',
   reopened: 'Reopened',
+  widened: 'Offered beyond pros’ usual area',
+  escalated: 'Flagged: needs dispatch',
+  refunded: 'Refunded',
 };
 /** A job event's type in words, for the history timeline. */
 export const eventLabel = (type: string) => EVENT_LABELS[type] ?? type;

@@ -17,6 +17,8 @@ export function orderStatus(order: OrderView): { text: string; tone: Tone } {
     case 'queued':
       return { text: 'Waiting to be scheduled', tone: 'warning' };
     case 'scheduled':
+      // Rescheduled onto a time the pro was busy: the job went back to offers.
+      if (order.rescheduleCount > 0) return { text: 'Finding a pro for the new time', tone: 'info' };
       return { text: 'Scheduled', tone: 'info' };
     case 'accepted':
       return { text: `Assigned to ${job.assignedPro?.name ?? 'a pro'}`, tone: 'success' };
@@ -27,7 +29,7 @@ export function orderStatus(order: OrderView): { text: string; tone: Tone } {
     case 'completed':
       return { text: 'Completed', tone: 'success' };
     case 'cancelled':
-      return { text: 'Cancelled', tone: 'danger' };
+      return { text: order.refund?.status === 'succeeded' ? 'Cancelled · refunded' : 'Cancelled · refund on its way', tone: 'danger' };
     default:
       return { text: job.status, tone: 'neutral' };
   }

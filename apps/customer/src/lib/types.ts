@@ -5,6 +5,8 @@ export interface ScheduleResult {
   fieldErrors: Record<string, string>;
   message: string | null;
   dueAt?: string;
+  /** The pro was busy at the new time: we are finding another. */
+  proReleased?: boolean;
 }
 
 export interface PhotoLimits {

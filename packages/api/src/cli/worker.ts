@@ -1,31 +1,45 @@
 /**
- * `pnpm --filter @h2s/api worker`: runs the background jobs (email now; offer timers and refunds
- * as their modules join createTaskList) until SIGINT/SIGTERM. Needs DATABASE_URL; sends mail over
- * SMTP_URL, or to the dev outbox when SMTP_URL is unset outside production.
+ * `pnpm --filter @h2s/api worker`: runs the background jobs (email, offer timers, refunds) until
+ * SIGINT/SIGTERM. It reads the same settings as the customer app (and refuses to start in production
+ * on the same missing or unsafe ones); mail goes over SMTP_URL, or to the dev outbox when SMTP_URL is
+ * unset outside production.
  */
 import { createDb, databaseUrl } from '@h2s/db';
+import { ConfigError, loadConfig } from '../config';
+import { clockFromEnv } from '../domain/clock';
 import { mailerFromEnv } from '../domain/email';
-import { DEV_URL_SIGNING_SECRET } from '../config';
+import { paymentsFor } from '../server';
 import { createTaskList } from '../tasks';
 import { startWorker } from '../worker';
 
 const env = process.env;
-const production = env.NODE_ENV === 'production';
-const urlSigningSecret = env.URL_SIGNING_SECRET ?? (production ? undefined : DEV_URL_SIGNING_SECRET);
-if (!urlSigningSecret) throw new Error('URL_SIGNING_SECRET must be set in production (the same value as the apps).');
-const customerOrigin = (env.CUSTOMER_ORIGIN ?? 'http://localhost:5173').replace(/\/$/, '');
+let config;
+try {
+  config = loadConfig('customer', env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message.replace('The customer app', 'The worker'));
+  process.exit(1);
+}
 
-const url = databaseUrl();
+const url = config.databaseUrl ?? databaseUrl();
 const handle = createDb(url, { max: 2 });
 const mailer = mailerFromEnv(env);
 const runner = await startWorker({
   connectionString: url,
   concurrency: Number(env.WORKER_CONCURRENCY ?? 2),
-  // The same cap as the apps' pools (small on the embedded dev database).
+  // The same cap as the apps' pools.
   maxPoolSize: Number(env.DATABASE_POOL_MAX ?? 10),
-  taskList: createTaskList({ db: handle.db, mailer, customerOrigin, urlSigningSecret }),
+  taskList: createTaskList({
+    db: handle.db,
+    mailer,
+    clock: clockFromEnv(config.now ?? undefined),
+    payments: paymentsFor(config),
+    customerOrigin: config.customerOrigin,
+    urlSigningSecret: config.urlSigningSecret,
+  }),
 });
-console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'})`);
+console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
 
 let stopping = false;
 async function stop() {

@@ -7,6 +7,7 @@ export interface CatalogBundle {
   priceCents: number;
   items: string[];
   equipment: string[];
+  skills: string[];
 }
 
 export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
@@ -18,6 +19,7 @@ export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
       priceCents: bundles.priceCents,
       items: bundles.items,
       equipment: bundles.equipment,
+      skills: bundles.skills,
     })
     .from(bundles)
     .where(eq(bundles.active, true))

@@ -19,6 +19,8 @@ import { upsertCustomer } from './auth';
 import { fieldError } from './errors';
 import { recordJobEvent } from './events';
 import { enqueueEmail } from './notifications';
+import { openForOffers } from './offer-timers';
+import { dispatchPolicy } from './policy';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
 
 export const US_STATES = [
@@ -227,6 +229,8 @@ export async function handleStripeWebhook(
       if (order.paymentStatus === 'paid') return { status: 200, body: { received: true, outcome: 'already-paid', orderId } };
       await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
       const jobId = newJobId();
+      const skus = [...new Set(order.items.map((item) => item.sku))];
+      const needed = await tx.select({ skills: bundles.skills }).from(bundles).where(inArray(bundles.sku, skus));
       await tx.insert(dispatchJobs).values({
         id: jobId,
         orderId,
@@ -239,11 +243,14 @@ export async function handleStripeWebhook(
         state: order.state,
         postalCode: order.postalCode,
         equipment: [...new Set(order.items.flatMap((item) => item.equipment))],
+        skills: [...new Set(needed.flatMap((bundle) => bundle.skills))].sort(),
+        openedAt: now,
         createdAt: now,
         updatedAt: now,
       });
       await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
       await enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId });
+      await openForOffers(tx, jobId, now, dispatchPolicy());
       return { status: 200, body: { received: true, outcome: 'paid', orderId, jobId } };
     }
     if (order.paymentStatus === 'pending' && (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')) {

@@ -130,3 +130,116 @@ describe('admin.board', () => {
     expect(scheduled.jobs.every((j) => j.status === 'scheduled' && j.assignedPro === null)).toBe(true);
   });
 });
+
+describe('no pro in two places at once', () => {
+  const schedule = async (sessionId: string, date = '2026-01-15', timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' = '12pm - 3pm') =>
+    (await api.caller(null)).schedule.confirm({ sessionId, date, timezone: 'America/Chicago', timeWindow });
+
+  it('20 overlapping jobs accepted at once by one pro: one accepted, 19 CONFLICT "You already have a job at that time"', async () => {
+    const orders = await Promise.all(Array.from({ length: 20 }, () => api.paidOrder()));
+    for (const order of orders) await schedule(order.sessionId);
+    const pro = await api.pro();
+    const caller = await api.caller(pro);
+    const results = await Promise.all(orders.map((o) => outcome(caller.jobs.accept({ jobId: o.jobId }))));
+    expect(results.filter((r) => r === 'won')).toHaveLength(1);
+    expect(results.filter((r) => r === 'CONFLICT: You already have a job at that time')).toHaveLength(19);
+    const live = await api.t.sql`select job_id from job_assignments where pro_id = ${pro.userId} and state = 'accepted'`;
+    expect(live).toHaveLength(1);
+    // The database itself refuses a second overlapping live assignment, whatever the code does.
+    const other = orders.find((o) => o.jobId !== live[0]!.job_id)!;
+    await expect(
+      api.t.sql`insert into job_assignments (id, job_id, pro_id, state, window_range)
+                values ('ASG-TESTTESTTE', ${other.jobId}, ${pro.userId}, 'accepted', tstzrange('2026-01-15 19:00Z', '2026-01-15 22:00Z'))`,
+    ).rejects.toMatchObject({ code: '23P01', constraint_name: 'job_assignments_pro_window_excl' });
+  }, 60_000);
+
+  it('back-to-back windows are fine; the same window twice is refused, and offers leave the clashing job out', async () => {
+    const [noon, afternoon, clash] = [await api.paidOrder(), await api.paidOrder(), await api.paidOrder()];
+    await schedule(noon.sessionId, '2026-01-16', '12pm - 3pm');
+    await schedule(afternoon.sessionId, '2026-01-16', '3pm - 6pm');
+    await schedule(clash.sessionId, '2026-01-16', '12pm - 3pm');
+    const pro = await api.caller(await api.pro());
+    await pro.jobs.accept({ jobId: noon.jobId });
+    await pro.jobs.accept({ jobId: afternoon.jobId });
+    const offered = (await pro.offers.list()).offers.map((o) => o.jobId);
+    expect(offered).not.toContain(clash.jobId);
+    await expect(pro.jobs.accept({ jobId: clash.jobId })).rejects.toMatchObject({ code: 'CONFLICT', message: 'You already have a job at that time' });
+    // Another pro still sees and takes it.
+    const other = await api.caller(await api.pro());
+    expect((await other.offers.list()).offers.map((o) => o.jobId)).toContain(clash.jobId);
+  });
+
+  it('admin.assign refuses a pro who is busy at that time, and one who lacks the skills', async () => {
+    const [first, second, premium] = [await api.paidOrder(), await api.paidOrder(), await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 1 }] })];
+    await schedule(first.sessionId, '2026-01-20');
+    await schedule(second.sessionId, '2026-01-20');
+    const busy = await api.pro();
+    const admin = await api.caller(await api.admin());
+    await admin.admin.assign({ jobId: first.jobId, proId: busy.userId });
+    await expect(admin.admin.assign({ jobId: second.jobId, proId: busy.userId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'That pro already has a job at that time.',
+    });
+    const mounter = await api.pro({ skills: ['wall-mount'] });
+    await expect(admin.admin.assign({ jobId: premium.jobId, proId: mounter.userId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'That pro lacks skills this job needs: in-wall-wiring.',
+    });
+  });
+});
+
+describe('jobs.accept decides everything in its one statement', () => {
+  it('a pro paused just before accepting cannot win', async () => {
+    const order = await api.paidOrder();
+    const pro = await api.pro();
+    const caller = await api.caller(pro);
+    await api.t.sql`update pros set active = false where user_id = ${pro.userId}`;
+    await expect(caller.jobs.accept({ jobId: order.jobId })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Your account is paused; contact dispatch.' });
+    const [job] = await api.t.sql`select status, assigned_pro_id from dispatch_jobs where id = ${order.jobId}`;
+    expect(job).toEqual({ status: 'queued', assigned_pro_id: null });
+  });
+
+  it('a paused pro racing another pro for 10 jobs ends up holding none', async () => {
+    const orders = await Promise.all(Array.from({ length: 10 }, () => api.paidOrder()));
+    const paused = await api.pro();
+    const rival = await api.caller(await api.pro());
+    const pausedCaller = await api.caller(paused);
+    await api.t.sql`update pros set active = false where user_id = ${paused.userId}`;
+    await Promise.all(orders.flatMap((o) => [outcome(pausedCaller.jobs.accept({ jobId: o.jobId })), outcome(rival.jobs.accept({ jobId: o.jobId }))]));
+    const held = await api.t.sql`select 1 from job_assignments where pro_id = ${paused.userId}`;
+    expect(held).toHaveLength(0);
+  });
+
+  it('bundles declare skills in catalog.list; admins set pros\' skills at onboarding and later', async () => {
+    const { bundles } = await (await api.caller(null)).catalog.list();
+    expect(bundles.find((b) => b.sku === 'tv-mount-premium')?.skills).toEqual(['wall-mount', 'in-wall-wiring']);
+    const admin = await api.caller(await api.admin());
+    const { proId } = await admin.admin.createPro({
+      name: 'Skilled Sam',
+      email: `sam-${Date.now()}@pros.test`,
+      password: 'long enough password',
+      postalCode: '60601',
+      serviceRadiusMiles: 25,
+      skills: ['networking', 'smart-home', 'networking'],
+    });
+    const listed = async () => (await admin.admin.pros({})).pros.find((p) => p.id === proId)?.skills;
+    expect(await listed()).toEqual(['networking', 'smart-home']);
+    await expect(admin.admin.setProSkills({ proId, skills: ['wall-mount'] })).resolves.toEqual({ proId, skills: ['wall-mount'] });
+    expect(await listed()).toEqual(['wall-mount']);
+    await expect(admin.admin.setProSkills({ proId, skills: ['juggling' as 'wall-mount'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('only pros holding every skill of the job can accept it', async () => {
+    const order = await api.paidOrder({ items: [{ sku: 'smart-home-starter', quantity: 1 }, { sku: 'wifi-mesh', quantity: 1 }] });
+    const [job] = await api.t.sql`select skills from dispatch_jobs where id = ${order.jobId}`;
+    expect(job!.skills).toEqual(['networking', 'smart-home']);
+    const partial = await api.caller(await api.pro({ skills: ['smart-home'] }));
+    expect((await partial.offers.list()).offers.map((o) => o.jobId)).not.toContain(order.jobId);
+    await expect(partial.jobs.accept({ jobId: order.jobId })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'This job needs skills you do not have: networking.',
+    });
+    const able = await api.caller(await api.pro({ skills: ['smart-home', 'networking'] }));
+    await expect(able.jobs.accept({ jobId: order.jobId })).resolves.toMatchObject({ state: 'accepted' });
+  });
+});

@@ -1,11 +1,12 @@
-import { isWithinRadius } from '@h2s/scoring';
 import {
   and,
   dispatchJobs,
   eq,
   inArray,
-  isNull,
+  isDeadlock,
+  isExclusionViolation,
   jobAssignments,
+  jobWindowSql,
   newAssignmentId,
   pros,
   sql,
@@ -16,6 +17,9 @@ import {
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobChangePayload, LIVE_CHANNEL, recordJobEvent, type Actor } from './events';
 import { enqueueEmail } from './notifications';
+import { openForOffers } from './offer-timers';
+import type { DispatchPolicy } from './policy';
+import { holdsSkillsSql, withinReachSql } from './reach';
 
 export interface AcceptResult {
   jobId: string;
@@ -24,15 +28,20 @@ export interface AcceptResult {
   state: 'accepted';
 }
 
+/** The refusal when a pro's new job would overlap a live one (the exclusion constraint's message). */
+export const ALREADY_BUSY = 'You already have a job at that time';
+const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
+
 /** Marks (job, pro) accepted, reusing the row if this pro held the job before (unique (job, pro)). */
 async function upsertAcceptedAssignment(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<JobAssignment> {
+  const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
   const [row] = await tx
     .insert(jobAssignments)
     // Dispatch's assignment: it reads "Assigned by dispatch" until the pro acknowledges it.
-    .values({ id: newAssignmentId(), jobId, proId, state: 'accepted', assignedAt: now, acknowledgedAt: null })
+    .values({ id: newAssignmentId(), jobId, proId, state: 'accepted', assignedAt: now, acknowledgedAt: null, windowRange: window })
     .onConflictDoUpdate({
       target: [jobAssignments.jobId, jobAssignments.proId],
-      set: { state: 'accepted', assignedAt: now, acknowledgedAt: null, releasedAt: null, completedAt: null },
+      set: { state: 'accepted', assignedAt: now, acknowledgedAt: null, releasedAt: null, completedAt: null, windowRange: window },
     })
     .returning();
   if (!row) throw new Error('assignment upsert returned nothing');
@@ -48,88 +57,153 @@ async function acceptedAssignment(db: DbOrTx, jobId: string, proId: string) {
 }
 
 /**
- * A pro accepts an open job. One conditional UPDATE decides the winner: racing it, PostgreSQL
- * re-checks `assigned_pro_id is null` after the first commit, so every other pro matches no row.
- * The same pro asking again gets the same assignment back.
+ * A pro accepts an open job. ONE conditional statement decides: the job is still open and unassigned,
+ * the pro is active, within reach (1.5x radius once the job has widened) and holds every skill the job
+ * needs; and the exclusion constraint on the pro's live windows refuses an overlapping job, racing or
+ * not. Racing it, PostgreSQL re-checks `assigned_pro_id is null` after the first commit, so every
+ * other pro matches no row. Nothing read before the statement takes part in deciding; what is read
+ * after it only explains a refusal. The same pro asking again gets the same assignment back.
  */
 export async function acceptJob(db: Database, jobId: string, proId: string, now: Date): Promise<AcceptResult> {
-  const [target] = await db
-    .select({ lat: dispatchJobs.lat, lng: dispatchJobs.lng, proLat: pros.lat, proLng: pros.lng, radius: pros.serviceRadiusMiles, active: pros.active })
-    .from(dispatchJobs)
-    .innerJoin(pros, eq(pros.userId, proId))
-    .where(eq(dispatchJobs.id, jobId));
-  if (!target) throw notFound('Job');
-  if (!target.active) throw forbidden('Your account is paused; contact dispatch.');
-  if (!isWithinRadius(target, { lat: target.proLat, lng: target.proLng, serviceRadiusMiles: target.radius })) {
-    throw forbidden('This job is outside your service area.');
+  const at = sql`${now.toISOString()}::timestamptz`;
+  let row: { assignment_id: string | null; mine: string | null } | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The hot path, so one statement instead of a transaction of five: the conditional UPDATE picks
+      // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
+      // along in data-modifying CTEs. A statement is atomic: all of it happens, or none.
+      [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
+        with won as (
+          update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
+            from pros p
+           where j.id = ${jobId} and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
+             and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
+          returning j.id, j.due_at
+        ), assignment as (
+          insert into job_assignments (id, job_id, pro_id, state, assigned_at, window_range)
+          select ${newAssignmentId()}, won.id, ${proId}, 'accepted', ${at}, ${jobWindowSql(sql`won.due_at`)} from won
+          on conflict (job_id, pro_id) do update
+            set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at,
+                released_at = null, completed_at = null, window_range = excluded.window_range
+          returning id
+        ), event as (
+          insert into job_events (job_id, actor_user_id, actor_role, type, data)
+          select ${jobId}, ${proId}, 'pro', 'accepted', jsonb_build_object('assignmentId', assignment.id) from assignment
+          returning id, created_at
+        )
+        select (select id from assignment) as assignment_id,
+               (select enqueue_email('pro_assigned:' || ${jobId} || ':' || event.id, 'pro_assigned',
+                                     (select order_id from dispatch_jobs where id = ${jobId}), ${jobId},
+                                     jsonb_build_object('proId', ${proId}::text)) from event) as emailed,
+               (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
+               (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
+      break;
+    } catch (error) {
+      // Two overlapping accepts by one pro: the constraint refuses the later. When both inserted before
+      // either committed, each waits on the other and the deadlock detector aborts one; that one runs
+      // the statement again and then meets the winner's committed row (the constraint still decides).
+      if (isExclusionViolation(error, WINDOW_CONSTRAINT)) throw conflict(ALREADY_BUSY);
+      if (isDeadlock(error) && attempt < 5) continue;
+      throw error;
+    }
   }
-
-  // The hot path, so one statement instead of a transaction of five: the conditional UPDATE picks
-  // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
-  // along in data-modifying CTEs. A statement is atomic: all of it happens, or none. A loser learns
-  // in the same round trip whether it already holds the job (idempotent accept).
-  const [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
-    with won as (
-      update dispatch_jobs set assigned_pro_id = ${proId}, status = 'accepted', updated_at = ${now.toISOString()}::timestamptz
-       where id = ${jobId} and assigned_pro_id is null and status in ('queued', 'scheduled')
-      returning id
-    ), assignment as (
-      insert into job_assignments (id, job_id, pro_id, state, assigned_at)
-      select ${newAssignmentId()}, won.id, ${proId}, 'accepted', ${now.toISOString()}::timestamptz from won
-      on conflict (job_id, pro_id) do update
-        set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at, released_at = null, completed_at = null
-      returning id
-    ), event as (
-      insert into job_events (job_id, actor_user_id, actor_role, type, data)
-      select ${jobId}, ${proId}, 'pro', 'accepted', jsonb_build_object('assignmentId', assignment.id) from assignment
-      returning id, created_at
-    )
-    select (select id from assignment) as assignment_id,
-           (select enqueue_email('pro_assigned:' || ${jobId} || ':' || event.id, 'pro_assigned',
-                                 (select order_id from dispatch_jobs where id = ${jobId}), ${jobId},
-                                 jsonb_build_object('proId', ${proId}::text)) from event) as emailed,
-           (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
-           (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
   const assignmentId = row?.assignment_id ?? row?.mine;
-  if (!assignmentId) throw conflict(JOB_NO_LONGER_AVAILABLE);
-  return { jobId, proId, assignmentId, state: 'accepted' };
+  if (assignmentId) return { jobId, proId, assignmentId, state: 'accepted' };
+  throw await whyNotAccepted(db, jobId, proId);
+}
+
+/** Explains a refused accept, from the state after the statement (never used to decide it). */
+async function whyNotAccepted(db: DbOrTx, jobId: string, proId: string) {
+  const [why] = await db.execute<{ active: boolean; skilled: boolean; reachable: boolean; missing: string[] }>(sql`
+    select p.active,
+           ${holdsSkillsSql('j', 'p')} as skilled, ${withinReachSql('j', 'p')} as reachable,
+           array(select s from unnest(j.skills) s where not s = any(p.skills)) as missing
+      from dispatch_jobs j, pros p where j.id = ${jobId} and p.user_id = ${proId}`);
+  if (!why) return notFound('Job');
+  // Reasons about the pro first: a job never offered to them is "not for you", taken or not.
+  if (!why.active) return forbidden('Your account is paused; contact dispatch.');
+  if (!why.reachable) return forbidden('This job is outside your service area.');
+  if (!why.skilled) return forbidden(`This job needs skills you do not have: ${why.missing.join(', ')}.`);
+  return conflict(JOB_NO_LONGER_AVAILABLE);
 }
 
 /**
  * Dispatch assigns a job to a pro, or moves it from one pro to another: the old assignment is
- * released before the new one is accepted, under a lock on the job row, in one transaction.
+ * released before the new one is accepted, under a lock on the job row, in one transaction. The pro
+ * must hold the job's skills; the exclusion constraint refuses a pro busy at that time.
  */
 export async function assignJob(db: Database, jobId: string, proId: string, admin: Actor, now: Date): Promise<JobAssignment> {
-  return db.transaction(async (tx) => {
-    const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
-    if (!job) throw notFound('Job');
-    const [pro] = await tx.select({ id: pros.userId, active: pros.active }).from(pros).where(eq(pros.userId, proId));
-    if (!pro) throw notFound('Pro');
-    if (!pro.active) throw conflict('That pro is paused.');
-    if (job.status === 'completed' || job.status === 'cancelled') throw conflict(`This job is ${job.status}.`);
-    if (job.assignedProId === proId) {
-      const current = await acceptedAssignment(tx, jobId, proId);
-      if (current) return current;
-    }
-    const previousProId = job.assignedProId;
-    if (previousProId) {
+  try {
+    return await db.transaction(async (tx) => {
+      const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
+      if (!job) throw notFound('Job');
+      const [pro] = await tx.select({ id: pros.userId, active: pros.active, skills: pros.skills }).from(pros).where(eq(pros.userId, proId));
+      if (!pro) throw notFound('Pro');
+      if (!pro.active) throw conflict('That pro is paused.');
+      if (job.status === 'completed' || job.status === 'cancelled') throw conflict(`This job is ${job.status}.`);
+      const missing = job.skills.filter((skill) => !pro.skills.includes(skill));
+      if (missing.length) throw conflict(`That pro lacks skills this job needs: ${missing.join(', ')}.`);
+      if (job.assignedProId === proId) {
+        const current = await acceptedAssignment(tx, jobId, proId);
+        if (current) return current;
+      }
+      const previousProId = job.assignedProId;
+      if (previousProId) {
+        await tx
+          .update(jobAssignments)
+          .set({ state: 'released', releasedAt: now })
+          .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
+        await recordJobEvent(tx, jobId, 'released', admin, { proId: previousProId });
+      }
       await tx
-        .update(jobAssignments)
-        .set({ state: 'released', releasedAt: now })
-        .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
-      await recordJobEvent(tx, jobId, 'released', admin, { proId: previousProId });
-    }
-    await tx
-      .update(dispatchJobs)
-      .set({ assignedProId: proId, status: 'accepted', updatedAt: now })
-      .where(eq(dispatchJobs.id, jobId));
-    const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
-    const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
-      proId,
-      ...(previousProId ? { previousProId } : {}),
-      assignmentId: assignment.id,
+        .update(dispatchJobs)
+        .set({ assignedProId: proId, status: 'accepted', updatedAt: now })
+        .where(eq(dispatchJobs.id, jobId));
+      const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
+      const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
+        proId,
+        ...(previousProId ? { previousProId } : {}),
+        assignmentId: assignment.id,
+      });
+      await enqueueEmail(tx, { kind: 'pro_assigned', key: `pro_assigned:${jobId}:${eventId}`, orderId: job.orderId, jobId, data: { proId } });
+      return assignment;
     });
-    await enqueueEmail(tx, { kind: 'pro_assigned', key: `pro_assigned:${jobId}:${eventId}`, orderId: job.orderId, jobId, data: { proId } });
-    return assignment;
+  } catch (error) {
+    if (isExclusionViolation(error, WINDOW_CONSTRAINT)) throw conflict('That pro already has a job at that time.');
+    throw error;
+  }
+}
+
+/**
+ * The job's window moved (a reschedule, or a first schedule of an accepted job): the live assignment
+ * follows it. If the pro is busy at the new time the exclusion constraint refuses, and the job goes
+ * back to offers instead, the pro told by a `released` event. Returns whether the pro was released.
+ */
+export async function moveAssignmentWindow(tx: Database | DbOrTx, jobId: string, actor: Actor, now: Date, policy: DispatchPolicy): Promise<boolean> {
+  const [live] = await tx.select().from(jobAssignments).where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
+  if (!live) return false;
+  const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
+  try {
+    // A savepoint: the refused update is undone without losing the rest of the transaction.
+    await (tx as Database).transaction(async (sp) => {
+      await sp.update(jobAssignments).set({ windowRange: window }).where(eq(jobAssignments.id, live.id));
+    });
+    return false;
+  } catch (error) {
+    if (!isExclusionViolation(error, WINDOW_CONSTRAINT)) throw error;
+  }
+  await tx.update(jobAssignments).set({ state: 'released', releasedAt: now, windowRange: null }).where(eq(jobAssignments.id, live.id));
+  const [job] = await tx
+    .update(dispatchJobs)
+    .set({ assignedProId: null, status: 'scheduled', updatedAt: now })
+    .where(eq(dispatchJobs.id, jobId))
+    .returning({ dueAt: dispatchJobs.dueAt });
+  await recordJobEvent(tx, jobId, 'released', actor, {
+    proId: live.proId,
+    reason: 'rescheduled-into-busy-window',
+    message: 'The customer moved this job to a time you already have a job; it is back in offers.',
+    dueAt: job?.dueAt?.toISOString() ?? null,
   });
+  await openForOffers(tx, jobId, now, policy);
+  return true;
 }

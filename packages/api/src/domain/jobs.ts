@@ -13,6 +13,7 @@ import {
   jobEvents,
   orders,
   pros,
+  refunds,
   sql,
   users,
   type DbOrTx,
@@ -22,6 +23,7 @@ import {
 } from '@h2s/db';
 import { customerMayAccessOrder, type Viewer } from './auth';
 import { forbidden, notFound } from './errors';
+import { WIDENED_RADIUS_FACTOR } from './policy';
 
 export interface JobView {
   jobId: string;
@@ -48,6 +50,12 @@ export interface JobView {
   completedAt: string | null;
   /** Dispatch assigned it and the pro has not acknowledged it yet: it reads "Assigned by dispatch". */
   assignedByDispatch?: boolean;
+  /** Skills a pro needs for this job (from its bundles). */
+  skills: string[];
+  /** Offered beyond pros' usual radius since then (unclaimed too long). */
+  widenedAt: string | null;
+  /** Still unclaimed after widening: dispatch should step in. */
+  needsDispatchAt: string | null;
 }
 
 type JobRow = { job: DispatchJob; order: Order; proName: string | null; photoCount: number; awaitingAcknowledgment: boolean };
@@ -83,6 +91,9 @@ function toView({ job, order, proName, photoCount, awaitingAcknowledgment }: Job
     createdAt: job.createdAt.toISOString(),
     completedAt: job.completedAt?.toISOString() ?? null,
     assignedByDispatch: awaitingAcknowledgment,
+    skills: job.skills,
+    widenedAt: job.widenedAt?.toISOString() ?? null,
+    needsDispatchAt: job.needsDispatchAt?.toISOString() ?? null,
   };
 }
 
@@ -101,7 +112,7 @@ function jobRows(db: DbOrTx) {
 
 /**
  * Who may see a job, and how much: the customer who ordered it, its assigned pro and admins see
- * everything; a pro it is currently offered to (open, within radius) sees it without the customer's
+ * everything; a pro it is currently offered to (open, within reach, their skills) sees it without the customer's
  * name, phone and street address, so they can decide before accepting.
  */
 export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Promise<{ row: JobRow; revealCustomer: boolean }> {
@@ -116,7 +127,9 @@ export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Prom
   const open = (row.job.status === 'queued' || row.job.status === 'scheduled') && !row.job.assignedProId;
   if (open) {
     const [pro] = await db.select().from(pros).where(eq(pros.userId, viewer.userId));
-    if (pro?.active && isWithinRadius(row.job, pro)) return { row, revealCustomer: false };
+    const reach = row.job.widenedAt ? pro && { ...pro, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR } : pro;
+    const skilled = pro && row.job.skills.every((skill) => pro.skills.includes(skill));
+    if (pro?.active && skilled && reach && isWithinRadius(row.job, reach)) return { row, revealCustomer: false };
   }
   throw forbidden('This job is not offered to you.');
 }
@@ -153,7 +166,12 @@ export async function dispatchBoard(db: DbOrTx, filter: BoardFilter): Promise<Jo
   ];
   const rows = await jobRows(db)
     .where(and(...conditions))
-    .orderBy(sql`${dispatchJobs.dueAt} asc nulls last`, desc(dispatchJobs.createdAt))
+    // Jobs nobody took even after widening come first: "needs dispatch".
+    .orderBy(
+      sql`(${dispatchJobs.needsDispatchAt} is not null and ${dispatchJobs.assignedProId} is null and ${dispatchJobs.status} in ('queued', 'scheduled')) desc`,
+      sql`${dispatchJobs.dueAt} asc nulls last`,
+      desc(dispatchJobs.createdAt),
+    )
     .limit(300);
   return rows.map((r) => toView(r, true));
 }
@@ -162,7 +180,7 @@ export async function prosWithDistance(db: DbOrTx, jobId?: string) {
   const job = jobId ? (await db.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)))[0] : undefined;
   if (jobId && !job) throw notFound('Job');
   const rows = await db
-    .select({ id: pros.userId, name: users.name, email: users.email, city: pros.city, state: pros.state, postalCode: pros.postalCode, lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active })
+    .select({ id: pros.userId, name: users.name, email: users.email, city: pros.city, state: pros.state, postalCode: pros.postalCode, lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active, skills: pros.skills })
     .from(pros)
     .innerJoin(users, eq(users.id, pros.userId))
     .orderBy(asc(users.name));
@@ -199,17 +217,23 @@ export interface OrderView {
   schedule: { date: string; timeWindow: string; timezone: string; dueAt: string | null } | null;
   job: JobView | null;
   createdAt: string;
+  /** Times the customer has rescheduled online (see the reschedule policy). */
+  rescheduleCount: number;
+  cancelledAt: string | null;
+  cancellationReason: string | null;
+  refund: { status: string; amountCents: number } | null;
 }
 
 async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<OrderView[]> {
   const rows = await db
-    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount, awaitingAcknowledgment })
+    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount, awaitingAcknowledgment, refund: { status: refunds.status, amountCents: refunds.amountCents } })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
+    .leftJoin(refunds, eq(refunds.orderId, orders.id))
     .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
     .where(where)
     .orderBy(desc(orders.createdAt));
-  return rows.map(({ order, job, proName, photoCount: photos, awaitingAcknowledgment: awaiting }) => ({
+  return rows.map(({ order, job, proName, photoCount: photos, awaitingAcknowledgment: awaiting, refund }) => ({
     orderId: order.id,
     sessionId: order.stripeSessionId,
     paymentStatus: order.paymentStatus,
@@ -226,11 +250,21 @@ async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Ord
         : null,
     job: job ? toView({ job, order, proName, photoCount: photos ?? 0, awaitingAcknowledgment: awaiting ?? false }, true) : null,
     createdAt: order.createdAt.toISOString(),
+    rescheduleCount: order.rescheduleCount,
+    cancelledAt: order.cancelledAt?.toISOString() ?? null,
+    cancellationReason: order.cancellationReason,
+    refund: refund?.status ? { status: refund.status, amountCents: refund.amountCents } : null,
   }));
 }
 
 export async function orderBySession(db: DbOrTx, sessionId: string): Promise<OrderView> {
   const [view] = await orderViews(db, eq(orders.stripeSessionId, sessionId));
+  if (!view) throw notFound('Order');
+  return view;
+}
+
+export async function orderById(db: DbOrTx, orderId: string): Promise<OrderView> {
+  const [view] = await orderViews(db, eq(orders.id, orderId));
   if (!view) throw notFound('Order');
   return view;
 }

@@ -1,6 +1,8 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
 import { and, customerUploads, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
+import { WIDENED_RADIUS_FACTOR } from './policy';
+import { clashesSql, holdsSkillsSql, withinHoursSql, withinReachSql } from './reach';
 
 /** Miles per degree of latitude; a degree of longitude shrinks with cos(latitude). */
 const MILES_PER_DEGREE = 69.0;
@@ -47,6 +49,10 @@ export interface Offer {
   reasons?: string[];
   /** How many photos the customer added (0: none yet). */
   photoCount?: number;
+  /** Offered because nobody nearer took it: beyond the pro's radius, within 1.5x. */
+  outsideUsualArea: boolean;
+  /** Queued: the customer has not picked a time yet. */
+  awaitingSchedule: boolean;
 }
 
 /** "9am - 12pm" as a pro writes it: "9am-12pm". */
@@ -71,14 +77,19 @@ export function explainOffer(job: { status: 'queued' | 'scheduled'; scheduleDate
 }
 
 /**
- * Open jobs a pro may take, best first. SQL narrows to a lat/lng box on the partial index of open
- * jobs; the scoring package measures the real distance, drops jobs outside the radius and ranks.
+ * Open jobs a pro may take, best first: within reach (1.5x radius once a job has widened), needing
+ * only skills the pro holds, in the pro's working hours and not clashing with a job they already
+ * have (the same SQL rules jobs.accept applies). SQL narrows to a lat/lng box on the partial index
+ * of open jobs; the scoring package measures the distance and ranks.
  */
 export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<Offer[]> {
   const [pro] = await db.select().from(pros).where(eq(pros.userId, proId));
   if (!pro) throw notFound('Pro');
   if (!pro.active) return [];
+  const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
   const box = boundingBox(pro, pro.serviceRadiusMiles);
+  const wideBox = boundingBox(pro, reach);
+  const inBox = (b: LatLngBox) => sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${b.minLng}, ${b.minLat}), point(${b.maxLng}, ${b.maxLat}))`;
   const rows = await db
     .select({
       jobId: dispatchJobs.id,
@@ -100,17 +111,23 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     })
     .from(dispatchJobs)
     .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
+    .innerJoin(pros, eq(pros.userId, proId))
     .where(
       and(
         inArray(dispatchJobs.status, ['queued', 'scheduled']),
         isNull(dispatchJobs.assignedProId),
-        // Matches the expression of dispatch_jobs_open_location_idx, so the GiST index serves it.
-        sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${box.minLng}, ${box.minLat}), point(${box.maxLng}, ${box.maxLat}))`,
+        // Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
+        // dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
+        sql`(${inBox(box)} or (${dispatchJobs.widenedAt} is not null and ${inBox(wideBox)}))`,
+        withinReachSql('dispatch_jobs', 'pros'),
+        holdsSkillsSql('dispatch_jobs', 'pros'),
+        withinHoursSql('dispatch_jobs', 'pros'),
+        sql`not ${clashesSql('dispatch_jobs', proId)}`,
       ),
     );
   const ranked = rankOffers(
     rows.map((row) => ({ ...row, status: row.status as 'queued' | 'scheduled' })),
-    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles },
+    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: reach },
     now,
   );
   const photos = ranked.length
@@ -140,6 +157,8 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     createdAt: job.createdAt.toISOString(),
     reasons: explainOffer(job),
     photoCount: photoCounts.get(job.jobId) ?? 0,
+    outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
+    awaitingSchedule: job.status === 'queued',
   }));
 }
 

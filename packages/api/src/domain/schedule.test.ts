@@ -115,3 +115,73 @@ describe('schedule.confirm and schedule.reschedule', () => {
     await expect((await api.caller(await api.pro())).schedule.reschedule(slot)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
+
+describe('the reschedule policy', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi({ now: '2026-01-09T15:00:00.000Z' });
+  });
+  afterAll(async () => api?.close());
+
+  const slot = (date: string, timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' = '12pm - 3pm') => ({ date, timezone: 'America/Chicago', timeWindow });
+
+  it('lets a customer reschedule 3 times, then says how to reach dispatch; admins may always', async () => {
+    const order = await api.paidOrder();
+    const anon = await api.caller(null);
+    await anon.schedule.confirm({ sessionId: order.sessionId, ...slot('2026-01-20') });
+    const customer = await api.caller(order.customer);
+    for (const date of ['2026-01-21', '2026-01-22', '2026-01-23']) await customer.schedule.reschedule({ sessionId: order.sessionId, ...slot(date) });
+    await expect(customer.schedule.reschedule({ sessionId: order.sessionId, ...slot('2026-01-26') })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already been rescheduled 3 times.*call dispatch/),
+    });
+    const admin = await api.caller(await api.admin());
+    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-26') })).resolves.toMatchObject({ dueAt: '2026-01-26T18:00:00.000Z' });
+  });
+
+  it('refuses a customer reschedule inside the 24 h cutoff with the policy; an admin reschedule goes through', async () => {
+    const order = await api.paidOrder();
+    // Saturday 2026-01-10 noon Chicago (18:00Z); at 20:00Z on Friday that is 22 h away.
+    await (await api.caller(null)).schedule.confirm({ sessionId: order.sessionId, ...slot('2026-01-10') });
+    api.clock.set('2026-01-09T20:00:00.000Z');
+    const customer = await api.caller(order.customer);
+    await expect(customer.schedule.reschedule({ sessionId: order.sessionId, ...slot('2026-01-14') })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/until 24 hours before the window starts.*call dispatch/),
+    });
+    const admin = await api.caller(await api.admin());
+    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-14') })).resolves.toMatchObject({ dueAt: '2026-01-14T18:00:00.000Z' });
+    api.clock.set('2026-01-09T15:00:00.000Z');
+  });
+
+  it('a reschedule into a window where the pro is busy succeeds: the job goes back to offers and the pro is told', async () => {
+    const [mine, other] = [await api.paidOrder(), await api.paidOrder()];
+    const anon = await api.caller(null);
+    await anon.schedule.confirm({ sessionId: mine.sessionId, ...slot('2026-01-27', '9am - 12pm') });
+    await anon.schedule.confirm({ sessionId: other.sessionId, ...slot('2026-01-27', '12pm - 3pm') });
+    const pro = await api.pro();
+    const proCaller = await api.caller(pro);
+    await proCaller.jobs.accept({ jobId: mine.jobId });
+    await proCaller.jobs.accept({ jobId: other.jobId });
+
+    // Moving to a free time keeps the pro, and the assignment's window follows.
+    const customer = await api.caller(mine.customer);
+    const kept = await customer.schedule.reschedule({ sessionId: mine.sessionId, ...slot('2026-01-27', '3pm - 6pm') });
+    expect(kept.proReleased).toBeUndefined();
+    const [window] = await api.t.sql`select lower(window_range) = '2026-01-27T21:00:00Z'::timestamptz as follows from job_assignments where job_id = ${mine.jobId} and state = 'accepted'`;
+    expect(window).toEqual({ follows: true });
+
+    // Moving onto the pro's other job: the customer's change stands, the pro is released.
+    const moved = await customer.schedule.reschedule({ sessionId: mine.sessionId, ...slot('2026-01-27', '12pm - 3pm') });
+    expect(moved).toMatchObject({ status: 'scheduled', dueAt: '2026-01-27T18:00:00.000Z', proReleased: true });
+    const [job] = await api.t.sql`select status, assigned_pro_id, widened_at from dispatch_jobs where id = ${mine.jobId}`;
+    expect(job).toEqual({ status: 'scheduled', assigned_pro_id: null, widened_at: null });
+    const [released] = await api.t.sql`select data from job_events where job_id = ${mine.jobId} and type = 'released'`;
+    expect(released!.data).toMatchObject({ proId: pro.userId, reason: 'rescheduled-into-busy-window' });
+    expect((await proCaller.jobs.mine()).upcoming.map((j) => j.jobId)).toEqual([other.jobId]);
+    const [timer] = await api.t.sql`select 1 from graphile_worker.jobs where key = ${'offers:widen:' + mine.jobId}`;
+    expect(timer).toBeDefined();
+    // Another pro can take it at the new time.
+    await expect((await api.caller(await api.pro())).jobs.accept({ jobId: mine.jobId })).resolves.toMatchObject({ state: 'accepted' });
+  });
+});

@@ -9,9 +9,11 @@ import {
   type Order,
   type TimeWindow,
 } from '@h2s/db';
+import { moveAssignmentWindow } from './claim';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
 import { notifyScheduled } from './notifications';
+import { dispatchPolicy, MAX_CUSTOMER_RESCHEDULES, type DispatchPolicy } from './policy';
 
 export const SCHEDULE_HORIZON_DAYS = 90;
 export const TIME_WINDOW_LABELS = Object.keys(TIME_WINDOWS) as TimeWindow[];
@@ -71,13 +73,25 @@ export function validateSlot(request: ScheduleRequest, now: Date): Date {
   return dueAt;
 }
 
-export type OrderSelector = { sessionId: string } | { orderId: string; customerUserId: string };
+export type OrderSelector = { sessionId: string } | { orderId: string; customerUserId: string } | { orderId: string };
 
 export interface ScheduleResult {
   orderId: string;
   jobId: string;
   status: 'scheduled';
   dueAt: string;
+  /** The assigned pro was busy at the new time: the job is back in offers ("finding a pro for the new time"). */
+  proReleased?: boolean;
+}
+
+/** How customers reach dispatch when self-service says no. */
+export const DISPATCH_CONTACT = 'call dispatch at (312) 555-0100 or reply to your confirmation email';
+
+const HOUR = 3_600_000;
+
+/** Whether a customer may still change or cancel a visit that starts at `dueAt`. */
+export function beforeCutoff(dueAt: Date | null, now: Date, policy: DispatchPolicy): boolean {
+  return !dueAt || dueAt.getTime() - now.getTime() >= policy.rescheduleCutoffHours * HOUR;
 }
 
 /**
@@ -90,12 +104,14 @@ export async function scheduleOrder(
   request: ScheduleRequest,
   actor: Actor,
   now: Date,
+  policy: DispatchPolicy = dispatchPolicy(),
 ): Promise<ScheduleResult> {
   const dueAt = validateSlot(request, now);
   return db.transaction(async (tx) => {
     const where = 'sessionId' in selector ? eq(orders.stripeSessionId, selector.sessionId) : eq(orders.id, selector.orderId);
     const [order]: (Order | undefined)[] = await tx.select().from(orders).where(where).for('update');
     if (!order || ('customerUserId' in selector && order.customerUserId !== selector.customerUserId)) throw notFound('Order');
+    if (order.cancelledAt) throw conflict('This order was cancelled.');
     if (order.paymentStatus !== 'paid') throw conflict('Payment for this order has not been received yet.');
     const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.orderId, order.id)).for('update');
     if (!job) throw conflict('The job for this order is still being created; try again in a moment.');
@@ -108,6 +124,21 @@ export async function scheduleOrder(
         : null;
     const unchanged =
       previous?.date === request.date && previous.timeWindow === request.timeWindow && previous.timezone === request.timezone;
+    // The policy binds customers changing a booked slot; dispatch (admins) and the system may always.
+    const customerReschedule = actor.role === 'customer' && previous !== null && !unchanged;
+    if (customerReschedule) {
+      if (!beforeCutoff(job.dueAt, now, policy)) {
+        throw conflict(
+          `Visits can be rescheduled online until ${policy.rescheduleCutoffHours} hours before the window starts. To change this one, ${DISPATCH_CONTACT}.`,
+        );
+      }
+      if (order.rescheduleCount >= MAX_CUSTOMER_RESCHEDULES) {
+        throw conflict(
+          `This visit has already been rescheduled ${MAX_CUSTOMER_RESCHEDULES} times, the most we allow online. To change it again, ${DISPATCH_CONTACT}.`,
+        );
+      }
+    }
+    let proReleased = false;
     if (!unchanged) {
       await tx
         .update(orders)
@@ -118,6 +149,7 @@ export async function scheduleOrder(
           scheduleStatus: 'scheduled',
           scheduledAt: now,
           updatedAt: now,
+          ...(customerReschedule ? { rescheduleCount: order.rescheduleCount + 1 } : {}),
         })
         .where(eq(orders.id, order.id));
       await tx
@@ -130,7 +162,9 @@ export async function scheduleOrder(
         ...(previous ? { previous } : {}),
       });
       await notifyScheduled(tx, { orderId: order.id, jobId: job.id, eventId, rescheduled: previous !== null, dueAt, ...request }, now);
+      // An accepted job's pro keeps it if free at the new time; otherwise it goes back to offers.
+      proReleased = await moveAssignmentWindow(tx, job.id, actor, now, policy);
     }
-    return { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString() };
+    return { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString(), ...(proReleased ? { proReleased } : {}) };
   });
 }

@@ -1,10 +1,11 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { JOB_STATUSES, proIdSchema } from '@h2s/db';
+import { JOB_STATUSES, orderIdSchema, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/claim';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
 import { dispatchBoard, getJob, jobHistory, prosWithDistance } from '../domain/jobs';
-import { createPro, createProInput, updatePro, updateProInput } from '../domain/pros';
+import { createPro, createProInput, setProSkills, skillsInput, updatePro, updateProInput } from '../domain/pros';
+import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { moveVisitBack } from '../domain/visit';
 import { revokeTracking } from '../domain/tracking';
 import { adminProcedure, jobIdInput } from '../trpc';
@@ -47,6 +48,18 @@ export const adminRouter = {
     .input(updateProInput)
     .output(z.object({ proId: z.string(), name: z.string(), postalCode: z.string(), serviceRadiusMiles: z.number().int(), active: z.boolean() }))
     .mutation(({ ctx, input }) => updatePro(ctx.db, input)),
+  /** Edits a pro's skills (onboarding sets them with createPro). */
+  setProSkills: adminProcedure
+    .input(z.object({ proId: proIdSchema, skills: skillsInput }))
+    .output(z.object({ proId: z.string(), skills: z.array(z.string()) }))
+    .mutation(({ ctx, input }) => setProSkills(ctx.db, input.proId, input.skills)),
+  /** Dispatch moves a visit at any time, past the customers' cutoff and reschedule limit. */
+  reschedule: adminProcedure
+    .input(z.object({ orderId: orderIdSchema, ...scheduleFields }))
+    .output(z.object({ orderId: z.string(), jobId: z.string(), status: z.literal('scheduled'), dueAt: z.string(), proReleased: z.boolean().optional() }))
+    .mutation(({ ctx, input: { orderId, ...slot } }) =>
+      scheduleOrder(ctx.db, { orderId }, slot, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now()),
+    ),
   board: adminProcedure
     .input(
       z
@@ -73,6 +86,7 @@ export const adminRouter = {
             postalCode: z.string(),
             serviceRadiusMiles: z.number().int(),
             active: z.boolean(),
+            skills: z.array(z.string()),
             distanceMiles: z.number().nullable(),
             withinRadius: z.boolean().nullable(),
           }),

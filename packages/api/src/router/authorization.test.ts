@@ -53,6 +53,28 @@ const matrix: [string, (c: Caller) => Promise<unknown>, Record<Who, Expect>][] =
   ['admin.board', (c) => c.admin.board({}), staffOnly],
   ['admin.pros', (c) => c.admin.pros({ jobId: order.jobId }), staffOnly],
   ['admin.history', (c) => c.admin.history({ jobId: order.jobId }), staffOnly],
+  // A pro reads their own hours; an admin names the pro; customers have none.
+  [
+    'pros.availability (own)',
+    (c) => c.pros.availability({}),
+    { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'ok', admin: 'FORBIDDEN' },
+  ],
+  [
+    "pros.availability (the pro's, by id)",
+    (c) => c.pros.availability({ proId: viewers.pro!.userId }),
+    { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'FORBIDDEN', admin: 'ok' },
+  ],
+  [
+    'pros.setAvailability (the pro\'s, by id)',
+    (c) => c.pros.setAvailability({ proId: viewers.pro!.userId, hours: [{ weekday: 1, startsAt: '08:00', endsAt: '18:00' }], daysOff: [] }),
+    { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'FORBIDDEN', admin: 'ok' },
+  ],
+  ['admin.setProSkills', (c) => c.admin.setProSkills({ proId: viewers.otherPro!.userId, skills: ['wall-mount'] }), staffOnly],
+  [
+    'admin.reschedule',
+    (c) => c.admin.reschedule({ orderId: order.orderId, date: '2026-01-17', timezone: 'America/Chicago', timeWindow: '9am - 12pm' }),
+    staffOnly,
+  ],
 ];
 
 async function attempt(run: () => Promise<unknown>): Promise<string> {

@@ -10,6 +10,8 @@ const bundle = z.object({
   priceCents: z.number(),
   items: z.array(z.string()),
   equipment: z.array(z.string()),
+  /** What a pro must be able to do for this bundle. */
+  skills: z.array(z.string()),
 });
 
 export const catalogRouter = {

@@ -1,11 +1,13 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { eq, orders } from '@h2s/db';
-import { orderBySession } from '../domain/jobs';
+import { orderById, orderBySession } from '../domain/jobs';
 import { trackingToken } from '../domain/tracking';
 import { uploadViewsForJob } from '../domain/uploads';
-import { publicProcedure, sessionIdInput } from '../trpc';
-import { orderWithUploads } from './outputs';
+import { cancelInput, cancelOrder } from '../domain/cancel';
+import { forbidden } from '../domain/errors';
+import { authedProcedure, publicProcedure, sessionIdInput } from '../trpc';
+import { orderView, orderWithUploads } from './outputs';
 
 export const ordersRouter = {
   /** The checkout session id is the bearer secret the success page holds: the order, its job, schedule and photos. */
@@ -19,4 +21,14 @@ export const ordersRouter = {
     const trackingPath = order.paymentStatus === 'paid' && tracking ? `/track/${trackingToken(ctx, order.orderId, tracking.version)}` : null;
     return { ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [], trackingPath };
   }),
+  /** The order's customer before the cutoff, or an admin any time with a reason: cancelled, refunded once. */
+  cancel: authedProcedure
+    .input(cancelInput)
+    .output(orderView)
+    .mutation(async ({ ctx, input }) => {
+      const { role, userId, scopeOrderId } = ctx.viewer;
+      if (role !== 'customer' && role !== 'admin') throw forbidden('Only the customer or dispatch can cancel an order.');
+      await cancelOrder(ctx.db, input, { userId, role, scopeOrderId }, ctx.clock.now(), ctx.payments.mode);
+      return orderById(ctx.db, input.orderId);
+    }),
 } satisfies TRPCRouterRecord;

@@ -42,6 +42,9 @@ export const jobView = z.object({
   createdAt: z.string(),
   completedAt: z.string().nullable(),
   assignedByDispatch: z.boolean().optional(),
+  skills: z.array(z.string()),
+  widenedAt: z.string().nullable(),
+  needsDispatchAt: z.string().nullable(),
 }) satisfies z.ZodType<JobView>;
 
 export const orderView = z.object({
@@ -58,6 +61,10 @@ export const orderView = z.object({
   schedule: z.object({ date: z.string(), timeWindow: z.string(), timezone: z.string(), dueAt: z.string().nullable() }).nullable(),
   job: jobView.nullable(),
   createdAt: z.string(),
+  rescheduleCount: z.number().int(),
+  cancelledAt: z.string().nullable(),
+  cancellationReason: z.string().nullable(),
+  refund: z.object({ status: z.string(), amountCents: z.number().int() }).nullable(),
 }) satisfies z.ZodType<OrderView>;
 
 export const orderWithUploads = orderView.extend({ uploads: z.array(uploadView) });
@@ -81,4 +88,6 @@ export const offer = z.object({
   createdAt: z.string(),
   reasons: z.array(z.string()).optional(),
   photoCount: z.number().int().optional(),
+  outsideUsualArea: z.boolean(),
+  awaitingSchedule: z.boolean(),
 }) satisfies z.ZodType<Offer>;

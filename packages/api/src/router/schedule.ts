@@ -6,7 +6,14 @@ import { notFound } from '../domain/errors';
 import { customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
 
 const scheduleInput = z.object({ sessionId: sessionIdInput, ...scheduleFields });
-const scheduleOutput = z.object({ orderId: z.string(), jobId: z.string(), status: z.literal('scheduled'), dueAt: z.string() });
+const scheduleOutput = z.object({
+  orderId: z.string(),
+  jobId: z.string(),
+  status: z.literal('scheduled'),
+  dueAt: z.string(),
+  /** The pro was busy at the new time; the job is back in offers. */
+  proReleased: z.boolean().optional(),
+});
 
 export const scheduleRouter = {
   confirm: publicProcedure

@@ -63,7 +63,14 @@ function worker(mailer: Mailer): Promise<Runner> {
   return startWorker({
     connectionString: api.t.url,
     pollIntervalMs: 100,
-    taskList: createTaskList({ db: api.t.db, mailer, customerOrigin: 'http://customer.test', urlSigningSecret: api.server.deps.urlSigningSecret }),
+    taskList: createTaskList({
+      db: api.t.db,
+      mailer,
+      clock: api.clock,
+      payments: api.server.deps.payments,
+      customerOrigin: 'http://customer.test',
+      urlSigningSecret: api.server.deps.urlSigningSecret,
+    }),
   });
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@h2s/db/testing';
-import { newUserId, users } from '@h2s/db';
+import { newUserId, users, type Skill } from '@h2s/db';
 import { createSession, hashPassword, type Viewer } from '../domain/auth';
 import { handleStripeWebhook, type CheckoutInput } from '../domain/checkout';
 import { fixedClock, type Clock } from '../domain/clock';
@@ -28,7 +28,7 @@ export interface TestApi {
   /** A caller as this viewer (null: anonymous); pass a cookie jar to inspect what it sets. */
   caller(viewer?: Viewer | null, cookies?: MemoryCookies): Promise<Awaited<ReturnType<AppServer['caller']>>>;
   /** A signed-in pro (created with a real account and session). */
-  pro(input?: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number }>): Promise<Viewer & { token: string }>;
+  pro(input?: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number; skills: Skill[] }>): Promise<Viewer & { token: string }>;
   admin(): Promise<Viewer & { token: string }>;
   /** checkout.create + a signed, delivered checkout.session.completed. */
   paidOrder(input?: Partial<CheckoutInput>): Promise<{ orderId: string; sessionId: string; jobId: string; customer: Viewer }>;
@@ -80,7 +80,7 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
     return createCaller({ ...ctx, viewer });
   };
 
-  const staff = async (role: 'pro' | 'admin', input: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number }> = {}) => {
+  const staff = async (role: 'pro' | 'admin', input: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number; skills: Skill[] }> = {}) => {
     const n = ++counter;
     const name = input.name ?? `${role === 'pro' ? 'Pro' : 'Admin'} ${n}`;
     const email = `${role}${n}-${Math.random().toString(36).slice(2, 8)}@pros.test`;
@@ -88,7 +88,14 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
     if (role === 'pro') {
       ({ proId: userId } = await createPro(
         t.db,
-        { name, email, password: 'correct horse battery', postalCode: input.postalCode ?? '60601', serviceRadiusMiles: input.serviceRadiusMiles ?? 50 },
+        {
+          name,
+          email,
+          password: 'correct horse battery',
+          postalCode: input.postalCode ?? '60601',
+          serviceRadiusMiles: input.serviceRadiusMiles ?? 50,
+          ...(input.skills ? { skills: input.skills } : {}),
+        },
         clock.now(),
       ));
     } else {

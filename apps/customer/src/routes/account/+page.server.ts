@@ -3,6 +3,7 @@ import { server } from '$lib/server/api';
 import { formProblem } from '@h2s/ui/server';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
+import { dispatchPolicy } from '@h2s/api/domain/policy';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The outbox page exists where the API serves it: anywhere cookies are not Secure (development, tests). */
@@ -27,6 +28,7 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
     orders: withPhotos,
     photoLimits,
     scheduling: schedulingOptions(),
+    cutoffHours: dispatchPolicy().rescheduleCutoffHours,
     outbox: outboxAvailable(),
   };
 };
@@ -46,6 +48,16 @@ export const actions = {
     const data = await request.formData();
     const sessionId = String(data.get('sessionId') ?? '');
     return scheduleFromForm(String(data.get('orderId') ?? ''), data, (slot) => locals.api.schedule.reschedule({ sessionId, ...slot }));
+  },
+  cancel: async ({ request, locals }) => {
+    const orderId = String((await request.formData()).get('orderId') ?? '');
+    try {
+      const result = await locals.api.orders.cancel({ orderId });
+      return { cancel: { orderId, cancelled: true, refundCents: result.refund?.amountCents ?? null } };
+    } catch (error) {
+      const problem = formProblem(error);
+      return fail(problem.status, { cancel: { orderId, error: problem.message } });
+    }
   },
   signOut: async ({ locals }) => {
     await locals.api.auth.logout();

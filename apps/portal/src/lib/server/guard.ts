@@ -22,6 +22,7 @@ export function redirectFor(viewer: Viewer | null, url: URL): string | null {
     const job = JOB_PAGE.exec(path);
     if (job) return `/admin/jobs/${job[1]}`;
     if (path.startsWith('/offers') || path.startsWith('/jobs')) return '/admin';
+    if (path === '/availability') return '/admin/pros';
   }
   return null;
 }

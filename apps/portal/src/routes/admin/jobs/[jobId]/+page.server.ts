@@ -1,7 +1,7 @@
+import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
-import { fail } from '@sveltejs/kit';
 import type { RouterInputs } from '@h2s/api/client';
 import { actionMessage, failLoad } from '@h2s/ui/server';
 import { photosFor } from '$lib/server/photos';
@@ -34,5 +34,15 @@ export const actions = {
       const { status, message } = actionMessage(e);
       return fail(status, { action: 'moveBack' as const, message, reason });
     }
+  },
+  cancel: async ({ locals, params, request }) => {
+    const reason = String((await request.formData()).get('reason') ?? '').trim();
+    try {
+      const job = await locals.api.jobs.get({ jobId: params.jobId });
+      await locals.api.orders.cancel({ orderId: job.orderId, reason });
+    } catch (e) {
+      return fail(actionMessage(e).status, { cancelError: actionMessage(e).message });
+    }
+    return { cancelled: true };
   },
 } satisfies Actions;

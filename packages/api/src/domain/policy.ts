@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** The dispatch policy's settings (README "Configuration"); read from the environment when used. */
+export interface DispatchPolicy {
+  /** An open job unclaimed this long is also offered up to WIDENED_RADIUS_FACTOR x pros' radius. */
+  widenAfterMinutes: number;
+  /** Unclaimed this long after widening, it is flagged "needs dispatch". */
+  escalateAfterMinutes: number;
+  /** Customers reschedule or cancel themselves until this long before the window starts. */
+  rescheduleCutoffHours: number;
+}
+
+/** How far a widened offer reaches, as a multiple of the pro's own service radius. */
+export const WIDENED_RADIUS_FACTOR = 1.5;
+/** Customer reschedules allowed per order. */
+export const MAX_CUSTOMER_RESCHEDULES = 3;
+
+const minutes = (fallback: number) => z.coerce.number().int().min(0).max(60 * 24 * 30).default(fallback);
+
+const policyEnv = z.object({
+  OFFER_WIDEN_AFTER_MINUTES: minutes(30),
+  OFFER_ESCALATE_AFTER_MINUTES: minutes(60),
+  RESCHEDULE_CUTOFF_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+});
+
+export function dispatchPolicy(env: NodeJS.ProcessEnv = process.env): DispatchPolicy {
+  const blankToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+  const parsed = policyEnv.safeParse({
+    OFFER_WIDEN_AFTER_MINUTES: blankToUndefined(env.OFFER_WIDEN_AFTER_MINUTES),
+    OFFER_ESCALATE_AFTER_MINUTES: blankToUndefined(env.OFFER_ESCALATE_AFTER_MINUTES),
+    RESCHEDULE_CUTOFF_HOURS: blankToUndefined(env.RESCHEDULE_CUTOFF_HOURS),
+  });
+  if (!parsed.success) {
+    throw new Error(`Invalid dispatch setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return {
+    widenAfterMinutes: parsed.data.OFFER_WIDEN_AFTER_MINUTES,
+    escalateAfterMinutes: parsed.data.OFFER_ESCALATE_AFTER_MINUTES,
+    rescheduleCutoffHours: parsed.data.RESCHEDULE_CUTOFF_HOURS,
+  };
+}
