@@ -42,6 +42,6 @@ it('the worker CLI sends what the outbox holds over SMTP_URL and stops on SIGTER
   }
   expect(await exited).toBe(0);
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
-  expect(output).toContain('[worker] running (mail: SMTP)');
+  expect(output).toContain('[worker] running (mail: SMTP, payments: test)');
   expect(received.map((m) => m.subject)).toEqual([`Order ${order.orderId} confirmed`]);
 }, 60_000);

@@ -18,6 +18,7 @@ import {
   type Refund,
 } from '@h2s/db';
 import { conflict, fieldError, forbidden, notFound } from './errors';
+import { enqueueCancellationEmail } from './notifications';
 import { recordJobEvent, type Actor } from './events';
 import { clearOfferTimers } from './offer-timers';
 import type { Payments } from './payments';
@@ -88,6 +89,8 @@ export async function cancelOrder(
       await tx.update(dispatchJobs).set({ status: 'cancelled', assignedProId: null, updatedAt: now }).where(eq(dispatchJobs.id, job.id));
       await recordJobEvent(tx, job.id, 'cancelled', actor, { reason, ...(previousProId ? { proId: previousProId } : {}) });
       await clearOfferTimers(tx, job.id);
+      // The customer's cancellation (METHOD:CANCEL invite), in this transaction; the reminder is removed.
+      await enqueueCancellationEmail(tx, { orderId: order.id, jobId: job.id, reason });
     }
     const [refund] = await tx
       .insert(refunds)
