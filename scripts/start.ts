@@ -1,6 +1,7 @@
 /**
  * `pnpm start`: run it for real. Checks both apps' settings, applies the migrations, then runs the
- * built apps (`pnpm build` first) with production defaults:
+ * built apps (`pnpm build` first) and the background worker (email, reminders, offer timers,
+ * refunds) with production defaults:
  *   customer app on CUSTOMER_PORT (3000) at CUSTOMER_ORIGIN (http://localhost:3000),
  *   portal on PORTAL_PORT (3001) at PORTAL_ORIGIN (http://localhost:3001).
  * If one process exits, the others are stopped and `pnpm start` exits with its code.
@@ -38,6 +39,13 @@ try {
   }
   throw error;
 }
+// The worker mails customers; in production there is no dev outbox to fall back to.
+if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+  console.error(
+    'The worker refuses to start in production: SMTP_URL is missing. Where customer email is sent (smtp://user:password@host:587). See "Run it for real" in README.md.',
+  );
+  process.exit(1);
+}
 for (const app of apps) {
   if (!existsSync(`${root}apps/${app.name}/build/index.js`)) {
     console.error(`[start] apps/${app.name}/build is missing: run \`pnpm build\` first.`);
@@ -47,7 +55,7 @@ for (const app of apps) {
 
 const handle = createDb(env.DATABASE_URL!, { max: 1 });
 try {
-  await runMigrations(handle.db);
+  await runMigrations(handle);
 } finally {
   await handle.close();
 }
@@ -60,12 +68,15 @@ const children: ChildProcess[] = apps.map((app) =>
     stdio: 'inherit',
   }),
 );
-// ---- Background worker -------------------------------------------------------------------
-// The worker process (offer widening/escalation, email delivery) starts here, as one more
-// child with the same env, e.g.:
-//   children.push(spawn(process.execPath, [`${root}<worker entry>`], { cwd: root, env, stdio: 'inherit' }));
-// -------------------------------------------------------------------------------------------
-console.log(`[start] customer app: ${apps[0].origin} (port ${customerPort})   portal: ${apps[1].origin} (port ${portalPort})`);
+// The background worker: email, reminders, offer widening/escalation, refunds (graphile-worker).
+children.push(
+  spawn(process.execPath, ['--import', 'tsx', `${root}packages/api/src/cli/worker.ts`], {
+    cwd: `${root}packages/api`,
+    env,
+    stdio: 'inherit',
+  }),
+);
+console.log(`[start] customer app: ${apps[0].origin} (port ${customerPort})   portal: ${apps[1].origin} (port ${portalPort})   worker: running`);
 
 let stopping = false;
 function stop(code: number) {

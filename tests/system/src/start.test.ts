@@ -59,6 +59,8 @@ const secrets = {
   STRIPE_WEBHOOK_SECRET: 'whsec_start_test_secret',
   URL_SIGNING_SECRET: 's'.repeat(40),
   PAYMENTS_MODE: 'test',
+  // Nothing listens here; the worker only connects when it has mail to send.
+  SMTP_URL: 'smtp://127.0.0.1:9',
 };
 
 describe('pnpm start', () => {
@@ -80,6 +82,9 @@ describe('pnpm start', () => {
       const [row] = await db`select to_regclass('public.orders') is not null as migrated, to_regclass('public.rate_limit_hits') is not null as latest`;
       await db.end();
       expect(row).toEqual({ migrated: true, latest: true });
+      // The worker runs beside the apps: graphile-worker's schema is installed and the log says so.
+      for (let i = 0; i < 100 && !run.output().includes('[worker] running'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(run.output()).toContain('[worker] running (mail: SMTP, payments: test)');
     } finally {
       process.kill(-run.child.pid!, 'SIGTERM');
       await run.exited;
@@ -90,5 +95,11 @@ describe('pnpm start', () => {
     const run = pnpmStart({ ...secrets, URL_SIGNING_SECRET: undefined, DATABASE_URL: databaseUrl });
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toContain('URL_SIGNING_SECRET:');
+  });
+
+  it('refuses to start without SMTP_URL in production: there is no dev outbox there', async () => {
+    const run = pnpmStart({ ...secrets, SMTP_URL: undefined, DATABASE_URL: databaseUrl });
+    expect(await run.exited).not.toBe(0);
+    expect(run.output()).toContain('SMTP_URL is missing');
   });
 });
