@@ -8,6 +8,8 @@ import { E2E_ORIGINS } from '@h2s/e2e-config';
 
 import { solidPng } from '@h2s/e2e-config/png';
 
+export { solidPng };
+
 export const PORTAL = E2E_ORIGINS.portal;
 export const CUSTOMER = E2E_ORIGINS.customer;
 /** The dev webhook secret from .env.example; the e2e servers run without STRIPE_WEBHOOK_SECRET. */
