@@ -66,7 +66,16 @@ beforeAll(async () => {
     await handleStripeWebhook({ db: database.db, payments }, event.payload, event.signature, now);
     orders.push({ sessionId: order.sessionId });
   }
-  const env = { DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, DATABASE_POOL_MAX: '10', NODE_ENV: 'production', URL_SIGNING_SECRET: 'load-test-secret' };
+  const env = {
+    DATABASE_URL: database.url,
+    UPLOAD_DIR: uploadDir,
+    DATABASE_POOL_MAX: '10',
+    NODE_ENV: 'production',
+    // Production refuses to start without its secrets; the test checkout only by explicit choice.
+    URL_SIGNING_SECRET: 'load-test-url-signing-secret-'.padEnd(40, 'x'),
+    STRIPE_WEBHOOK_SECRET: 'whsec_load_test_secret',
+    PAYMENTS_MODE: 'test',
+  };
   customer = await startApp('customer', env);
   portal = await startApp('portal', { ...env, CUSTOMER_ORIGIN: customer.origin });
   for (const pro of pros) {
