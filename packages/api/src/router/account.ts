@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { desc, outboundEmails } from '@h2s/db';
 import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts';
 import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/auth';
-import { ordersForCustomer } from '../domain/jobs';
+import { ordersForCustomer } from '../domain/job-queries';
 import { sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJob } from '../domain/uploads';

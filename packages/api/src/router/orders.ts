@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { eq, orders } from '@h2s/db';
-import { orderById, orderBySession } from '../domain/jobs';
+import { orderById, orderBySession } from '../domain/job-queries';
 import { trackingToken } from '../domain/tracking';
 import { uploadViewsForJob } from '../domain/uploads';
 import { cancelInput, cancelOrder } from '../domain/cancel';

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { orderBySession } from '../domain/jobs';
+import { orderBySession } from '../domain/job-queries';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { notFound } from '../domain/errors';
 import { customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
