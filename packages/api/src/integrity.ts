@@ -66,7 +66,7 @@ export const INVARIANT_NAMES: Record<InvariantReport['number'], string> = {
   10: 'Every email caused by a change is sent at most once (its idempotency key is unique)',
 };
 
-/** Event types whose arrival can mark an order paid (see handleStripeWebhook). */
+/** Event types whose arrival can mark an order paid (see applyStripeEvent). */
 const PAYING_EVENT_TYPES = ['checkout.session.completed', 'checkout.session.async_payment_succeeded'];
 
 /** Runs the audit: one consistent snapshot of the database, then the bytes of every stored file. */
