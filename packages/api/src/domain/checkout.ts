@@ -35,7 +35,8 @@ const text = (label: string, max: number) =>
     .trim()
     .min(1, `${label} is required`)
     .max(max, `${label} must be at most ${max} characters`)
-    // Control characters have no place in a name or an address and break logs and emails.
+    // Control characters have no place in a name or an address and break logs and emails (tab, LF, CR aside).
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
     .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), `${label} contains control characters`);
 
 export const checkoutInput = z.object({

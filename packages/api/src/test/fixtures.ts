@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@h2s/db/testing';
 import { newUserId, users, type Skill } from '@h2s/db';
 import { createSession, hashPassword, type Viewer } from '../domain/auth';
 import { applyStripeEvent, type CheckoutInput } from '../domain/checkout';
-import { fixedClock, type Clock } from '../domain/clock';
+import type { Clock } from '../domain/clock';
 import { signTestEvent, testPayments } from '../domain/payments';
 import { createPro } from '../domain/pros';
 import { localFileStore } from '../domain/storage';
