@@ -1,8 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { eq, orders } from '@h2s/db';
 import { orderById, orderBySession } from '../domain/job-queries';
-import { trackingToken } from '../domain/tracking';
+import { trackingPathOf } from '../domain/tracking';
 import { uploadViewsForJobs } from '../domain/upload-views';
 import { cancelInput, cancelOrder } from '../domain/cancel';
 import { forbidden } from '../domain/errors';
@@ -16,9 +15,7 @@ export const ordersRouter = {
     .output(orderWithUploads.extend({ trackingPath: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
     const order = await orderBySession(ctx.db, input.sessionId);
-    const [tracking] = await ctx.db.select({ version: orders.trackingVersion }).from(orders).where(eq(orders.id, order.orderId));
-    // The customer's tracking page, once the order is paid (the link every email carries too).
-    const trackingPath = order.paymentStatus === 'paid' && tracking ? `/track/${trackingToken(ctx, order.orderId, tracking.version)}` : null;
+    const trackingPath = await trackingPathOf(ctx.db, ctx, order);
     const uploads = order.job ? ((await uploadViewsForJobs(ctx, [order.job.jobId])).get(order.job.jobId) ?? []) : [];
     return { ...order, uploads, trackingPath };
   }),
