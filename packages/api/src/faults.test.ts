@@ -6,7 +6,7 @@
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleStripeWebhook } from './domain/checkout';
+import { applyStripeEvent } from './domain/checkout';
 import { signTestEvent, testPayments } from './domain/payments';
 import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from './test/fixtures';
 
@@ -68,8 +68,8 @@ describe('a connection killed mid-transaction', () => {
     const retry = await api.server.handleWebhook(request());
     expect(retry.status).toBe(200);
     expect(await retry.json()).toMatchObject({ outcome: 'paid' });
-    const again = await handleStripeWebhook({ db: api.t.db, payments }, event.payload, event.signature, api.clock.now());
-    expect(again.body.outcome).toBe('duplicate');
+    const again = await applyStripeEvent({ db: api.t.db, payments }, event.payload, event.signature, api.clock.now());
+    expect(again.outcome).toBe('duplicate');
     const [final] = await api.t.sql`select count(*)::int as jobs from dispatch_jobs where order_id = ${order.orderId}`;
     expect(final!.jobs).toBe(1);
   });

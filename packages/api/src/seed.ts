@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { bundles, newUserId, sql, users, type Database } from '@h2s/db';
 import { hashPassword } from './domain/auth';
-import { createCheckout, handleStripeWebhook } from './domain/checkout';
+import { applyStripeEvent, createCheckout } from './domain/checkout';
 import { signTestEvent, testPayments, DEV_WEBHOOK_SECRET } from './domain/payments';
 import { createPro } from './domain/pros';
 import { localToday, scheduleOrder } from './domain/schedule';
@@ -55,8 +55,8 @@ export async function seedDemo(db: Database, now: Date, customerOrigin = 'http:/
       amountTotalCents: order.amountTotalCents,
       paymentStatus: 'paid',
     });
-    const paid = await handleStripeWebhook({ db, payments }, payload, signature, now);
-    if (paid.status !== 200) throw new Error(`seed payment failed: ${paid.body.error}`);
+    const paid = await applyStripeEvent({ db, payments }, payload, signature, now);
+    if (paid.outcome === 'refused') throw new Error(`seed payment failed: ${paid.reason}`);
     if (demo.schedule) {
       const timezone = order.timezone;
       const date = Temporal.PlainDate.from(localToday(timezone, now)).add({ days: demo.schedule.inDays }).toString();

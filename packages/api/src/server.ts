@@ -7,13 +7,13 @@ import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db'
 import { loadConfig, type AppConfig } from './config';
 import { expireAbandonedTestCheckouts } from './domain/abandoned-checkouts';
 import { hashToken, resolveSession, SESSION_TTL_MS } from './domain/auth';
-import { handleStripeWebhook } from './domain/checkout';
 import { clockFromEnv, type Clock } from './domain/clock';
 import { pgLiveBus, SessionStreams } from './domain/live';
 import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './domain/uploads';
+import { handleStripeWebhookRequest } from './http/stripe-webhook';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
@@ -62,9 +62,6 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
   }
   return body;
 }
-
-/** Stripe events are a few KB; anything near this is not from Stripe. */
-const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 export interface AppServerOptions {
   app: 'customer' | 'portal';
@@ -179,20 +176,7 @@ export function createAppServer(options: AppServerOptions) {
       return response;
     },
 
-    async handleWebhook(request: Request): Promise<Response> {
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > WEBHOOK_BODY_LIMIT) return Response.json({ received: false, error: 'Payload too large' }, { status: 413 });
-      const raw = await request.text();
-      if (raw.length > WEBHOOK_BODY_LIMIT) return Response.json({ received: false, error: 'Payload too large' }, { status: 413 });
-      try {
-        const result = await handleStripeWebhook(deps, raw, request.headers.get('stripe-signature'), deps.clock.now());
-        return Response.json(result.body, { status: result.status });
-      } catch (error) {
-        // Nothing was committed; Stripe retries a 5xx, and the retry applies the event once.
-        console.error('[stripe] webhook failed:', error);
-        return Response.json({ received: false, error: 'Temporary failure, retry' }, { status: 503 });
-      }
-    },
+    handleWebhook: (request: Request): Promise<Response> => handleStripeWebhookRequest(deps, request),
 
     serveUpload: (request: Request, scope: RequestScope) => serveUpload(deps, request, scope),
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckout, handleStripeWebhook } from '@h2s/api/domain/checkout';
+import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
 import { DEV_WEBHOOK_SECRET, signTestEvent, testPayments } from '@h2s/api/domain/payments';
 import { seedCatalog } from '@h2s/api/seed';
 import { createTestDatabase, type TestDatabase } from '@h2s/db/testing';
@@ -31,7 +31,7 @@ beforeAll(async () => {
     new Date(),
   );
   const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amountTotalCents, paymentStatus: 'paid' });
-  await handleStripeWebhook({ db: database.db, payments }, event.payload, event.signature, new Date());
+  await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, new Date());
   sessionId = order.sessionId;
   const visit = await fetch(`${customer.origin}/api/trpc/auth.checkoutSession`, {
     method: 'POST',

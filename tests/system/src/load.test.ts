@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckout, handleStripeWebhook } from '@h2s/api/domain/checkout';
+import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
 import { createPro } from '@h2s/api/domain/pros';
 import { DEV_WEBHOOK_SECRET, signTestEvent, testPayments } from '@h2s/api/domain/payments';
 import { localFileStore } from '@h2s/api/domain/storage';
@@ -63,7 +63,7 @@ beforeAll(async () => {
       now,
     );
     const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amountTotalCents, paymentStatus: 'paid' });
-    await handleStripeWebhook({ db: database.db, payments }, event.payload, event.signature, now);
+    await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, now);
     orders.push({ sessionId: order.sessionId });
   }
   const env = {

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckout, handleStripeWebhook } from '@h2s/api/domain/checkout';
+import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
 import { signTestEvent, testPayments } from '@h2s/api/domain/payments';
 import { seedCatalog } from '@h2s/api/seed';
 import { createTestDatabase, freePort, type TestDatabase } from '@h2s/db/testing';
@@ -140,7 +140,7 @@ describe('the built customer app started right in production', () => {
       new Date(),
     );
     const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amountTotalCents, paymentStatus: 'paid' });
-    await handleStripeWebhook({ db: database.db, payments }, event.payload, event.signature, new Date());
+    await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, new Date());
     const grant = await fetch(`${customer.origin}/api/trpc/auth.checkoutSession`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: customer.origin },

@@ -4,7 +4,7 @@
  * sends itself that same signed event, through the same webhook path, for every one that is due.
  */
 import { and, asc, eq, lt, orders, type Database } from '@h2s/db';
-import { handleStripeWebhook } from './checkout';
+import { applyStripeEvent } from './checkout';
 import { signTestEvent, type Payments } from './payments';
 
 /** Stripe's default lifetime of a Checkout Session. */
@@ -33,9 +33,9 @@ export async function expireAbandonedTestCheckouts(deps: { db: Database; payment
       amountTotalCents: order.amountTotalCents,
       paymentStatus: 'unpaid',
     });
-    const result = await handleStripeWebhook(deps, payload, signature, now);
-    if (result.body.outcome === 'expired') expired++;
-    else if (result.status !== 200) throw new Error(`expiring ${order.id} was refused: ${result.body.error ?? result.body.outcome}`);
+    const result = await applyStripeEvent(deps, payload, signature, now);
+    if (result.outcome === 'expired') expired++;
+    else if (result.outcome === 'refused') throw new Error(`expiring ${order.id} was refused: ${result.reason}`);
   }
   return expired;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from '../test/fixtures';
-import { handleStripeWebhook } from './checkout';
+import { stripeWebhookReply } from '../http/stripe-webhook';
+import { applyStripeEvent } from './checkout';
 import { signTestEvent, testPayments } from './payments';
 import { JOB_DETAILS_PLACEHOLDER } from '@h2s/db';
 import { issuesOf, messagesByField } from '../trpc';
@@ -12,7 +13,9 @@ beforeAll(async () => {
 afterAll(async () => api?.close());
 
 const payments = testPayments(TEST_WEBHOOK_SECRET);
-const deliver = (payload: string, signature: string | null) => handleStripeWebhook({ db: api.t.db, payments }, payload, signature, api.clock.now());
+/** The status and body Stripe would read for this delivery. */
+const deliver = async (payload: string, signature: string | null) =>
+  stripeWebhookReply(await applyStripeEvent({ db: api.t.db, payments }, payload, signature, api.clock.now()));
 
 async function pendingOrder(overrides = {}) {
   const anon = await api.caller(null);

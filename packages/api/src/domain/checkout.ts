@@ -35,7 +35,8 @@ const text = (label: string, max: number) =>
     .trim()
     .min(1, `${label} is required`)
     .max(max, `${label} must be at most ${max} characters`)
-    // Control characters have no place in a name or an address and break logs and emails.
+    // Control characters have no place in a name or an address and break logs and emails (tab, LF, CR aside).
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
     .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), `${label} contains control characters`);
 
 export const checkoutInput = z.object({
@@ -161,10 +162,12 @@ const webhookEvent = z.object({
   }),
 });
 
-export interface WebhookResult {
-  status: 200 | 400;
-  body: { received: boolean; outcome: string; orderId?: string; jobId?: string; error?: string };
-}
+/** What applying one Stripe event did; the HTTP layer (http/stripe-webhook.ts) turns it into a reply. */
+export type StripeEventOutcome =
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'ignored' }
+  | { outcome: 'duplicate' | 'already-paid' | 'expired' | 'failed' | 'noted'; orderId: string }
+  | { outcome: 'paid'; orderId: string; jobId: string };
 
 /** Thrown inside the transaction to undo the event's row too: a refused event can be redelivered. */
 class RefusedEvent extends Error {}
@@ -181,40 +184,40 @@ const HANDLED = new Set([
  * recorded first (a replay finds it and stops), the order row is locked, and a paid order gets its
  * one dispatch job. Anything refused writes nothing.
  */
-export async function handleStripeWebhook(
+export async function applyStripeEvent(
   deps: { db: Database; payments: Payments },
   rawBody: string,
   signature: string | null,
   now: Date,
-): Promise<WebhookResult> {
-  if (!signature) return { status: 400, body: { received: false, outcome: 'refused', error: 'Missing Stripe-Signature header' } };
+): Promise<StripeEventOutcome> {
+  if (!signature) return { outcome: 'refused', reason: 'Missing Stripe-Signature header' };
   let parsed: unknown;
   try {
     parsed = deps.payments.stripe.webhooks.constructEvent(rawBody, signature, deps.payments.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
   } catch (error) {
-    return { status: 400, body: { received: false, outcome: 'refused', error: `Signature verification failed: ${(error as Error).message}` } };
+    return { outcome: 'refused', reason: `Signature verification failed: ${(error as Error).message}` };
   }
   const result = webhookEvent.safeParse(parsed);
-  if (!result.success) return { status: 400, body: { received: false, outcome: 'refused', error: 'Malformed event' } };
+  if (!result.success) return { outcome: 'refused', reason: 'Malformed event' };
   const event = result.data;
-  if (!HANDLED.has(event.type)) return { status: 200, body: { received: true, outcome: 'ignored' } };
+  if (!HANDLED.has(event.type)) return { outcome: 'ignored' };
 
   const session = event.data.object;
   const orderId = session.metadata?.order_id;
-  if (!orderId) return { status: 400, body: { received: false, outcome: 'refused', error: 'Event has no metadata.order_id' } };
+  if (!orderId) return { outcome: 'refused', reason: 'Event has no metadata.order_id' };
 
-  return deps.db.transaction(async (tx): Promise<WebhookResult> => {
+  return deps.db.transaction(async (tx): Promise<StripeEventOutcome> => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-    if (!order) return { status: 400, body: { received: false, outcome: 'refused', error: `Unknown order ${orderId}` } };
+    if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` };
     if (session.id !== order.stripeSessionId) {
-      return { status: 400, body: { received: false, outcome: 'refused', error: 'Session does not belong to this order' } };
+      return { outcome: 'refused', reason: 'Session does not belong to this order' };
     }
     const [fresh] = await tx
       .insert(stripeEvents)
       .values({ id: event.id, type: event.type, orderId, receivedAt: now })
       .onConflictDoNothing()
       .returning({ id: stripeEvents.id });
-    if (!fresh) return { status: 200, body: { received: true, outcome: 'duplicate', orderId } };
+    if (!fresh) return { outcome: 'duplicate', orderId };
 
     const pays =
       event.type === 'checkout.session.async_payment_succeeded' ||
@@ -226,7 +229,7 @@ export async function handleStripeWebhook(
         );
         throw new RefusedEvent('Amount differs from the order total');
       }
-      if (order.paymentStatus === 'paid') return { status: 200, body: { received: true, outcome: 'already-paid', orderId } };
+      if (order.paymentStatus === 'paid') return { outcome: 'already-paid', orderId };
       await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
       const jobId = newJobId();
       const skus = [...new Set(order.items.map((item) => item.sku))];
@@ -251,16 +254,16 @@ export async function handleStripeWebhook(
       await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
       await enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId });
       await openForOffers(tx, jobId, now, dispatchPolicy());
-      return { status: 200, body: { received: true, outcome: 'paid', orderId, jobId } };
+      return { outcome: 'paid', orderId, jobId };
     }
     if (order.paymentStatus === 'pending' && (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')) {
       const paymentStatus = event.type === 'checkout.session.expired' ? 'expired' : 'failed';
       await tx.update(orders).set({ paymentStatus, updatedAt: now }).where(eq(orders.id, orderId));
-      return { status: 200, body: { received: true, outcome: paymentStatus, orderId } };
+      return { outcome: paymentStatus, orderId };
     }
-    return { status: 200, body: { received: true, outcome: 'noted', orderId } };
-  }).catch((error: unknown) => {
-    if (error instanceof RefusedEvent) return { status: 400 as const, body: { received: false, outcome: 'refused', error: error.message } };
+    return { outcome: 'noted', orderId };
+  }).catch((error: unknown): StripeEventOutcome => {
+    if (error instanceof RefusedEvent) return { outcome: 'refused', reason: error.message };
     throw error;
   });
 }

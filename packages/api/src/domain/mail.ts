@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { outboundEmails, type Database } from '@h2s/db';
+import { desc, outboundEmails, type Database } from '@h2s/db';
 import { enqueueEmail } from './notifications';
 
 /**
@@ -14,4 +14,10 @@ export async function sendMail(db: Database, to: string, subject: string, body: 
   }
   await db.insert(outboundEmails).values({ toAddress: to, subject, body, createdAt: now });
   console.info(`[mail] to=${to} subject=${JSON.stringify(subject)}\n${body}`);
+}
+
+/** The development outbox page: the 20 newest messages the app would have sent. */
+export async function devOutbox(db: Database) {
+  const emails = await db.select().from(outboundEmails).orderBy(desc(outboundEmails.id)).limit(20);
+  return emails.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
 }

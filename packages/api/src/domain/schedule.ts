@@ -9,7 +9,7 @@ import {
   type Order,
   type TimeWindow,
 } from '@h2s/db';
-import { moveAssignmentWindow } from './claim';
+import { moveAssignmentWindow } from './job-commands';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
 import { notifyScheduled } from './notifications';

@@ -35,6 +35,13 @@ export const trackingToken = (deps: TrackingDeps, orderId: string, version: numb
 export const trackingUrl = (deps: TrackingDeps & Pick<ApiDeps, 'customerOrigin'>, orderId: string, version: number) =>
   `${deps.customerOrigin}/track/${trackingToken(deps, orderId, version)}`;
 
+/** The customer's tracking page for a paid order (the link every email carries), or null before payment. */
+export async function trackingPathOf(db: DbOrTx, deps: TrackingDeps, order: { orderId: string; paymentStatus: string }): Promise<string | null> {
+  if (order.paymentStatus !== 'paid') return null;
+  const [row] = await db.select({ version: orders.trackingVersion }).from(orders).where(eq(orders.id, order.orderId));
+  return row ? `/track/${trackingToken(deps, order.orderId, row.version)}` : null;
+}
+
 export const TRACKING_TOKEN_PATTERN = /^ORD-[A-Z2-7]{8}\.[1-9]\d{0,8}\.[A-Za-z0-9_-]{43}$/;
 
 /** The order a token opens, or NOT_FOUND for a forged, mangled or revoked one (one answer for all). */

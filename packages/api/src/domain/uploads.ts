@@ -27,7 +27,7 @@ import type { ApiDeps, RequestScope } from '../trpc';
 import { customerMayAccessOrder, type Viewer } from './auth';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from './errors';
 import { recordJobEvent } from './events';
-import { jobAccess } from './jobs';
+import { jobAccess } from './job-queries';
 import { thumbnailKey } from './storage';
 import { storeThumbnail, thumbnailFor, THUMBNAIL_MIME } from './thumbnails';
 

@@ -1,12 +1,11 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { desc, outboundEmails } from '@h2s/db';
 import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts';
 import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/auth';
-import { ordersForCustomer } from '../domain/jobs';
-import { sendMail } from '../domain/mail';
+import { ordersForCustomer } from '../domain/job-queries';
+import { devOutbox, sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';
-import { uploadViewsForJob } from '../domain/uploads';
+import { uploadViewsForJobs } from '../domain/upload-views';
 import { accountProcedure, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
 
@@ -32,11 +31,12 @@ export const accountRouter = {
     const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
       (order) => order.paymentStatus === 'paid' || (order.paymentStatus === 'pending' && !checkoutLapsed(new Date(order.createdAt), now)),
     );
+    const uploads = await uploadViewsForJobs(ctx, orders.flatMap((order) => (order.job ? [order.job.jobId] : [])));
     return {
       orders: await Promise.all(
         orders.map(async (order) => ({
           ...order,
-          uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [],
+          uploads: (order.job && uploads.get(order.job.jobId)) || [],
           ...(order.paymentStatus === 'pending'
             ? { paymentUrl: await ctx.payments.resumeUrl(order.sessionId), paymentExpiresAt: checkoutExpiresAt(new Date(order.createdAt)).toISOString() }
             : {}),
@@ -73,7 +73,6 @@ export const accountRouter = {
   /** Development only: the mail the app would have sent. */
   outbox: publicProcedure.query(async ({ ctx }) => {
     if (!ctx.development) return { emails: [] };
-    const emails = await ctx.db.select().from(outboundEmails).orderBy(desc(outboundEmails.id)).limit(20);
-    return { emails: emails.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) };
+    return { emails: await devOutbox(ctx.db) };
   }),
 } satisfies TRPCRouterRecord;

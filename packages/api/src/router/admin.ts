@@ -1,9 +1,9 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { JOB_STATUSES, orderIdSchema, proIdSchema } from '@h2s/db';
-import { assignJob } from '../domain/claim';
+import { assignJob } from '../domain/job-commands';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
-import { dispatchBoard, getJob, jobHistory, prosWithDistance } from '../domain/jobs';
+import { dispatchBoard, getJob, jobHistory, prosWithDistance } from '../domain/job-queries';
 import { createPro, createProInput, setProSkills, skillsInput, updatePro, updateProInput } from '../domain/pros';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { moveVisitBack } from '../domain/visit';

@@ -1,9 +1,9 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { acceptJob } from '../domain/claim';
+import { acceptJob } from '../domain/job-commands';
 import { acknowledgeAssignment } from '../domain/dispatch-assignment';
 import { takeVisitStep, type VisitStep } from '../domain/visit';
-import { getJob, jobsForPro } from '../domain/jobs';
+import { getJob, jobsForPro } from '../domain/job-queries';
 import { authedProcedure, jobIdInput, proProcedure } from '../trpc';
 import { jobView } from './outputs';
 

@@ -1,9 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { eq, orders } from '@h2s/db';
-import { orderById, orderBySession } from '../domain/jobs';
-import { trackingToken } from '../domain/tracking';
-import { uploadViewsForJob } from '../domain/uploads';
+import { orderById, orderBySession } from '../domain/job-queries';
+import { trackingPathOf } from '../domain/tracking';
+import { uploadViewsForJobs } from '../domain/upload-views';
 import { cancelInput, cancelOrder } from '../domain/cancel';
 import { forbidden } from '../domain/errors';
 import { authedProcedure, publicProcedure, sessionIdInput } from '../trpc';
@@ -16,10 +15,9 @@ export const ordersRouter = {
     .output(orderWithUploads.extend({ trackingPath: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
     const order = await orderBySession(ctx.db, input.sessionId);
-    const [tracking] = await ctx.db.select({ version: orders.trackingVersion }).from(orders).where(eq(orders.id, order.orderId));
-    // The customer's tracking page, once the order is paid (the link every email carries too).
-    const trackingPath = order.paymentStatus === 'paid' && tracking ? `/track/${trackingToken(ctx, order.orderId, tracking.version)}` : null;
-    return { ...order, uploads: order.job ? await uploadViewsForJob(ctx, order.job.jobId) : [], trackingPath };
+    const trackingPath = await trackingPathOf(ctx.db, ctx, order);
+    const uploads = order.job ? ((await uploadViewsForJobs(ctx, [order.job.jobId])).get(order.job.jobId) ?? []) : [];
+    return { ...order, uploads, trackingPath };
   }),
   /** The order's customer before the cutoff, or an admin any time with a reason: cancelled, refunded once. */
   cancel: authedProcedure

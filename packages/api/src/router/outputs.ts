@@ -1,7 +1,7 @@
 /** Output schemas shared by several routers; each is checked against the domain type it returns. */
 import { z } from 'zod';
 import { JOB_STATUSES, UPLOAD_KINDS, UPLOAD_MIME_TYPES } from '@h2s/db';
-import type { JobView, OrderView } from '../domain/jobs';
+import type { JobView, OrderView } from '../domain/job-queries';
 import type { Offer } from '../domain/offers';
 import type { UploadView } from '../domain/uploads';
 

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { orderBySession } from '../domain/jobs';
+import { orderIdBySession } from '../domain/job-queries';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { notFound } from '../domain/errors';
 import { customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
@@ -26,12 +26,12 @@ export const scheduleRouter = {
     .input(scheduleInput)
     .output(scheduleOutput)
     .mutation(async ({ ctx, input: { sessionId, ...slot } }) => {
-      const order = await orderBySession(ctx.db, sessionId);
+      const orderId = await orderIdBySession(ctx.db, sessionId);
       // A checkout grant reaches its own order only; the account's other orders need the emailed link.
-      if (ctx.viewer.scopeOrderId && ctx.viewer.scopeOrderId !== order.orderId) throw notFound('Order');
+      if (ctx.viewer.scopeOrderId && ctx.viewer.scopeOrderId !== orderId) throw notFound('Order');
       return scheduleOrder(
         ctx.db,
-        { orderId: order.orderId, customerUserId: ctx.viewer.userId },
+        { orderId, customerUserId: ctx.viewer.userId },
         slot,
         { userId: ctx.viewer.userId, role: 'customer' },
         ctx.clock.now(),

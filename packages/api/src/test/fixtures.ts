@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@h2s/db/testing';
 import { newUserId, users, type Skill } from '@h2s/db';
 import { createSession, hashPassword, type Viewer } from '../domain/auth';
-import { handleStripeWebhook, type CheckoutInput } from '../domain/checkout';
-import { fixedClock, type Clock } from '../domain/clock';
+import { applyStripeEvent, type CheckoutInput } from '../domain/checkout';
+import type { Clock } from '../domain/clock';
 import { signTestEvent, testPayments } from '../domain/payments';
 import { createPro } from '../domain/pros';
 import { localFileStore } from '../domain/storage';
@@ -126,12 +126,12 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
         amountTotalCents: row!.amount,
         paymentStatus: 'paid',
       });
-      const result = await handleStripeWebhook({ db: t.db, payments }, payload, signature, clock.now());
-      if (result.status !== 200 || !result.body.jobId) throw new Error(`payment failed: ${JSON.stringify(result.body)}`);
+      const result = await applyStripeEvent({ db: t.db, payments }, payload, signature, clock.now());
+      if (result.outcome !== 'paid') throw new Error(`payment failed: ${JSON.stringify(result)}`);
       return {
         orderId: order.orderId,
         sessionId: order.sessionId,
-        jobId: result.body.jobId,
+        jobId: result.jobId,
         customer: { userId: row!.customer, role: 'customer', name: checkout.customer.name, email: checkout.customer.email },
       };
     },

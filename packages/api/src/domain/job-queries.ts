@@ -263,6 +263,13 @@ export async function orderBySession(db: DbOrTx, sessionId: string): Promise<Ord
   return view;
 }
 
+/** The id of the order a checkout session paid for, without building its view. */
+export async function orderIdBySession(db: DbOrTx, sessionId: string): Promise<string> {
+  const [row] = await db.select({ id: orders.id }).from(orders).where(eq(orders.stripeSessionId, sessionId));
+  if (!row) throw notFound('Order');
+  return row.id;
+}
+
 export async function orderById(db: DbOrTx, orderId: string): Promise<OrderView> {
   const [view] = await orderViews(db, eq(orders.id, orderId));
   if (!view) throw notFound('Order');

@@ -13,9 +13,10 @@ import {
   type Database,
   type DbOrTx,
   type JobAssignment,
+  type SQL,
 } from '@h2s/db';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
-import { jobChangePayload, LIVE_CHANNEL, recordJobEvent, type Actor } from './events';
+import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
 import { enqueueEmail } from './notifications';
 import { openForOffers } from './offer-timers';
 import type { DispatchPolicy } from './policy';
@@ -32,18 +33,24 @@ export interface AcceptResult {
 export const ALREADY_BUSY = 'You already have a job at that time';
 const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
 
-/** Marks (job, pro) accepted, reusing the row if this pro held the job before (unique (job, pro)). */
+/**
+ * THE write of "this pro holds this job now", as SQL to splice into a statement: inserts the accepted
+ * assignment (one per row of `from` when given), or revives the row this pro held before (unique
+ * (job, pro)); returns its `id`. A pro's own accept is acknowledged at once; dispatch's waits for the pro.
+ */
+const acceptedAssignmentSql = (a: { jobId: SQL | string; proId: string; at: SQL; window: SQL; byDispatch: boolean }, from?: SQL): SQL => sql`
+  insert into job_assignments (id, job_id, pro_id, state, assigned_at, acknowledged_at, window_range)
+  select ${newAssignmentId()}, ${a.jobId}, ${a.proId}, 'accepted', ${a.at}, ${a.byDispatch ? sql`null::timestamptz` : a.at}, ${a.window}${from ? sql` from ${from}` : sql``}
+  on conflict (job_id, pro_id) do update
+    set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at,
+        released_at = null, completed_at = null, window_range = excluded.window_range
+  returning id`;
+
+/** Marks (job, pro) accepted (dispatch's assignment: it reads "Assigned by dispatch" until the pro acknowledges it). */
 async function upsertAcceptedAssignment(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<JobAssignment> {
   const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
-  const [row] = await tx
-    .insert(jobAssignments)
-    // Dispatch's assignment: it reads "Assigned by dispatch" until the pro acknowledges it.
-    .values({ id: newAssignmentId(), jobId, proId, state: 'accepted', assignedAt: now, acknowledgedAt: null, windowRange: window })
-    .onConflictDoUpdate({
-      target: [jobAssignments.jobId, jobAssignments.proId],
-      set: { state: 'accepted', assignedAt: now, acknowledgedAt: null, releasedAt: null, completedAt: null, windowRange: window },
-    })
-    .returning();
+  const [upserted] = await tx.execute<{ id: string }>(acceptedAssignmentSql({ jobId, proId, at: sql`${now.toISOString()}::timestamptz`, window, byDispatch: true }));
+  const [row] = upserted ? await tx.select().from(jobAssignments).where(eq(jobAssignments.id, upserted.id)) : [];
   if (!row) throw new Error('assignment upsert returned nothing');
   return row;
 }
@@ -71,7 +78,8 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
     try {
       // The hot path, so one statement instead of a transaction of five: the conditional UPDATE picks
       // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
-      // along in data-modifying CTEs. A statement is atomic: all of it happens, or none.
+      // along in data-modifying CTEs built from the same SQL the ordinary path runs (acceptedAssignmentSql,
+      // jobEventInsertSql). A statement is atomic: all of it happens, or none.
       [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
         with won as (
           update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
@@ -80,23 +88,16 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
              and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
           returning j.id, j.due_at
         ), assignment as (
-          insert into job_assignments (id, job_id, pro_id, state, assigned_at, window_range)
-          select ${newAssignmentId()}, won.id, ${proId}, 'accepted', ${at}, ${jobWindowSql(sql`won.due_at`)} from won
-          on conflict (job_id, pro_id) do update
-            set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at,
-                released_at = null, completed_at = null, window_range = excluded.window_range
-          returning id
+          ${acceptedAssignmentSql({ jobId: sql`won.id`, proId, at, window: jobWindowSql(sql`won.due_at`), byDispatch: false }, sql`won`)}
         ), event as (
-          insert into job_events (job_id, actor_user_id, actor_role, type, data)
-          select ${jobId}, ${proId}, 'pro', 'accepted', jsonb_build_object('assignmentId', assignment.id) from assignment
-          returning id, created_at
+          ${jobEventInsertSql({ jobId, type: 'accepted', actor: { userId: proId, role: 'pro' }, data: sql`jsonb_build_object('assignmentId', assignment.id)` }, sql`assignment`)}
         )
         select (select id from assignment) as assignment_id,
                (select enqueue_email('pro_assigned:' || ${jobId} || ':' || event.id, 'pro_assigned',
                                      (select order_id from dispatch_jobs where id = ${jobId}), ${jobId},
                                      jsonb_build_object('proId', ${proId}::text)) from event) as emailed,
                (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
-               (select pg_notify(${LIVE_CHANNEL}, ${jobChangePayload(jobId, 'accepted', now)}) from event) as notified`);
+               (select ${jobEventNotifySql(sql`event`)} from event) as notified`);
       break;
     } catch (error) {
       // Two overlapping accepts by one pro: the constraint refuses the later. When both inserted before
