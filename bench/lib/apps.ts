@@ -92,9 +92,9 @@ async function waitUntilServing(client: HttpClient, child: ChildProcess | null, 
   }
 }
 
-export async function startBuiltApp(name: AppName, port: number, env: AppEnv): Promise<RunningApp> {
+export async function startBuiltApp(name: AppName, port: number, env: AppEnv, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(root, 'apps', name, 'build')], { env: baseEnv(env, origin, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'apps', name, 'build')], { env: { ...baseEnv(env, origin, port), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
