@@ -71,6 +71,9 @@ async function seed(seedSql: DbHandle['sql'], racerIds: string[]): Promise<void>
   await seedJobs(seedSql, { from: RANGE.webhookRaw, count: config.warmup + config.webhookSamples, where: 'us', scheduledShare: 0, payment: 'pending' });
   await seedJobs(seedSql, { from: RANGE.upload, count: UPLOAD_WARMUP + config.uploadSamples, where: near, scheduledShare: 0 });
   await seedJobs(seedSql, { from: RANGE.fixedCluster, count: FIXED_CLUSTER, where: { center: NEBRASKA, spread: 0.5 }, scheduledShare: 0.5 });
+  // The customer app expires test checkouts left unpaid (issue 15) as it starts; the webhook rows' orders
+  // were just opened, so the sweep leaves them for the webhook scenario.
+  await seedSql`update orders set created_at = now(), updated_at = now() where payment_status = 'pending'`;
   log(`seeded ${config.pros + 2} pros, ${1000} customers and the race/schedule/webhook/upload/fixed sets`);
 }
 

@@ -41,6 +41,9 @@ export async function scaleOut(arena: Arena): Promise<{ one: Throughput; two: Th
     return null;
   }
   try {
+    // The port answers once the first worker listens; measure once every worker does.
+    const deadline = Date.now() + 60_000;
+    while (!cluster.logs?.().includes('workers listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const options = { connections: LOAD_CONNECTIONS, seconds: config.loadSeconds };
     const one = await throughput(arena.portal.origin, TRIVIAL, options);
     const two = await throughput(cluster.origin, TRIVIAL, options);

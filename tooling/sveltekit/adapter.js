@@ -64,6 +64,10 @@ if (workers > 1 && cluster.isPrimary) {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   };
   for (let i = 0; i < workers; i++) cluster.fork();
+  let listening = 0;
+  cluster.on('listening', (_worker, address) => {
+    if (++listening === workers) console.log(\`[cluster] \${workers} workers listening on port \${address.port}\`);
+  });
   cluster.on('exit', (_worker, code, signal) => {
     stop(code ?? (signal ? 1 : 0));
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
