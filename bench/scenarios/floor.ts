@@ -45,6 +45,8 @@ export async function scaleOut(arena: Arena): Promise<{ one: Throughput; two: Th
     const deadline = Date.now() + 60_000;
     while (!cluster.logs?.().includes('workers listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const options = { connections: LOAD_CONNECTIONS, seconds: config.loadSeconds };
+    // The new workers start cold (no JIT yet) while the first portal has served the whole run: warm them.
+    await throughput(cluster.origin, TRIVIAL, { connections: LOAD_CONNECTIONS, seconds: 2 });
     const one = await throughput(arena.portal.origin, TRIVIAL, options);
     const two = await throughput(cluster.origin, TRIVIAL, options);
     const gain = round((100 * two.perSecond) / one.perSecond - 100, 0);
