@@ -13,7 +13,7 @@ import { pgLiveBus, SessionStreams } from './domain/live';
 import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
-import { serveUpload } from './domain/uploads';
+import { serveUpload } from './http/uploads';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
