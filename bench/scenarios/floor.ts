@@ -3,11 +3,31 @@
  * the same run) and "scale-out" (the same procedure on a portal with WEB_CONCURRENCY=2 against the
  * single-process portal, and a job change still reaching the streams of every worker).
  */
+import { readFileSync } from 'node:fs';
 import { config, failures, fmt, LOAD_CONNECTIONS, log, rows, type Arena } from '../lib/context';
 import { freePort } from '../lib/apps';
 import { startBareServer, throughput, type Throughput } from '../lib/load';
 import { round } from '../lib/stats';
 import { fanOut, type FanOut } from './live';
+
+/** CPU ticks (user + system) of a process and of each of its children (the cluster's workers). */
+function cpuTicks(pid: number): { primary: number; workers: number[] } {
+  const ticks = (p: number) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // Not Linux, or gone.
+  }
+  return { primary: ticks(pid), workers: children.map(ticks) };
+}
 
 /** catalog.list: public, no session, one small query (the issue's "trivial procedure"). */
 const TRIVIAL = '/api/trpc/catalog.list';
@@ -47,12 +67,24 @@ export async function scaleOut(arena: Arena): Promise<{ one: Throughput; two: Th
     const options = { connections: LOAD_CONNECTIONS, seconds: config.loadSeconds };
     // The new workers start cold (no JIT yet) while the first portal has served the whole run: warm them.
     await throughput(cluster.origin, TRIVIAL, { connections: LOAD_CONNECTIONS, seconds: 2 });
-    const one = await throughput(arena.portal.origin, TRIVIAL, options);
-    const two = await throughput(cluster.origin, TRIVIAL, options);
+    // Alternated (1, 2, 1, 2) so a drift in the machine's other load does not favour either.
+    const one1 = await throughput(arena.portal.origin, TRIVIAL, options);
+    const cpuBefore = cpuTicks(cluster.pid);
+    const two1 = await throughput(cluster.origin, TRIVIAL, options);
+    const cpuAfter = cpuTicks(cluster.pid);
+    // Where the cluster's CPU went (ticks of 10 ms): the primary only deals connections.
+    const cpuSplit = `primary ${cpuAfter.primary - cpuBefore.primary}, workers ${cpuAfter.workers.map((t, i) => t - (cpuBefore.workers[i] ?? 0)).join(' / ')} CPU ticks`;
+    log(`scale-out CPU during 2-worker run: ${cpuSplit}`);
+    const one2 = await throughput(arena.portal.origin, TRIVIAL, options);
+    const two2 = await throughput(cluster.origin, TRIVIAL, options);
+    log(`scale-out runs: 1 worker ${one1.perSecond}, ${one2.perSecond}; 2 workers ${two1.perSecond}, ${two2.perSecond} req/s`);
+    const sum = (a: Throughput, b: Throughput): Throughput => ({ requests: a.requests + b.requests, perSecond: Math.round((a.perSecond + b.perSecond) / 2), errors: a.errors + b.errors });
+    const one = sum(one1, one2);
+    const two = sum(two1, two2);
     const gain = round((100 * two.perSecond) / one.perSecond - 100, 0);
     rows.push({
       name: `scale-out: portal GET catalog.list with WEB_CONCURRENCY=2 (node:cluster), ${LOAD_CONNECTIONS} connections`,
-      http: `${fmt(two.perSecond)} req/s (${gain >= 0 ? '+' : ''}${gain}%)${two.errors ? `, ${two.errors} errors` : ''}`,
+      http: `${fmt(two.perSecond)} req/s (${gain >= 0 ? '+' : ''}${gain}%; ${cpuSplit})${two.errors ? `, ${two.errors} errors` : ''}`,
       baseline: `${fmt(one.perSecond)} req/s: the same build with WEB_CONCURRENCY=1, same run`,
       target: 'rises (2 cores shared with the client and PostgreSQL)',
       result: two.perSecond > one.perSecond ? 'pass' : 'miss',
