@@ -1,4 +1,5 @@
 /** File names: what people see, what a saved copy is called, and where the bytes are stored. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it strips
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
