@@ -15,7 +15,11 @@ export interface Throughput {
 }
 
 /** `connections` keep-alive connections sending GET `path` back to back for `seconds`. */
-export async function throughput(origin: string, path: string, options: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<Throughput> {
+export async function throughput(
+  origin: string,
+  path: string,
+  options: { connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<Throughput> {
   const client = new HttpClient(origin, options.connections);
   try {
     // Warm-up: open the connections and let the server's JIT settle a little.
@@ -96,7 +100,14 @@ export function openStream(origin: string, cookie: string, agent: Agent): Promis
       close: () => req?.destroy(),
     };
     req = request(
-      { agent, host: '127.0.0.1', port: Number(url.port), method: 'GET', path: '/api/trpc/live.jobChanges', headers: { cookie, accept: 'text/event-stream' } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port: Number(url.port),
+        method: 'GET',
+        path: '/api/trpc/live.jobChanges',
+        headers: { cookie, accept: 'text/event-stream' },
+      },
       (res) => {
         if (res.statusCode !== 200) {
           reject(new Error(`live.jobChanges answered ${res.statusCode}`));

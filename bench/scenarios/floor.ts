@@ -57,7 +57,13 @@ export async function stackFloor(arena: Arena): Promise<{ app: Throughput; bare:
 export async function scaleOut(arena: Arena): Promise<{ one: Throughput; two: Throughput; live: FanOut } | null> {
   const cluster = await arena.startExtra('portal', { WEB_CONCURRENCY: '2' });
   if (!cluster) {
-    rows.push({ name: 'scale-out: WEB_CONCURRENCY=2', http: 'not measured: the apps run in-process', baseline: '–', target: '–', result: 'info' });
+    rows.push({
+      name: 'scale-out: WEB_CONCURRENCY=2',
+      http: 'not measured: the apps run in-process',
+      baseline: '–',
+      target: '–',
+      result: 'info',
+    });
     return null;
   }
   try {
@@ -78,7 +84,11 @@ export async function scaleOut(arena: Arena): Promise<{ one: Throughput; two: Th
     const one2 = await throughput(arena.portal.origin, TRIVIAL, options);
     const two2 = await throughput(cluster.origin, TRIVIAL, options);
     log(`scale-out runs: 1 worker ${one1.perSecond}, ${one2.perSecond}; 2 workers ${two1.perSecond}, ${two2.perSecond} req/s`);
-    const sum = (a: Throughput, b: Throughput): Throughput => ({ requests: a.requests + b.requests, perSecond: Math.round((a.perSecond + b.perSecond) / 2), errors: a.errors + b.errors });
+    const sum = (a: Throughput, b: Throughput): Throughput => ({
+      requests: a.requests + b.requests,
+      perSecond: Math.round((a.perSecond + b.perSecond) / 2),
+      errors: a.errors + b.errors,
+    });
     const one = sum(one1, one2);
     const two = sum(two1, two2);
     const gain = round((100 * two.perSecond) / one.perSecond - 100, 0);

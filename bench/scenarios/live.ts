@@ -85,7 +85,9 @@ export async function liveFanOut(arena: Arena, n: number, changes: number) {
     target: 'all delivered, p99 ≤ 1 s, ≤ 20 KB per stream',
     result: pass ? 'pass' : 'miss',
   });
-  log(`live fan-out ${n} streams: ${result.delivered}/${result.opened * changes} delivered, p50 ${ms(result.latency.p50)} p99 ${ms(result.latency.p99)}, ${result.kbPerStream} KB/stream`);
+  log(
+    `live fan-out ${n} streams: ${result.delivered}/${result.opened * changes} delivered, p50 ${ms(result.latency.p50)} p99 ${ms(result.latency.p99)}, ${result.kbPerStream} KB/stream`,
+  );
   if (!complete) failures.push(`live fan-out: ${result.delivered} of ${n * changes} deliveries`);
   return result;
 }

@@ -14,11 +14,19 @@ afterAll(async () => api?.close());
 
 const BASE = 'http://portal.test';
 const me = async (token: string) => {
-  const response = await api.server.handlePlainTrpc(new Request(`${BASE}/api/trpc/auth.me`, { headers: { cookie: `h2s_portal_session=${token}` } }));
+  const response = await api.server.handlePlainTrpc(
+    new Request(`${BASE}/api/trpc/auth.me`, { headers: { cookie: `h2s_portal_session=${token}` } }),
+  );
   return ((await response.json()) as { result: { data: { user: { id: string } | null } } }).result.data.user;
 };
 const logout = (token: string) =>
-  api.server.handlePlainTrpc(new Request(`${BASE}/api/trpc/auth.logout`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie: `h2s_portal_session=${token}` } }));
+  api.server.handlePlainTrpc(
+    new Request(`${BASE}/api/trpc/auth.logout`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', cookie: `h2s_portal_session=${token}` },
+    }),
+  );
 
 describe('session cache', () => {
   it('signing out ends the session at once, even right after a request cached it', async () => {

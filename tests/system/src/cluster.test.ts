@@ -26,10 +26,7 @@ const env = (port: number, databaseUrl: string): Record<string, string> => ({
 });
 
 const workerPids = (pid: number): number[] =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number);
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
 
 /** Open TCP sockets a process holds (its listening and client connections). */
 const socketCount = (pid: number): number =>
@@ -75,7 +72,10 @@ describe('the built portal with WEB_CONCURRENCY=2', () => {
       const signal = controller.signal;
       streams = await Promise.all(
         Array.from({ length: 8 }, async () => {
-          const response = await fetch(`${portal.origin}/api/trpc/live.jobChanges`, { headers: { cookie, accept: 'text/event-stream' }, signal });
+          const response = await fetch(`${portal.origin}/api/trpc/live.jobChanges`, {
+            headers: { cookie, accept: 'text/event-stream' },
+            signal,
+          });
           expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
           return response.body!.getReader();
         }),
@@ -122,7 +122,13 @@ describe('a WEB_CONCURRENCY that is not a whole number', () => {
   it('is refused with a message, before any worker starts', async () => {
     const port = await freePort();
     const child = spawn('node', [join(root, 'apps', 'portal', 'build')], {
-      env: { ...process.env, ...env(port, 'postgres://nobody@127.0.0.1:1/unused'), PORT: String(port), HOST: '127.0.0.1', WEB_CONCURRENCY: 'two' },
+      env: {
+        ...process.env,
+        ...env(port, 'postgres://nobody@127.0.0.1:1/unused'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        WEB_CONCURRENCY: 'two',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
