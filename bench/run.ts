@@ -19,6 +19,8 @@ import { cleanup, setUp } from './lib/setup';
 import { round } from './lib/stats';
 import { acceptRace } from './scenarios/accept';
 import { integrityAudit } from './scenarios/audit';
+import { scaleOut, stackFloor } from './scenarios/floor';
+import { liveFanOut } from './scenarios/live';
 import { offersAtOneMillion, offersAtScale } from './scenarios/offers';
 import { scheduleConfirm } from './scenarios/schedule';
 import { photoUpload } from './scenarios/upload';
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   results.startedAt = new Date(started).toISOString();
 
   const arena = await setUp();
+  const floor = await stackFloor(arena);
   // The order matters: each scenario runs on the tables the ones before it grew.
   const offers = await offersAtScale(arena);
   const schedule = await scheduleConfirm(arena);
@@ -45,6 +48,9 @@ async function main(): Promise<void> {
   const webhook = await stripeWebhook(arena);
   const upload = await photoUpload(arena);
   const audit = await integrityAudit(arena);
+  const live = await liveFanOut(arena, config.liveStreams, config.liveChanges);
+  arena.sampleRss('live');
+  const scale = await scaleOut(arena);
   await offersAtOneMillion(arena, offers);
 
   for (const app of arena.apps) {
@@ -68,6 +74,9 @@ async function main(): Promise<void> {
   results.webhook = webhook;
   results.upload = upload;
   results.audit = audit;
+  results.stackFloor = floor;
+  results.liveFanOut = live;
+  results.scaleOut = scale;
   results.rssMb = arena.rss;
   results.rows = rows;
   results.failures = failures;

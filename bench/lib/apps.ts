@@ -22,6 +22,8 @@ export interface RunningApp {
   mode: 'built' | 'in-process';
   /** The process whose memory is the app's: the child, or this process for in-process servers. */
   pid: number;
+  /** The last 8 KB the process printed (built apps only). */
+  logs?: () => string;
   stop(): Promise<void>;
 }
 
@@ -92,9 +94,12 @@ async function waitUntilServing(client: HttpClient, child: ChildProcess | null, 
   }
 }
 
-export async function startBuiltApp(name: AppName, port: number, env: AppEnv): Promise<RunningApp> {
+export async function startBuiltApp(name: AppName, port: number, env: AppEnv, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(root, 'apps', name, 'build')], { env: baseEnv(env, origin, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  // `--cpu-prof=<dir>`: the portal writes a V8 CPU profile there as it stops (bench/profile.ts reads it).
+  const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
+  const profile = profileDir && name === 'portal' && !extraEnv.WEB_CONCURRENCY ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'apps', name, 'build')], { env: { ...baseEnv(env, origin, port), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
@@ -109,6 +114,7 @@ export async function startBuiltApp(name: AppName, port: number, env: AppEnv): P
     client,
     mode: 'built',
     pid: child.pid!,
+    logs: () => output,
     async stop() {
       client.close();
       if (child.exitCode !== null) return;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createDb, type DbHandle } from '@h2s/db';
 import { createTestDatabase, startPostgresServer, type PostgresServer, type TestDatabase } from '@h2s/db/testing';
 import { hashPassword } from '@h2s/api/toolkit';
-import { ensureBuild, freePort, peakRssMb, startBuiltApp, startInProcessApp, type AppName, type RunningApp } from './apps';
+import { ensureBuild, freePort, peakRssMb, startBuiltApp, startInProcessApp, type AppEnv, type AppName, type RunningApp } from './apps';
 import {
   config,
   FIXED_CLUSTER,
@@ -30,11 +30,14 @@ let server: PostgresServer | null = null;
 let database: TestDatabase | null = null;
 let raw: DbHandle | null = null;
 const apps: RunningApp[] = [];
+/** Further app processes a scenario starts (the WEB_CONCURRENCY=2 portal); stopped with the rest. */
+const extras: RunningApp[] = [];
+let appEnv: AppEnv | null = null;
 const uploadDir = mkdtempSync(join(tmpdir(), 'h2s-bench-uploads-'));
 const baselineDir = mkdtempSync(join(tmpdir(), 'h2s-bench-baseline-'));
 
 export async function cleanup(): Promise<void> {
-  for (const app of apps.splice(0)) await app.stop().catch(() => {});
+  for (const app of [...extras.splice(0), ...apps.splice(0)]) await app.stop().catch(() => {});
   await raw?.close().catch(() => {});
   await database?.drop().catch(() => {});
   server?.stop();
@@ -68,6 +71,9 @@ async function seed(seedSql: DbHandle['sql'], racerIds: string[]): Promise<void>
   await seedJobs(seedSql, { from: RANGE.webhookRaw, count: config.warmup + config.webhookSamples, where: 'us', scheduledShare: 0, payment: 'pending' });
   await seedJobs(seedSql, { from: RANGE.upload, count: UPLOAD_WARMUP + config.uploadSamples, where: near, scheduledShare: 0 });
   await seedJobs(seedSql, { from: RANGE.fixedCluster, count: FIXED_CLUSTER, where: { center: NEBRASKA, spread: 0.5 }, scheduledShare: 0.5 });
+  // The customer app expires test checkouts left unpaid (issue 15) as it starts; the webhook rows' orders
+  // were just opened, so the sweep leaves them for the webhook scenario.
+  await seedSql`update orders set created_at = now(), updated_at = now() where payment_status = 'pending'`;
   log(`seeded ${config.pros + 2} pros, ${1000} customers and the race/schedule/webhook/upload/fixed sets`);
 }
 
@@ -76,6 +82,7 @@ async function startApps(databaseUrl: string): Promise<void> {
   const appEnvBase = { databaseUrl, uploadDir, webhookSecret: WEBHOOK_SECRET };
   const ports = { customer: await freePort(), portal: await freePort() };
   const customerOrigin = `http://127.0.0.1:${ports.customer}`;
+  appEnv = { ...appEnvBase, customerOrigin };
   const modes: Record<AppName, string> = { customer: '', portal: '' };
   for (const name of ['portal', 'customer'] as const) {
     let app: RunningApp | null = null;
@@ -158,5 +165,11 @@ export async function setUp(): Promise<Arena> {
     baselineDir,
     sampleRss,
     rss,
+    async startExtra(name, extraEnv) {
+      if (!appEnv || apps.some((a) => a.mode !== 'built')) return null;
+      const app = await startBuiltApp(name, await freePort(), appEnv, extraEnv);
+      extras.push(app);
+      return app;
+    },
   };
 }

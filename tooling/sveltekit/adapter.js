@@ -6,6 +6,7 @@
  *   itself, before reading them, with a tRPC-shaped `413 PAYLOAD_TOO_LARGE` (packages/api/src/server.ts).
  * - A refused configuration (ConfigError, packages/api/src/config.ts) prints its list and exits 1
  *   before any port is bound, instead of a stack trace.
+ * - WEB_CONCURRENCY (default 1) worker processes share the port via node:cluster (issue 13).
  *
  * It wraps the adapter it is given (the apps pass `adapter()` from their own @sveltejs/adapter-node):
  * after adapter-node has written the build, its entry moves to `server.js` and a small `index.js`
@@ -35,19 +36,54 @@ export default function withProductionDefaults(nodeAdapter, { out = 'build', bod
 
 /** @param {number} limit */
 const entry = (limit) => `// Written by tooling/sveltekit/adapter.js after adapter-node; see that file for why.
+import cluster from 'node:cluster';
 import process from 'node:process';
 
 // adapter-node reads BODY_SIZE_LIMIT as its handler loads, so the default goes in first.
 process.env.BODY_SIZE_LIMIT ||= '${limit}';
 
-try {
-  await import('./server.js');
-} catch (error) {
-  if (error && error.name === 'ConfigError') {
-    console.error(error.message);
-    process.exit(1);
+// WEB_CONCURRENCY (default 1): worker processes sharing the port through node:cluster. Each worker
+// is a whole app with its own database pool and its own LISTEN connection, so live job changes
+// (PostgreSQL NOTIFY) reach the streams of every worker.
+const raw = process.env.WEB_CONCURRENCY?.trim() || '1';
+const workers = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+if (!(workers >= 1 && workers <= 256)) {
+  console.error(\`WEB_CONCURRENCY must be a whole number from 1 to 256 (worker processes per app), not "\${raw}".\`);
+  process.exit(1);
+}
+
+if (workers > 1 && cluster.isPrimary) {
+  // The primary only hands connections to the workers. A worker that exits takes the app down with
+  // its code (a refused configuration exits every worker with 1 before any port is bound), as one
+  // process would: the supervisor that started the app decides about restarts.
+  let stopping = false;
+  const stop = (code) => {
+    if (stopping) return;
+    stopping = true;
+    process.exitCode = code;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let listening = 0;
+  cluster.on('listening', (_worker, address) => {
+    if (++listening === workers) console.log(\`[cluster] \${workers} workers listening on port \${address.port}\`);
+  });
+  cluster.on('exit', (_worker, code, signal) => {
+    stop(code ?? (signal ? 1 : 0));
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+  });
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+} else {
+  try {
+    await import('./server.js');
+  } catch (error) {
+    if (error && error.name === 'ConfigError') {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }
 `;
 

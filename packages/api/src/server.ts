@@ -12,7 +12,7 @@ import { pgLiveBus, SessionStreams } from './domain/live';
 import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
-import { serveUpload } from './domain/uploads';
+import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest } from './http/stripe-webhook';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
@@ -62,6 +62,13 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
   }
   return body;
 }
+
+/**
+ * How long a session read stays good for this process's requests (issue 13): a page load and the
+ * procedures it calls share one lookup. Signing out or a new password clears it here at once; another
+ * process (WEB_CONCURRENCY workers, the other app) may accept a signed-out cookie for up to this long.
+ */
+export const SESSION_CACHE_MS = 5_000;
 
 export interface AppServerOptions {
   app: 'customer' | 'portal';
@@ -127,7 +134,7 @@ export function createAppServer(options: AppServerOptions) {
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
     startSweeper();
     const token = cookies.get(sessionCookie);
-    const resolved = token ? await resolveSession(deps.db, token, deps.clock.now()) : null;
+    const resolved = token ? await resolveSession(deps.db, token, deps.clock.now(), { cacheMs: SESSION_CACHE_MS }) : null;
     if (token && !resolved) cookies.delete(sessionCookie);
     if (token && resolved?.renewedUntil) cookies.set(sessionCookie, token, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) });
     return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, sessionKey: resolved ? hashToken(token!) : null, clientIp };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
 import { createPro } from '@h2s/api/domain/pros';
-import { DEV_WEBHOOK_SECRET, signTestEvent, testPayments } from '@h2s/api/domain/payments';
+import { signTestEvent, testPayments } from '@h2s/api/domain/payments';
 import { localFileStore } from '@h2s/api/domain/storage';
 import { auditIntegrity } from '@h2s/api/integrity';
 import { seedDemo } from '@h2s/api/seed';
@@ -18,6 +18,8 @@ import { createTestDatabase, type TestDatabase } from '@h2s/db/testing';
 import { startApp, type RunningApp } from './apps';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
+// Production refuses the development webhook secret (issue 10), so the load test brings its own.
+const WEBHOOK_SECRET = 'whsec_load_test_not_the_dev_secret';
 const CLIENTS = 200;
 const PRO_CLIENTS = 80;
 const CHICAGO_ZIPS = ['60601', '60605', '60607', '60610', '60611', '60614', '60616', '60618', '60622', '60625', '60640', '60657'];
@@ -46,7 +48,7 @@ beforeAll(async () => {
   uploadDir = mkdtempSync(join(tmpdir(), 'h2s-load-uploads-'));
   const now = new Date();
   await seedDemo(database.db, now);
-  const payments = testPayments(DEV_WEBHOOK_SECRET);
+  const payments = testPayments(WEBHOOK_SECRET);
   for (let i = 0; i < PRO_CLIENTS; i++) {
     const email = `load-pro-${i}@pros.test`;
     await createPro(database.db, { name: `Load Pro ${i}`, email, password: 'load test password', postalCode: CHICAGO_ZIPS[i % CHICAGO_ZIPS.length]!, serviceRadiusMiles: 60 }, now);
@@ -66,16 +68,7 @@ beforeAll(async () => {
     await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, now);
     orders.push({ sessionId: order.sessionId });
   }
-  const env = {
-    DATABASE_URL: database.url,
-    UPLOAD_DIR: uploadDir,
-    DATABASE_POOL_MAX: '10',
-    NODE_ENV: 'production',
-    // Production refuses to start without its secrets; the test checkout only by explicit choice.
-    URL_SIGNING_SECRET: 'load-test-url-signing-secret-'.padEnd(40, 'x'),
-    STRIPE_WEBHOOK_SECRET: 'whsec_load_test_secret',
-    PAYMENTS_MODE: 'test',
-  };
+  const env = { DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, DATABASE_POOL_MAX: '10', NODE_ENV: 'production', URL_SIGNING_SECRET: 'load-test-secret-'.repeat(3), STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, PAYMENTS_MODE: 'test' };
   customer = await startApp('customer', env);
   portal = await startApp('portal', { ...env, CUSTOMER_ORIGIN: customer.origin });
   for (const pro of pros) {

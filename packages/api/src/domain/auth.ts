@@ -74,15 +74,8 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/** The viewer behind a cookie token, renewing the session when it is past half-life. */
-export async function resolveSession(
-  db: Database,
-  token: string | undefined,
-  now: Date,
-): Promise<{ viewer: Viewer; renewedUntil: Date | null } | null> {
-  if (!token || token.length > 200) return null;
-  const tokenHash = hashToken(token);
-  const [row] = await db
+function sessionLookup(db: Database) {
+  return db
     .select({
       userId: users.id,
       role: users.role,
@@ -98,14 +91,68 @@ export async function resolveSession(
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(orders, eq(orders.id, sessions.scopeOrderId))
-    .where(
-      and(
-        eq(sessions.tokenHash, tokenHash),
-        gt(sessions.expiresAt, now),
-        gt(sessions.createdAt, new Date(now.getTime() - SESSION_ABSOLUTE_TTL_MS)),
-      ),
-    );
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('h2s_session_lookup');
+}
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionLookup>['execute']>>[number];
+
+/** Built once per database: a request runs the prepared statement instead of rebuilding its SQL. */
+const lookups = new WeakMap<Database, ReturnType<typeof sessionLookup>>();
+
+/**
+ * Recently read sessions by token hash (issue 13: one lookup per request, not one per procedure and
+ * page load). Only callers that pass `cacheMs` read it (the apps' request handler); signing out here
+ * (deleteSession) and a new password (forgetUserSessions) drop entries at once. Another process
+ * sees a sign-out within its own cacheMs. Expiry is checked on every read against the caller's clock.
+ */
+const cache = new Map<string, { row: SessionRow; until: number }>();
+const CACHE_MAX_ENTRIES = 10_000;
+
+export function forgetSession(tokenHash: string): void {
+  cache.delete(tokenHash);
+}
+
+/** Drops every cached session of one user (their password changed: all their sessions ended). */
+export function forgetUserSessions(userId: string): void {
+  for (const [key, entry] of cache) if (entry.row.userId === userId) cache.delete(key);
+}
+
+async function sessionRow(db: Database, tokenHash: string, cacheMs: number): Promise<SessionRow | null> {
+  const monotonic = performance.now();
+  if (cacheMs > 0) {
+    const hit = cache.get(tokenHash);
+    if (hit && hit.until > monotonic) return hit.row;
+    if (hit) cache.delete(tokenHash);
+  }
+  let lookup = lookups.get(db);
+  if (!lookup) lookups.set(db, (lookup = sessionLookup(db)));
+  const [row] = await lookup.execute({ tokenHash });
   if (!row) return null;
+  if (cacheMs > 0) {
+    if (cache.size >= CACHE_MAX_ENTRIES) {
+      for (const [key, entry] of cache) if (entry.until <= monotonic) cache.delete(key);
+      if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+    }
+    cache.set(tokenHash, { row, until: monotonic + cacheMs });
+  }
+  return row;
+}
+
+/**
+ * The viewer behind a cookie token, renewing the session when it is past half-life (so the renewal
+ * is written at most once in SESSION_TTL_MS / 2, never per request). `cacheMs` > 0 lets a session read
+ * that recently be used without another query (see `cache` above).
+ */
+export async function resolveSession(
+  db: Database,
+  token: string | undefined,
+  now: Date,
+  options: { cacheMs?: number } = {},
+): Promise<{ viewer: Viewer; renewedUntil: Date | null } | null> {
+  if (!token || token.length > 200) return null;
+  const tokenHash = hashToken(token);
+  const row = await sessionRow(db, tokenHash, options.cacheMs ?? 0);
+  if (!row || row.expiresAt.getTime() <= now.getTime() || row.createdAt.getTime() <= now.getTime() - SESSION_ABSOLUTE_TTL_MS) return null;
   if (row.scopeOrderId) {
     // A grant names the order's own customer; anything else is not a grant this code made.
     if (row.orderCustomerUserId !== row.userId || row.orderName === null || row.orderEmail === null) return null;
@@ -118,6 +165,7 @@ export async function resolveSession(
     renewedUntil = new Date(Math.min(now.getTime() + SESSION_TTL_MS, absoluteEnd));
     if (renewedUntil.getTime() > row.expiresAt.getTime()) {
       await db.update(sessions).set({ expiresAt: renewedUntil }).where(eq(sessions.tokenHash, tokenHash));
+      forgetSession(tokenHash);
     } else {
       renewedUntil = null;
     }
@@ -126,7 +174,9 @@ export async function resolveSession(
 }
 
 export async function deleteSession(db: DbOrTx, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+  const tokenHash = hashToken(token);
+  forgetSession(tokenHash);
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
 const emailKey = (email: string) => email.trim().toLowerCase();

@@ -17,7 +17,7 @@ import {
   type Skill,
 } from '@h2s/db';
 import { lookupPostalCode } from '@h2s/db/geo';
-import { hashPassword } from './auth';
+import { forgetUserSessions, hashPassword } from './auth';
 import { conflict, fieldError, notFound } from './errors';
 
 export const skillsInput = z
@@ -90,7 +90,7 @@ export async function updatePro(db: Database, input: UpdateProInput): Promise<{ 
   if (input.postalCode !== undefined && !place) throw fieldError(['postalCode'], 'We do not recognize this ZIP code');
   // Hashing is slow on purpose; it happens before the transaction opens.
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [pro] = await tx
       .select({ userId: pros.userId })
       .from(pros)
@@ -118,6 +118,9 @@ export async function updatePro(db: Database, input: UpdateProInput): Promise<{ 
     const [user] = await tx.select({ name: users.name }).from(users).where(eq(users.id, input.proId));
     return { proId: input.proId, name: user!.name, ...updated! };
   });
+  // The old sessions are gone: no request on this process may still ride a cached one.
+  if (passwordHash) forgetUserSessions(input.proId);
+  return result;
 }
 
 /** Admins set a pro's skills (onboarding and later). */

@@ -8,7 +8,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
 import { uploadThingStore } from './uploadthing';
-import { createUpload, serveUpload } from './uploads';
+import { createUpload } from './uploads';
+import { serveUpload } from '../http/uploads';
 
 const APP_ID = 'h2sdemoapp';
 const API_KEY = 'sk_test_5f1c0ffee5f1c0ffee5f1c0ffee';

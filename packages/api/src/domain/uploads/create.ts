@@ -1,0 +1,177 @@
+/**
+ * Adding a photo: the customer's of the site (before) or the assigned pro's of the finished work
+ * (after). Bytes go to the FileStore under a key built from the job id and the bytes' sha256, never
+ * from anything the client sent; the row is recorded in one short transaction afterwards.
+ */
+import { createHash } from 'node:crypto';
+import {
+  and,
+  customerUploads,
+  dispatchJobs,
+  eq,
+  isUniqueViolation,
+  MAX_UPLOAD_BYTES,
+  MAX_UPLOADS_PER_JOB,
+  newUploadId,
+  orders,
+  pgErrorOf,
+  sql,
+  type CustomerUpload,
+  type DbOrTx,
+  type UploadKind,
+} from '@h2s/db';
+import type { ApiDeps } from '../../trpc';
+import { customerMayAccessOrder, type Viewer } from '../auth';
+import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from '../errors';
+import { recordJobEvent } from '../events';
+import { thumbnailKey } from '../storage';
+import { storeThumbnail } from '../thumbnails';
+import { displayFilename, uploadStorageKey } from './names';
+import { detectImageType, NOT_AN_IMAGE_MESSAGE } from './sniff';
+import { toView, type UploadView } from './views';
+
+export interface CreateUploadResult {
+  upload: UploadView;
+  duplicate: boolean;
+}
+
+export const UPLOAD_LIMIT_MESSAGE = `This job already has ${MAX_UPLOADS_PER_JOB} photos`;
+export const AFTER_LIMIT_MESSAGE = `This job already has ${MAX_UPLOADS_PER_JOB} after photos`;
+const PER_JOB_LIMIT_CONSTRAINT = 'customer_uploads_per_job_limit';
+
+/** Deletes a file no row points at (each row has its own key). A leftover is swept by `pnpm integrity`. */
+export async function removeFileQuietly(deps: ApiDeps, key: string): Promise<void> {
+  try {
+    await deps.storage.remove(key);
+    // The thumbnail follows its original (each row has its own key, so no other row shares it).
+    await deps.storage.remove(thumbnailKey(key));
+  } catch (error) {
+    // An orphaned file costs disk space only; the caller's own error is the one worth reporting.
+    console.error(`[uploads] could not remove ${key}:`, error);
+  }
+}
+
+export const isClosed = (status: string) => status === 'completed' || status === 'cancelled';
+export const closedMessage = (status: string) => `This job is ${status}; its photos can no longer be changed.`;
+
+async function uploadTarget(db: DbOrTx, sessionId: string, viewer: Viewer): Promise<{ jobId: string }> {
+  const [row] = await db
+    .select({ orderId: orders.id, customerUserId: orders.customerUserId, paymentStatus: orders.paymentStatus, jobId: dispatchJobs.id, jobStatus: dispatchJobs.status })
+    .from(orders)
+    .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
+    .where(eq(orders.stripeSessionId, sessionId));
+  if (!row) throw notFound('Order');
+  // The session id alone already shows the order (orders.bySession), so saying "not yours" leaks nothing.
+  if (!customerMayAccessOrder(viewer, { id: row.orderId, customerUserId: row.customerUserId })) {
+    throw forbidden('This order belongs to a different account. Open the link from your confirmation email to add photos.');
+  }
+  if (row.paymentStatus !== 'paid') throw conflict('Photos can be added once the payment has gone through.');
+  if (!row.jobId || !row.jobStatus) throw conflict('This order has no job yet.');
+  if (isClosed(row.jobStatus)) throw conflict(closedMessage(row.jobStatus));
+  return { jobId: row.jobId };
+}
+
+/**
+ * The assigned pro's proof of the finished work: after photos go on a job that is in progress
+ * (arrived, work started), before jobs.complete. Same checks, dedupe and storage as customer photos.
+ */
+async function afterPhotoTarget(db: DbOrTx, jobId: string, viewer: Viewer): Promise<{ jobId: string }> {
+  const [job] = await db.select({ status: dispatchJobs.status, assignedProId: dispatchJobs.assignedProId }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
+  if (!job) throw notFound('Job');
+  if (viewer.role !== 'pro' || job.assignedProId !== viewer.userId) throw forbidden('Only the assigned pro can add after photos.');
+  if (job.status !== 'in_progress') throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
+  return { jobId };
+}
+
+/** Who may add which photo: the customer by checkout session (before), the assigned pro by job (after). */
+export type UploadTarget = { sessionId: string; kind?: 'before' } | { jobId: string; kind: 'after' };
+
+async function uploadBySha(db: DbOrTx, jobId: string, sha256: string): Promise<CustomerUpload | undefined> {
+  const [row] = await db
+    .select()
+    .from(customerUploads)
+    .where(and(eq(customerUploads.jobId, jobId), eq(customerUploads.sha256, sha256)));
+  return row;
+}
+
+const tooLarge = () =>
+  payloadTooLarge(`Photos can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`);
+
+/**
+ * Stores one photo for the customer's job. The same bytes twice give back the first upload
+ * (duplicate: true). The file is written first, with no transaction open; then one short
+ * transaction records it; if that fails, the file is removed again (or swept later).
+ */
+export async function createUpload(
+  deps: ApiDeps,
+  { file, viewer, ...target }: UploadTarget & { file: File; viewer: Viewer },
+): Promise<CreateUploadResult> {
+  // Before anything reads the body into memory.
+  if (file.size > MAX_UPLOAD_BYTES) throw tooLarge();
+  if (file.size === 0) throw fieldError(['file'], 'This file is empty.');
+  const kind: UploadKind = target.kind ?? 'before';
+  const { jobId } = 'jobId' in target ? await afterPhotoTarget(deps.db, target.jobId, viewer) : await uploadTarget(deps.db, target.sessionId, viewer);
+
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge();
+  if (bytes.length === 0) throw fieldError(['file'], 'This file is empty.');
+  const type = detectImageType(bytes);
+  if (!type) throw fieldError(['file'], NOT_AN_IMAGE_MESSAGE);
+
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const existing = await uploadBySha(deps.db, jobId, sha256);
+  if (existing) return { upload: toView(deps, existing), duplicate: true };
+
+  // A cheap early answer; the trigger is what holds under concurrency.
+  const [counted] = await deps.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(customerUploads)
+    .where(and(eq(customerUploads.jobId, jobId), eq(customerUploads.kind, kind)));
+  if ((counted?.n ?? 0) >= MAX_UPLOADS_PER_JOB) throw conflict(kind === 'after' ? AFTER_LIMIT_MESSAGE : UPLOAD_LIMIT_MESSAGE);
+
+  const uploadId = newUploadId();
+  const key = uploadStorageKey(jobId, sha256, uploadId, type.ext);
+  // Disk or network I/O, before any transaction: no lock is held while the bytes travel.
+  const stored = await deps.storage.put(key, bytes, type.mime);
+  try {
+    const row = await deps.db.transaction(async (tx) => {
+      // Checked again under the job's lock (which the per-job trigger takes too): completion may have just landed.
+      const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
+      if (!job) throw notFound('Job');
+      if (isClosed(job.status)) throw conflict(closedMessage(job.status));
+      if (kind === 'after' && job.status !== 'in_progress') throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
+      const [inserted] = await tx
+        .insert(customerUploads)
+        .values({
+          id: uploadId,
+          jobId,
+          storageKey: key,
+          url: stored.url,
+          fileSize: bytes.length,
+          mimeType: type.mime,
+          originalFilename: displayFilename(file.name),
+          sha256,
+          uploadedBy: viewer.userId,
+          kind,
+        })
+        .returning();
+      if (!inserted) throw new Error('upload insert returned nothing');
+      const role = viewer.role === 'pro' ? 'pro' : 'customer';
+      await recordJobEvent(tx, jobId, 'photo_added', { userId: viewer.userId, role }, { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length, kind });
+      return inserted;
+    });
+    // After the commit, outside any transaction: resizing takes tens of milliseconds of CPU.
+    await storeThumbnail(deps.storage, key, bytes).catch((error: unknown) => console.error(`[uploads] no thumbnail for ${key}:`, error));
+    return { upload: toView(deps, row), duplicate: false };
+  } catch (error) {
+    // The key is this attempt's own: no other row can point at it.
+    await removeFileQuietly(deps, key);
+    if (isUniqueViolation(error, 'customer_uploads_job_sha256_key')) {
+      // The same bytes arrived twice at once and the other request committed first.
+      const winner = await uploadBySha(deps.db, jobId, sha256);
+      if (winner) return { upload: toView(deps, winner), duplicate: true };
+    }
+    if (pgErrorOf(error)?.constraint_name === PER_JOB_LIMIT_CONSTRAINT) throw conflict(kind === 'after' ? AFTER_LIMIT_MESSAGE : UPLOAD_LIMIT_MESSAGE);
+    throw error;
+  }
+}
