@@ -14,7 +14,20 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { root } from './lib/apps';
-import { CLAIMS_PER_JOB, config, elapsed, failures, log, machine, quick, RACERS, results, rows, started, UPLOAD_BYTES } from './lib/context';
+import {
+  CLAIMS_PER_JOB,
+  config,
+  elapsed,
+  failures,
+  log,
+  machine,
+  quick,
+  RACERS,
+  results,
+  rows,
+  started,
+  UPLOAD_BYTES,
+} from './lib/context';
 import { cleanup, setUp } from './lib/setup';
 import { round } from './lib/stats';
 import { acceptRace } from './scenarios/accept';
@@ -86,7 +99,13 @@ async function main(): Promise<void> {
 
 function table(): string {
   const header = ['benchmark', 'app over HTTP', 'baseline, same run', 'target', 'result'];
-  const body = rows.map((r) => [r.name, r.http, r.baseline, r.target, `${r.result === 'info' ? 'info' : r.result === 'pass' ? '✅ pass' : '❌ miss'}${r.detail ? ` (${r.detail})` : ''}`]);
+  const body = rows.map((r) => [
+    r.name,
+    r.http,
+    r.baseline,
+    r.target,
+    `${r.result === 'info' ? 'info' : r.result === 'pass' ? '✅ pass' : '❌ miss'}${r.detail ? ` (${r.detail})` : ''}`,
+  ]);
   const lines = [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');
 }
@@ -104,9 +123,17 @@ try {
 if (rows.length) {
   const info = results.machine as ReturnType<typeof machine> | undefined;
   console.log('');
-  console.log(`${quick ? 'Quick' : 'Full'} run, ${new Date(started).toISOString()}, ${info?.nproc} × ${info?.cpuModel}, ${info?.memTotalGb} GB, PostgreSQL ${results.postgres ?? '?'}, ${Math.round(elapsed())} s`);
-  console.log(`1-minute load average: ${info?.loadAverageAtStart} at the start, ${round(loadavg()[0] ?? 0, 2)} at the end (${info?.nproc} cores)`);
-  console.log(`Apps: ${Object.entries((results.apps as Record<string, string>) ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+  console.log(
+    `${quick ? 'Quick' : 'Full'} run, ${new Date(started).toISOString()}, ${info?.nproc} × ${info?.cpuModel}, ${info?.memTotalGb} GB, PostgreSQL ${results.postgres ?? '?'}, ${Math.round(elapsed())} s`,
+  );
+  console.log(
+    `1-minute load average: ${info?.loadAverageAtStart} at the start, ${round(loadavg()[0] ?? 0, 2)} at the end (${info?.nproc} cores)`,
+  );
+  console.log(
+    `Apps: ${Object.entries((results.apps as Record<string, string>) ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}`,
+  );
   console.log('');
   console.log(table());
 }

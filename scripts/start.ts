@@ -76,7 +76,9 @@ children.push(
     stdio: 'inherit',
   }),
 );
-console.log(`[start] customer app: ${apps[0].origin} (port ${customerPort})   portal: ${apps[1].origin} (port ${portalPort})   worker: running`);
+console.log(
+  `[start] customer app: ${apps[0].origin} (port ${customerPort})   portal: ${apps[1].origin} (port ${portalPort})   worker: running`,
+);
 
 let stopping = false;
 function stop(code: number) {

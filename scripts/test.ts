@@ -1,10 +1,17 @@
 /**
- * `pnpm test`: one throwaway PostgreSQL server (unless DATABASE_URL is set) for every suite, then
- * typecheck + unit + integration tests, then the browser and system tests against the built apps,
- * then `pnpm bench --quick`.
+ * `pnpm test`: `pnpm lint` (ESLint + Prettier), then one throwaway PostgreSQL server (unless
+ * DATABASE_URL is set) for every suite: typecheck + unit + integration tests, then the browser and
+ * system tests against the built apps, then `pnpm bench --quick`.
  */
 import { spawnSync } from 'node:child_process';
 import { startPostgresServer, type PostgresServer } from '@h2s/db/testing';
+
+// Style and the linter's rules first: a minute's check before ten minutes of tests.
+const linted = spawnSync('pnpm', ['--silent', 'lint'], { stdio: 'inherit' }).status ?? 1;
+if (linted !== 0) {
+  console.error('[test] pnpm lint failed: run `pnpm format` for layout, and fix what ESLint reports.');
+  process.exit(linted);
+}
 
 let server: PostgresServer | null = null;
 if (!process.env.DATABASE_URL) {

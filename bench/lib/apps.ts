@@ -48,9 +48,14 @@ export function ensureBuild(app: AppName, rebuild: boolean, log: (line: string) 
   log(`building @h2s/${app} (pnpm --filter @h2s/${app} build)…`);
   const started = Date.now();
   const result = spawnSync('pnpm', ['--filter', `@h2s/${app}`, 'build'], { cwd: root, encoding: 'utf8', timeout: 600_000 });
-  if (result.status === 0 && existsSync(buildEntry(app))) return { ok: true, note: `built in ${Math.round((Date.now() - started) / 1000)} s` };
+  if (result.status === 0 && existsSync(buildEntry(app)))
+    return { ok: true, note: `built in ${Math.round((Date.now() - started) / 1000)} s` };
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-  const reason = output.split('\n').find((line) => /error/i.test(line))?.trim() ?? `exit ${result.status}`;
+  const reason =
+    output
+      .split('\n')
+      .find((line) => /error/i.test(line))
+      ?.trim() ?? `exit ${result.status}`;
   log(`could not build @h2s/${app}: ${reason}`);
   return { ok: false, note: `build failed: ${reason.slice(0, 160)}` };
 }
@@ -99,7 +104,10 @@ export async function startBuiltApp(name: AppName, port: number, env: AppEnv, ex
   // `--cpu-prof=<dir>`: the portal writes a V8 CPU profile there as it stops (bench/profile.ts reads it).
   const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
   const profile = profileDir && name === 'portal' && !extraEnv.WEB_CONCURRENCY ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, join(root, 'apps', name, 'build')], { env: { ...baseEnv(env, origin, port), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profile, join(root, 'apps', name, 'build')], {
+    env: { ...baseEnv(env, origin, port), ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);

@@ -20,8 +20,36 @@ export const UPLOAD_BYTES = 2 * 1024 * 1024;
 export const UPLOAD_WARMUP = 3;
 
 export const config = quick
-  ? { jobs: 2_000, pros: 50, scalePoints: [1_000, 2_000], bigPoint: null, offersSamples: 100, raceJobs: 200, scheduleSamples: 50, webhookSamples: 100, uploadSamples: 20, warmup: 10, loadSeconds: 3, liveStreams: 1_000, liveChanges: 3 }
-  : { jobs: 100_000, pros: 500, scalePoints: [1_000, 10_000, 100_000], bigPoint: 1_000_000, offersSamples: 300, raceJobs: 2_000, scheduleSamples: 200, webhookSamples: 300, uploadSamples: 60, warmup: 30, loadSeconds: 8, liveStreams: 5_000, liveChanges: 5 };
+  ? {
+      jobs: 2_000,
+      pros: 50,
+      scalePoints: [1_000, 2_000],
+      bigPoint: null,
+      offersSamples: 100,
+      raceJobs: 200,
+      scheduleSamples: 50,
+      webhookSamples: 100,
+      uploadSamples: 20,
+      warmup: 10,
+      loadSeconds: 3,
+      liveStreams: 1_000,
+      liveChanges: 3,
+    }
+  : {
+      jobs: 100_000,
+      pros: 500,
+      scalePoints: [1_000, 10_000, 100_000],
+      bigPoint: 1_000_000,
+      offersSamples: 300,
+      raceJobs: 2_000,
+      scheduleSamples: 200,
+      webhookSamples: 300,
+      uploadSamples: 60,
+      warmup: 30,
+      loadSeconds: 8,
+      liveStreams: 5_000,
+      liveChanges: 5,
+    };
 /** Keep-alive connections for the throughput rows (the autocannon figures used 8). */
 export const LOAD_CONNECTIONS = 8;
 export type BenchConfig = typeof config;

@@ -78,7 +78,8 @@ function parseTrpc<T>(response: HttpResponse): TrpcResult<T> {
   } catch {
     return { status: response.status, error: { message: response.body.toString().slice(0, 200), code: 'NOT_JSON' } };
   }
-  if (parsed.error) return { status: response.status, error: { message: parsed.error.message ?? '', code: parsed.error.data?.code ?? 'UNKNOWN' } };
+  if (parsed.error)
+    return { status: response.status, error: { message: parsed.error.message ?? '', code: parsed.error.data?.code ?? 'UNKNOWN' } };
   return { status: response.status, data: parsed.result?.data as T };
 }
 
@@ -89,7 +90,12 @@ export async function trpcQuery<T>(client: HttpClient, path: string, input?: unk
 }
 
 /** POST /api/trpc/<path> with the JSON input as the body. */
-export async function trpcMutation<T>(client: HttpClient, path: string, input: unknown, cookie?: string): Promise<{ result: TrpcResult<T>; response: HttpResponse }> {
+export async function trpcMutation<T>(
+  client: HttpClient,
+  path: string,
+  input: unknown,
+  cookie?: string,
+): Promise<{ result: TrpcResult<T>; response: HttpResponse }> {
   const response = await client.send('POST', `/api/trpc/${path}`, {
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(input),
@@ -98,14 +104,19 @@ export async function trpcMutation<T>(client: HttpClient, path: string, input: u
 }
 
 /** A multipart/form-data body, as a browser's FormData would send it. */
-export function multipart(fields: Record<string, string>, file: { field: string; filename: string; contentType: string; bytes: Uint8Array }): { body: Buffer; contentType: string } {
+export function multipart(
+  fields: Record<string, string>,
+  file: { field: string; filename: string; contentType: string; bytes: Uint8Array },
+): { body: Buffer; contentType: string } {
   const boundary = `----h2sbench${Math.random().toString(36).slice(2)}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   parts.push(
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+    ),
     Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   );

@@ -14,10 +14,7 @@ const oneCode = [1, ...Array<number>(15).fill(0)];
 
 /** SOI … EOI around one 8×8 block whose tables each hold a single one-bit code (DC 0, end of block). */
 const tinyImage = {
-  head: Buffer.concat([
-    Buffer.from([0xff, 0xd8]),
-    segment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
-  ]),
+  head: Buffer.concat([Buffer.from([0xff, 0xd8]), segment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0])]),
   tail: Buffer.concat([
     segment(0xdb, [0, ...Array<number>(64).fill(1)]),
     segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),

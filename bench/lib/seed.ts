@@ -89,7 +89,10 @@ export async function seedCustomers(sql: Sql): Promise<void> {
  * `offersPro` lives in Kansas and `offersPro + 1` in Nebraska, both with a 50 mi radius; the rest
  * are spread over the country.
  */
-export async function seedPros(sql: Sql, options: { count: number; racers: number; offersPro: number; passwordHash: string }): Promise<void> {
+export async function seedPros(
+  sql: Sql,
+  options: { count: number; racers: number; offersPro: number; passwordHash: string },
+): Promise<void> {
   const { count, racers, offersPro, passwordHash } = options;
   const flatPro = offersPro + 1;
   await sql`
@@ -165,7 +168,21 @@ export async function seedJobs(sql: Sql, batch: JobBatch): Promise<void> {
              ) r
          ) g
          join (values (0, '9am - 12pm', 9), (1, '12pm - 3pm', 12), (2, '3pm - 6pm', 15)) as w(n, label, hour) on w.n = g.w`,
-      [box.lat0, box.dLat, box.lng0, box.dLng, paid, batch.scheduledShare, from, from + count - 1, us, NEBRASKA.lat, QUIET_HALF.lat, NEBRASKA.lng, QUIET_HALF.lng],
+      [
+        box.lat0,
+        box.dLat,
+        box.lng0,
+        box.dLng,
+        paid,
+        batch.scheduledShare,
+        from,
+        from + count - 1,
+        us,
+        NEBRASKA.lat,
+        QUIET_HALF.lat,
+        NEBRASKA.lng,
+        QUIET_HALF.lng,
+      ],
     );
     await tx.unsafe(
       `insert into orders (id, stripe_session_id, customer_user_id, customer_name, customer_email, customer_phone,

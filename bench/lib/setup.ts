@@ -65,12 +65,35 @@ async function seed(seedSql: DbHandle['sql'], racerIds: string[]): Promise<void>
   await seedJobs(seedSql, { from: RANGE.raceHttp, count: config.raceJobs, where: near, scheduledShare: 0 });
   await seedJobs(seedSql, { from: RANGE.raceRaw, count: config.raceJobs, where: near, scheduledShare: 0 });
   // Each sequential measurement starts with unrecorded warm-up requests on rows of their own.
-  await seedJobs(seedSql, { from: RANGE.scheduleHttp, count: config.warmup + config.scheduleSamples, where: near, scheduledShare: 0, acceptedBy: racerIds });
+  await seedJobs(seedSql, {
+    from: RANGE.scheduleHttp,
+    count: config.warmup + config.scheduleSamples,
+    where: near,
+    scheduledShare: 0,
+    acceptedBy: racerIds,
+  });
   await seedJobs(seedSql, { from: RANGE.scheduleRaw, count: config.warmup + config.scheduleSamples, where: near, scheduledShare: 0 });
-  await seedJobs(seedSql, { from: RANGE.webhookHttp, count: config.warmup + config.webhookSamples, where: 'us', scheduledShare: 0, payment: 'pending' });
-  await seedJobs(seedSql, { from: RANGE.webhookRaw, count: config.warmup + config.webhookSamples, where: 'us', scheduledShare: 0, payment: 'pending' });
+  await seedJobs(seedSql, {
+    from: RANGE.webhookHttp,
+    count: config.warmup + config.webhookSamples,
+    where: 'us',
+    scheduledShare: 0,
+    payment: 'pending',
+  });
+  await seedJobs(seedSql, {
+    from: RANGE.webhookRaw,
+    count: config.warmup + config.webhookSamples,
+    where: 'us',
+    scheduledShare: 0,
+    payment: 'pending',
+  });
   await seedJobs(seedSql, { from: RANGE.upload, count: UPLOAD_WARMUP + config.uploadSamples, where: near, scheduledShare: 0 });
-  await seedJobs(seedSql, { from: RANGE.fixedCluster, count: FIXED_CLUSTER, where: { center: NEBRASKA, spread: 0.5 }, scheduledShare: 0.5 });
+  await seedJobs(seedSql, {
+    from: RANGE.fixedCluster,
+    count: FIXED_CLUSTER,
+    where: { center: NEBRASKA, spread: 0.5 },
+    scheduledShare: 0.5,
+  });
   // The customer app expires test checkouts left unpaid (issue 15) as it starts; the webhook rows' orders
   // were just opened, so the sweep leaves them for the webhook scenario.
   await seedSql`update orders set created_at = now(), updated_at = now() where payment_status = 'pending'`;

@@ -21,7 +21,10 @@ function dealClaims(jobs: string[], seed: number): Claim[][] {
   const lists: Claim[][] = Array.from({ length: RACERS }, () => []);
   for (let start = 0; start < jobs.length; start += perRound) {
     const round = jobs.slice(start, start + perRound);
-    const order = shuffle(Array.from({ length: RACERS }, (_, i) => i), random);
+    const order = shuffle(
+      Array.from({ length: RACERS }, (_, i) => i),
+      random,
+    );
     const dealt: Claim[][] = Array.from({ length: RACERS }, () => []);
     round.forEach((job, j) => {
       for (let k = 0; k < CLAIMS_PER_JOB; k++) {
@@ -44,7 +47,9 @@ async function raceHttp(portal: RunningApp, cookies: string[], jobs: string[]) {
     Promise.all(
       lists.map(async (claims, racer) => {
         for (const claim of claims) {
-          const { ms: t, value } = await timed(() => trpcMutation<{ proId: string }>(portal.client, 'jobs.accept', { jobId: claim.job }, cookies[racer]));
+          const { ms: t, value } = await timed(() =>
+            trpcMutation<{ proId: string }>(portal.client, 'jobs.accept', { jobId: claim.job }, cookies[racer]),
+          );
           latencies.push(t);
           const { result } = value;
           if (result.status === 200 && result.data) {
@@ -119,7 +124,8 @@ export async function acceptRace(arena: Arena) {
   const doubles = db.doubles + db.mismatched + responseDoubles;
   if (doubles) failures.push(`double assignments: ${JSON.stringify({ ...db, responseDoubles })}`);
   if (http.errors.length) failures.push(`jobs.accept errors: ${http.errors.slice(0, 3).join('; ')} (${http.errors.length})`);
-  if (http.winners.size !== config.raceJobs || db.unassigned) failures.push(`race left ${config.raceJobs - http.winners.size} jobs without a winner`);
+  if (http.winners.size !== config.raceJobs || db.unassigned)
+    failures.push(`race left ${config.raceJobs - http.winners.size} jobs without a winner`);
   rows.push({
     name: `jobs.accept race (${RACERS} pros, ${fmt(config.raceJobs)} jobs, ${fmt(http.claims)} claims)`,
     http: `${fmt(Math.round(httpRate))} claims/s, ${http.winners.size} won, ${http.conflicts} CONFLICT, ${doubles} double`,

@@ -13,7 +13,12 @@ export async function integrityAudit(arena: Arena) {
     baseline: '–',
     target: '0 breaches',
     result: audited.value.ok ? 'pass' : 'miss',
-    detail: audited.value.ok ? undefined : audited.value.invariants.filter((i) => i.breaches.length).map((i) => `${i.number}: ${i.breaches.length} (${i.breaches[0]?.reason})`).join('; '),
+    detail: audited.value.ok
+      ? undefined
+      : audited.value.invariants
+          .filter((i) => i.breaches.length)
+          .map((i) => `${i.number}: ${i.breaches.length} (${i.breaches[0]?.reason})`)
+          .join('; '),
   });
   if (!audited.value.ok) failures.push('the integrity audit found breaches in the bench database');
   log(`integrity audit: ${audited.value.ok ? 'clean' : `${audited.value.breachCount} breaches`} in ${Math.round(audited.ms)} ms`);

@@ -111,7 +111,9 @@ export async function offersAtScale(arena: Arena): Promise<OffersScale> {
     seeded = target;
     const point = { ...(await measureOffers(portal, offersCookie, raw.sql, proRow, config.offersSamples)), seeded: target };
     scale.push(point);
-    log(`offers.list at ${fmt(target)} seeded jobs (${fmt(point.openJobs)} open): ${lat(point.http)} vs raw ${lat(point.raw)}, ${point.offers} offers, same jobs: ${point.sameJobs}`);
+    log(
+      `offers.list at ${fmt(target)} seeded jobs (${fmt(point.openJobs)} open): ${lat(point.http)} vs raw ${lat(point.raw)}, ${point.offers} offers, same jobs: ${point.sameJobs}`,
+    );
     const fixed = { ...(await measureOffers(portal, flatCookie, raw.sql, flatRow, config.offersSamples)), seeded: target };
     flat.push(fixed);
     log(`  fixed neighbourhood: ${lat(fixed.http)} vs raw ${lat(fixed.raw)}, ${fixed.offers} offers`);
@@ -142,7 +144,12 @@ export async function offersAtOneMillion(arena: Arena, state: OffersScale): Prom
     } else {
       log(`seeding up to ${fmt(config.bigPoint)} jobs (~${Math.round(estimate)} s)…`);
       for (let from = state.seeded; from < config.bigPoint; from += 100_000) {
-        await seedJobs(seedSql, { from: RANGE.open + from, count: Math.min(100_000, config.bigPoint - from), where: 'us', scheduledShare: 0.5 });
+        await seedJobs(seedSql, {
+          from: RANGE.open + from,
+          count: Math.min(100_000, config.bigPoint - from),
+          where: 'us',
+          scheduledShare: 0.5,
+        });
       }
       await seedSql`vacuum analyze`;
       state.seeded = config.bigPoint;
@@ -152,7 +159,9 @@ export async function offersAtOneMillion(arena: Arena, state: OffersScale): Prom
       const fixed = { ...(await measureOffers(portal, flatCookie, raw.sql, flatRow, samples)), seeded: config.bigPoint };
       flat.push(fixed);
       state.bigNote = 'measured';
-      log(`offers.list at ${fmt(config.bigPoint)} jobs: ${lat(point.http)} vs raw ${lat(point.raw)}, ${point.offers} offers; fixed neighbourhood ${lat(fixed.http)}`);
+      log(
+        `offers.list at ${fmt(config.bigPoint)} jobs: ${lat(point.http)} vs raw ${lat(point.raw)}, ${point.offers} offers; fixed neighbourhood ${lat(fixed.http)}`,
+      );
     }
   }
   arena.sampleRss('end');
@@ -177,6 +186,12 @@ export async function offersAtOneMillion(arena: Arena, state: OffersScale): Prom
     });
   }
   if (config.bigPoint && state.bigNote !== 'measured') {
-    rows.push({ name: `offers.list at ${fmt(config.bigPoint)} jobs`, http: state.bigNote, baseline: '–', target: 'stays flat', result: 'info' });
+    rows.push({
+      name: `offers.list at ${fmt(config.bigPoint)} jobs`,
+      http: state.bigNote,
+      baseline: '–',
+      target: 'stays flat',
+      result: 'info',
+    });
   }
 }

@@ -20,7 +20,10 @@ export async function scheduleConfirm(arena: Arena) {
     const n = RANGE.scheduleHttp + i;
     const racer = n % RACERS;
     const t0 = performance.now();
-    const { result } = await trpcMutation<{ dueAt: string; jobId: string }>(customer.client, 'schedule.confirm', { sessionId: sessionIdOf(n), ...slot(i) });
+    const { result } = await trpcMutation<{ dueAt: string; jobId: string }>(customer.client, 'schedule.confirm', {
+      sessionId: sessionIdOf(n),
+      ...slot(i),
+    });
     const t1 = performance.now();
     if (result.status !== 200 || !result.data) throw new Error(`schedule.confirm: ${result.status} ${result.error?.message}`);
     let seen = false;

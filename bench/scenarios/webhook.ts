@@ -18,10 +18,14 @@ export async function stripeWebhook(arena: Arena) {
       paymentStatus: 'paid',
     });
     const { ms: t, value: response } = await timed(() =>
-      customer.client.send('POST', '/api/stripe/webhook', { headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload }),
+      customer.client.send('POST', '/api/stripe/webhook', {
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: payload,
+      }),
     );
     const body = JSON.parse(response.body.toString()) as { outcome?: string; jobId?: string };
-    if (response.status !== 200 || body.outcome !== 'paid' || !body.jobId) throw new Error(`webhook: ${response.status} ${response.body.toString().slice(0, 200)}`);
+    if (response.status !== 200 || body.outcome !== 'paid' || !body.jobId)
+      throw new Error(`webhook: ${response.status} ${response.body.toString().slice(0, 200)}`);
     if (i >= config.warmup) webhookTimes.push(t);
   }
   const rawWebhookTimes: number[] = [];

@@ -38,4 +38,5 @@ export function encodePng(width: number, height: number, pixel: (x: number, y: n
 export const solidPng = (width: number, height: number, rgb: Rgb) => encodePng(width, height, () => rgb);
 
 /** A diagonal gradient of the green channel on the given colour. */
-export const gradientPng = (width: number, height: number, [r, g, b]: Rgb) => encodePng(width, height, (x, y) => [r, (g + x + y) & 0xff, b]);
+export const gradientPng = (width: number, height: number, [r, g, b]: Rgb) =>
+  encodePng(width, height, (x, y) => [r, (g + x + y) & 0xff, b]);

@@ -45,7 +45,12 @@ test('an unpaid order in the account offers "Complete payment", which leads back
   await page.getByLabel('Email').fill(buyer.email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await page.getByRole('link', { name: 'dev outbox' }).click();
-  await page.getByRole('listitem').filter({ hasText: `To ${buyer.email}` }).first().getByRole('link', { name: /\/account\/signin\// }).click();
+  await page
+    .getByRole('listitem')
+    .filter({ hasText: `To ${buyer.email}` })
+    .first()
+    .getByRole('link', { name: /\/account\/signin\// })
+    .click();
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL('/account');
 
@@ -63,7 +68,7 @@ test('an unpaid order in the account offers "Complete payment", which leads back
 test.describe('in Chicago time', () => {
   test.use({ timezoneId: 'America/Chicago' });
 
-  test('the dev outbox shows times in the reader\'s own zone, as every other page does', async ({ page }) => {
+  test("the dev outbox shows times in the reader's own zone, as every other page does", async ({ page }) => {
     await page.goto('/account');
     await page.getByLabel('Email').fill('jordan@example.com');
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();

@@ -62,8 +62,12 @@ test('a homeowner buys a bundle, schedules it, adds photos and reschedules from 
   const adding = page.getByRole('list', { name: /Photos being added/ });
   await expect(adding.getByRole('listitem').filter({ hasText: 'same-wall-again.png' })).toContainText('Already uploaded');
 
-  await page.getByLabel('Add photos').setInputFiles([{ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo, just text\n') }]);
-  await expect(adding.getByRole('listitem').filter({ hasText: 'notes.jpg' })).toContainText('This file is not a JPEG, PNG, WebP or HEIC image');
+  await page
+    .getByLabel('Add photos')
+    .setInputFiles([{ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo, just text\n') }]);
+  await expect(adding.getByRole('listitem').filter({ hasText: 'notes.jpg' })).toContainText(
+    'This file is not a JPEG, PNG, WebP or HEIC image',
+  );
   await expect(photos).toHaveCount(2);
 
   // Everything came from the server: a reload shows the same slot and the same two photos.
@@ -85,7 +89,12 @@ test('a homeowner buys a bundle, schedules it, adds photos and reschedules from 
   await page.getByLabel('Email').fill(buyer.email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await page.getByRole('link', { name: 'dev outbox' }).click();
-  await page.getByRole('listitem').filter({ hasText: `To ${buyer.email}` }).first().getByRole('link', { name: /\/account\/signin\// }).click();
+  await page
+    .getByRole('listitem')
+    .filter({ hasText: `To ${buyer.email}` })
+    .first()
+    .getByRole('link', { name: /\/account\/signin\// })
+    .click();
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   // The account page: the order, its slot in words, and a reschedule.
@@ -110,7 +119,12 @@ test('a homeowner buys a bundle, schedules it, adds photos and reschedules from 
   await expect(order.getByRole('list', { name: 'Your photos' }).getByRole('listitem')).toHaveCount(1);
   await page.reload();
   await expect(page.getByRole('article').first().getByText(rebooked)).toBeVisible();
-  await expect(page.getByRole('article').first().getByText(/^Photos \(1\)/)).toBeVisible();
+  await expect(
+    page
+      .getByRole('article')
+      .first()
+      .getByText(/^Photos \(1\)/),
+  ).toBeVisible();
 });
 
 test('the success page waits for the payment and updates by itself when it lands', async ({ page, context }) => {

@@ -33,7 +33,9 @@ export async function makeJpeg(page: Page, colour: string): Promise<Buffer> {
 
 /** Today's date in a timezone, plus some days, as YYYY-MM-DD. */
 export function dateIn(timezone: string, plusDays: number): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
   const d = new Date(`${today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + plusDays);
   return d.toISOString().slice(0, 10);
@@ -41,7 +43,9 @@ export function dateIn(timezone: string, plusDays: number): string {
 
 /** How the calendar names a day: "Tuesday, January 13, 2026". */
 export const dayLabel = (date: string) =>
-  new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${date}T12:00:00Z`),
+  );
 
 /** How a booked slot reads: "Tue, Jan 13, 12pm–3pm (Central Time, America/Chicago)". */
 export const slotText = (date: string, window: string, zone: string, zoneLabel: string) =>

@@ -1,5 +1,18 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, apiAs, bookJob, createPro, expectLive, expectNoReload, markDocument, MARCUS, mutate, screenshots, signIn, unique } from './support';
+import {
+  ADMIN,
+  apiAs,
+  bookJob,
+  createPro,
+  expectLive,
+  expectNoReload,
+  markDocument,
+  MARCUS,
+  mutate,
+  screenshots,
+  signIn,
+  unique,
+} from './support';
 
 test('onboarding a pro shows each problem next to its field, then creates the pro', async ({ page }) => {
   await signIn(page, ADMIN);
@@ -50,7 +63,11 @@ test('the admin reassigns a job and both pros see it move without reloading', as
     await expectLive(p);
     await markDocument(p);
   }
-  const upcomingOf = (p: typeof page) => p.getByRole('region', { name: /Upcoming/ }).getByRole('listitem').filter({ hasText: jobId });
+  const upcomingOf = (p: typeof page) =>
+    p
+      .getByRole('region', { name: /Upcoming/ })
+      .getByRole('listitem')
+      .filter({ hasText: jobId });
   await expect(upcomingOf(marcusPage!)).toBeVisible();
   await expect(upcomingOf(otherPage!)).toHaveCount(0);
 

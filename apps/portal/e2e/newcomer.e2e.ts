@@ -15,7 +15,10 @@ async function box(locator: Locator) {
   return b;
 }
 
-test('dispatch is warned before assigning a pro 1,400+ mi away; the job reads "Assigned by dispatch" until the pro acknowledges', async ({ page, browser }) => {
+test('dispatch is warned before assigning a pro 1,400+ mi away; the job reads "Assigned by dispatch" until the pro acknowledges', async ({
+  page,
+  browser,
+}) => {
   const { jobId } = await bookJob({ schedule: { inDays: 5, timeWindow: '9am - 12pm' } });
   await page.setViewportSize(PHONE);
   await signIn(page, ADMIN);
@@ -52,19 +55,26 @@ test('dispatch is warned before assigning a pro 1,400+ mi away; the job reads "A
   await expect(page.locator('.page-header').getByText('Accepted')).toBeVisible();
 });
 
-test('offers explain themselves in a pro\'s words and say whether they have photos', async ({ page }) => {
+test("offers explain themselves in a pro's words and say whether they have photos", async ({ page }) => {
   const withPhotos = await bookJob({ schedule: { inDays: 1, timeWindow: '9am - 12pm' }, photos: 2 });
   const without = await bookJob({ schedule: null });
   await page.setViewportSize(PHONE);
   await signIn(page, MARCUS);
-  const offers = page.getByRole('list', { name: 'Job offers' }).getByRole('listitem').filter({ has: page.getByRole('heading') });
+  const offers = page
+    .getByRole('list', { name: 'Job offers' })
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading') });
   const a = offers.filter({ hasText: withPhotos.jobId });
   const b = offers.filter({ hasText: without.jobId });
   await expect(a).toContainText('2 photos');
   await expect(b).toContainText('No photos');
   await a.locator('summary').click();
   const reasons = a.getByRole('list', { name: `Why ${withPhotos.jobId} ranks here` });
-  await expect(reasons.getByRole('listitem')).toHaveText([/^Scheduled for (Mon|Tue|Wed|Thu|Fri|Sat|Sun) 9am-12pm$/, /^\d+\.\d mi away$/, /^due within (24|48) h$/]);
+  await expect(reasons.getByRole('listitem')).toHaveText([
+    /^Scheduled for (Mon|Tue|Wed|Thu|Fri|Sat|Sun) 9am-12pm$/,
+    /^\d+\.\d mi away$/,
+    /^due within (24|48) h$/,
+  ]);
   await expect(reasons).not.toContainText('queued');
   await artifact(page, 'offers');
 });
@@ -80,7 +90,7 @@ test('photo galleries load resized thumbnails, not the originals', async ({ page
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
     expect(await img.evaluate((el: HTMLImageElement) => Math.max(el.naturalWidth, el.naturalHeight))).toBeLessThanOrEqual(320);
   }
-  const response = await page.request.get(await images.first().getAttribute('src') as string);
+  const response = await page.request.get((await images.first().getAttribute('src')) as string);
   expect(response.headers()['content-type']).toBe('image/webp');
 });
 
@@ -119,7 +129,11 @@ test('admins edit, pause and reset the password of a pro from the pros list', as
   await page.setViewportSize(PHONE);
   await signIn(page, ADMIN);
   await page.goto('/admin/pros');
-  await page.getByRole('row').filter({ hasText: pro.email }).getByRole('link', { name: `Edit ${pro.name}` }).click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: pro.email })
+    .getByRole('link', { name: `Edit ${pro.name}` })
+    .click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Edit ${pro.name}`);
   await page.getByLabel('Full name').fill(`${pro.name} Jr`);
   await page.getByLabel('Service radius (miles)').fill('55');

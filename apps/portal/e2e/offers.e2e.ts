@@ -8,7 +8,10 @@ test('a pro sees offers best first, opens one, accepts it and finds it under Upc
 
   await signIn(page, MARCUS);
   await expect(page).toHaveURL(/\/offers$/);
-  const offers = page.getByRole('list', { name: 'Job offers' }).getByRole('listitem').filter({ has: page.getByRole('heading') });
+  const offers = page
+    .getByRole('list', { name: 'Job offers' })
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading') });
   await expect(offers.filter({ hasText: scheduled.jobId })).toBeVisible();
 
   const scores = (await offers.getByText(/^Score \d+$/).allTextContents()).map((text) => Number(text.replace(/\D/g, '')));

@@ -3,7 +3,9 @@ import { ADMIN, artifact, bookJob, createPro, CUSTOMER, localDatePlus, signIn, s
 
 const MILWAUKEE = { line1: '700 N Water St', city: 'Milwaukee', state: 'WI', postalCode: '53202' };
 
-test('offers say why they are there: a queued job "has not picked a time", a widened one is "outside your usual area"', async ({ page }) => {
+test('offers say why they are there: a queued job "has not picked a time", a widened one is "outside your usual area"', async ({
+  page,
+}) => {
   // Downtown Chicago with a 60 mi radius: Milwaukee (~80 mi) is beyond it, within 1.5x.
   const pro = await createPro({ postalCode: '60601', serviceRadiusMiles: 60 });
   const queued = await bookJob({ sku: 'wifi-mesh', schedule: null });
@@ -78,7 +80,12 @@ test('a customer cancels before the cutoff and is refunded; inside it the refusa
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await expect(page.getByRole('status')).toContainText('a sign-in link is on its way');
   await page.goto(`${CUSTOMER}/dev/outbox`);
-  await page.getByRole('listitem').filter({ hasText: `To ${booking.customerEmail}` }).first().getByRole('link', { name: /\/account\/signin\// }).click();
+  await page
+    .getByRole('listitem')
+    .filter({ hasText: `To ${booking.customerEmail}` })
+    .first()
+    .getByRole('link', { name: /\/account\/signin\// })
+    .click();
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');
   const order = page.getByRole('article').filter({ hasText: booking.orderId });
@@ -88,7 +95,13 @@ test('a customer cancels before the cutoff and is refunded; inside it the refusa
   await sqlOnE2eDatabase((sql) => sql`update orders set reschedule_count = 3 where id = ${booking.orderId}`);
   await order.getByText(/^Reschedule/).click();
   const later = localDatePlus('America/Chicago', 6);
-  const dayName = new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${later}T12:00:00Z`));
+  const dayName = new Intl.DateTimeFormat('en-US', {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${later}T12:00:00Z`));
   const cell = order.getByRole('grid').getByRole('gridcell', { name: dayName });
   for (let i = 0; i < 4 && !(await cell.count()); i++) await order.getByRole('button', { name: 'Next month' }).click();
   await cell.click();
@@ -101,7 +114,9 @@ test('a customer cancels before the cutoff and is refunded; inside it the refusa
   const [{ due }] = await sqlOnE2eDatabase((sql) => sql`select due_at::text as due from dispatch_jobs where id = ${booking.jobId}`);
   await sqlOnE2eDatabase((sql) => sql`update dispatch_jobs set due_at = now() + interval '2 hours' where id = ${booking.jobId}`);
   await order.getByRole('button', { name: /Cancel this order/ }).click();
-  await expect(order.getByRole('alert')).toContainText('Visits can be cancelled online until 24 hours before the window starts, for a full refund.');
+  await expect(order.getByRole('alert')).toContainText(
+    'Visits can be cancelled online until 24 hours before the window starts, for a full refund.',
+  );
   await expect(order.getByRole('alert')).toContainText('call dispatch');
   await artifact(page, 'rules-customer-cancel-refused');
 

@@ -26,7 +26,8 @@ async function trpc<T>(api: APIRequestContext, kind: 'query' | 'mutation', path:
       ? await api.get(`/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)
       : await api.post(`/api/trpc/${path}`, { data: input ?? null });
   const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!response.ok() || !body.result) throw new Error(`${path} failed (${response.status()}): ${body.error?.message ?? JSON.stringify(body)}`);
+  if (!response.ok() || !body.result)
+    throw new Error(`${path} failed (${response.status()}): ${body.error?.message ?? JSON.stringify(body)}`);
   return body.result.data;
 }
 
@@ -124,7 +125,16 @@ export async function bookJob(
     type: 'checkout.session.completed',
     created,
     livemode: false,
-    data: { object: { id: sessionId, object: 'checkout.session', payment_status: 'paid', amount_total: price, currency: 'usd', metadata: { order_id: orderId } } },
+    data: {
+      object: {
+        id: sessionId,
+        object: 'checkout.session',
+        payment_status: 'paid',
+        amount_total: price,
+        currency: 'usd',
+        metadata: { order_id: orderId },
+      },
+    },
   });
   const paid = await customer.post('/api/stripe/webhook', {
     data: payload,
@@ -136,17 +146,30 @@ export async function bookJob(
   const schedule = options.schedule === undefined ? { inDays: 3, timeWindow: '12pm - 3pm' as const } : options.schedule;
   if (schedule) {
     const timezone = 'America/Chicago';
-    await mutate(customer, 'schedule.confirm', { sessionId, date: localDatePlus(timezone, schedule.inDays), timezone, timeWindow: schedule.timeWindow });
+    await mutate(customer, 'schedule.confirm', {
+      sessionId,
+      date: localDatePlus(timezone, schedule.inDays),
+      timezone,
+      timeWindow: schedule.timeWindow,
+    });
   }
   if (options.photos) {
     // The success page's session: the customer may now add photos to their job.
     await mutate(customer, 'auth.checkoutSession', { sessionId });
-    const colours: [number, number, number][] = [[15, 92, 77], [194, 124, 14], [30, 74, 143], [180, 35, 24]];
+    const colours: [number, number, number][] = [
+      [15, 92, 77],
+      [194, 124, 14],
+      [30, 74, 143],
+      [180, 35, 24],
+    ];
     for (let i = 0; i < options.photos; i++) {
       const response = await customer.post('/api/trpc/uploads.create', {
         // A form post: SvelteKit's CSRF check wants it to come from the customer app's own origin.
         headers: { origin: CUSTOMER },
-        multipart: { sessionId, file: { name: `wall-${i + 1}.png`, mimeType: 'image/png', buffer: solidPng(320 + i * 40, 240, colours[i % colours.length]!) } },
+        multipart: {
+          sessionId,
+          file: { name: `wall-${i + 1}.png`, mimeType: 'image/png', buffer: solidPng(320 + i * 40, 240, colours[i % colours.length]!) },
+        },
       });
       if (!response.ok()) throw new Error(`upload failed (${response.status()}): ${await response.text()}`);
     }

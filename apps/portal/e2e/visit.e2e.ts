@@ -50,7 +50,9 @@ test('a pro takes the visit step by step on a phone while the customer watches i
 
   // On my way: far from the window, so the portal asks, naming the window.
   await page.getByRole('button', { name: "I'm on my way" }).click();
-  await expect(page.getByRole('alert')).toHaveText(/^This visit is booked for \w{3}, \w{3} \d{1,2}, 9am–12pm\. Tell the customer you are on your way now\?$/);
+  await expect(page.getByRole('alert')).toHaveText(
+    /^This visit is booked for \w{3}, \w{3} \d{1,2}, 9am–12pm\. Tell the customer you are on your way now\?$/,
+  );
   await page.screenshot({ path: `${ARTIFACTS}visit-confirm-390x844.png`, fullPage: true });
   await page.getByRole('button', { name: "Yes, I'm on my way" }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The customer knows you are on the way.' })).toBeVisible();
@@ -66,7 +68,9 @@ test('a pro takes the visit step by step on a phone while the customer watches i
 
   // Completion needs an after photo, then asks once more.
   await expect(page.getByRole('button', { name: 'Mark complete' })).toBeDisabled();
-  await page.getByLabel(/After photo/).setInputFiles({ name: 'done.png', mimeType: 'image/png', buffer: solidPng(320, 240, [40, 120, 60]) });
+  await page
+    .getByLabel(/After photo/)
+    .setInputFiles({ name: 'done.png', mimeType: 'image/png', buffer: solidPng(320, 240, [40, 120, 60]) });
   await page.getByRole('button', { name: 'Add after photo' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'After photo added.' })).toBeVisible();
   await page.getByLabel(/Notes for the customer/).fill('Mounted on two studs; cables hidden in the wall.');
@@ -93,7 +97,11 @@ test('an admin reopens a completed job with a reason, and the history says why',
   const upload = await proApi.post('/api/trpc/uploads.create', {
     // A form post: SvelteKit's CSRF check wants it from the portal's own origin.
     headers: { origin: PORTAL },
-    multipart: { jobId: booking.jobId, kind: 'after', file: { name: 'after.png', mimeType: 'image/png', buffer: solidPng(64, 64, [1, 2, 3]) } },
+    multipart: {
+      jobId: booking.jobId,
+      kind: 'after',
+      file: { name: 'after.png', mimeType: 'image/png', buffer: solidPng(64, 64, [1, 2, 3]) },
+    },
   });
   expect(upload.ok()).toBe(true);
   await mutate(proApi, 'jobs.complete', { jobId: booking.jobId });

@@ -19,7 +19,9 @@ describe('SQL injection and oversized strings', () => {
   it('checkout text fields keep injection strings as plain text', async () => {
     const tables = await tableCount();
     for (const payload of INJECTIONS.filter((p) => p !== '\\x00')) {
-      const order = await (await api.caller(null)).checkout.create(
+      const order = await (
+        await api.caller(null)
+      ).checkout.create(
         sampleCheckout({
           customer: { name: `Eve ${payload}`, email: 'eve@example.com', phone: '312-555-0142' },
           serviceAddress: { line1: `1 ${payload} St`, line2: payload, city: `Chicago ${payload}`, state: 'IL', postalCode: '60601' },
@@ -51,7 +53,10 @@ describe('SQL injection and oversized strings', () => {
     for (const [overrides, field] of cases) {
       const error = await anon.checkout.create(sampleCheckout(overrides)).catch((e: unknown) => e);
       expect(error, field).toMatchObject({ code: 'BAD_REQUEST' });
-      expect(JSON.stringify((error as { cause?: { issues?: { path: unknown[] }[] } }).cause?.issues?.map((i) => i.path.join('.'))), field).toContain(field);
+      expect(
+        JSON.stringify((error as { cause?: { issues?: { path: unknown[] }[] } }).cause?.issues?.map((i) => i.path.join('.'))),
+        field,
+      ).toContain(field);
     }
     expect(await api.t.sql`select count(*)::int as n from orders`).toEqual(before);
   });
@@ -65,7 +70,9 @@ describe('SQL injection and oversized strings', () => {
     await expect(anon.orders.bySession({ sessionId: 'x'.repeat(10_000) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(anon.auth.login({ email: 'a@b.c', password: 'p'.repeat(10_000) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const admin = await api.caller(await api.admin());
-    await expect(admin.admin.assign({ jobId: "JOB-AAAAAAAA' or 1=1 --", proId: 'USR-AAAAAAAAAA' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(admin.admin.assign({ jobId: "JOB-AAAAAAAA' or 1=1 --", proId: 'USR-AAAAAAAAAA' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await expect(admin.admin.board({ date: "2026-01-01'; drop table orders; --" })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const [row] = await api.t.sql`select count(*)::int as n from users where email = ${INJECTIONS[0]!}`;
     expect(row!.n).toBe(0);

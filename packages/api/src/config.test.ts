@@ -26,17 +26,20 @@ function problemsOf(env: Record<string, string | undefined>, app: 'customer' | '
 describe('loadConfig in production', () => {
   it('starts with every setting present, on HTTPS with Secure cookies', () => {
     const config = loadConfig('customer', production);
-    expect(config).toMatchObject({ production: true, paymentsMode: 'stripe', secureTransport: true, customerOrigin: 'https://shop.example.com' });
+    expect(config).toMatchObject({
+      production: true,
+      paymentsMode: 'stripe',
+      secureTransport: true,
+      customerOrigin: 'https://shop.example.com',
+    });
   });
 
-  it.each([
-    'DATABASE_URL',
-    'STRIPE_WEBHOOK_SECRET',
-    'URL_SIGNING_SECRET',
-    'STRIPE_SECRET_KEY',
-  ])('refuses to start without %s, naming it', (variable) => {
-    expect(problemsOf({ ...production, [variable]: undefined })).toEqual([variable]);
-  });
+  it.each(['DATABASE_URL', 'STRIPE_WEBHOOK_SECRET', 'URL_SIGNING_SECRET', 'STRIPE_SECRET_KEY'])(
+    'refuses to start without %s, naming it',
+    (variable) => {
+      expect(problemsOf({ ...production, [variable]: undefined })).toEqual([variable]);
+    },
+  );
 
   it('lists every problem at once, each with what it is for', () => {
     let message = '';
@@ -70,7 +73,12 @@ describe('loadConfig in production', () => {
     expect(isSafeOrigin('http://shop.example.com')).toBe(false);
     expect(isSafeOrigin('http://127.0.0.1.evil.example')).toBe(false);
     expect(isSafeOrigin('javascript:alert(1)')).toBe(false);
-    const local = loadConfig('portal', { ...production, ORIGIN: 'http://127.0.0.1:3001', CUSTOMER_ORIGIN: 'http://127.0.0.1:3000', PORTAL_ORIGIN: undefined });
+    const local = loadConfig('portal', {
+      ...production,
+      ORIGIN: 'http://127.0.0.1:3001',
+      CUSTOMER_ORIGIN: 'http://127.0.0.1:3000',
+      PORTAL_ORIGIN: undefined,
+    });
     // Cookies cannot be Secure over plain HTTP, so no __Host- prefix and no HSTS there.
     expect(local.secureTransport).toBe(false);
   });
@@ -79,6 +87,11 @@ describe('loadConfig in production', () => {
 describe('loadConfig in development', () => {
   it('needs nothing: test payments and the development secrets', () => {
     const config = loadConfig('customer', { NODE_ENV: 'development' });
-    expect(config).toMatchObject({ production: false, paymentsMode: 'test', stripeWebhookSecret: DEV_WEBHOOK_SECRET, customerOrigin: 'http://localhost:5173' });
+    expect(config).toMatchObject({
+      production: false,
+      paymentsMode: 'test',
+      stripeWebhookSecret: DEV_WEBHOOK_SECRET,
+      customerOrigin: 'http://localhost:5173',
+    });
   });
 });

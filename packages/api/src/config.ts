@@ -56,11 +56,13 @@ export class ConfigError extends Error {
 const PURPOSE = {
   DATABASE_URL: 'The PostgreSQL server to use (postgres://user:password@host:5432/db).',
   STRIPE_WEBHOOK_SECRET: "Verifies Stripe's webhooks (whsec_..., from the Stripe dashboard); without it anyone could forge a paid order.",
-  STRIPE_SECRET_KEY: 'Real Stripe Checkout (sk_live_... or sk_test_...). To run without real payments, set PAYMENTS_MODE=test instead (every page then says so).',
+  STRIPE_SECRET_KEY:
+    'Real Stripe Checkout (sk_live_... or sk_test_...). To run without real payments, set PAYMENTS_MODE=test instead (every page then says so).',
   PAYMENTS_MODE: '"stripe" (needs STRIPE_SECRET_KEY) or "test" (the built-in test checkout; no real payments).',
   URL_SIGNING_SECRET: 'Signs expiring photo links; at least 32 random characters (e.g. `openssl rand -hex 32`).',
   ORIGIN: "This app's public address, https:// (http:// only on 127.0.0.1 or localhost).",
-  CUSTOMER_ORIGIN: "The storefront's public address for links in email and Stripe's return URLs, https:// (http:// only on 127.0.0.1 or localhost).",
+  CUSTOMER_ORIGIN:
+    "The storefront's public address for links in email and Stripe's return URLs, https:// (http:// only on 127.0.0.1 or localhost).",
   PORTAL_ORIGIN: "The portal's public address, https:// (http:// only on 127.0.0.1 or localhost).",
   DATABASE_POOL_MAX: 'Database connections per app process, a whole number from 1 to 100.',
   H2S_NOW: 'Starts the server clock at an ISO instant (tests and demos).',
@@ -95,7 +97,13 @@ const envSchema = z.object({
   PORTAL_ORIGIN: optionalText,
   UPLOADTHING_TOKEN: optionalText,
   UPLOAD_DIR: optionalText,
-  H2S_NOW: z.preprocess(blankToUndefined, z.string().refine((v) => !Number.isNaN(new Date(v).getTime()), 'not an ISO instant').optional()),
+  H2S_NOW: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => !Number.isNaN(new Date(v).getTime()), 'not an ISO instant')
+      .optional(),
+  ),
 });
 
 /** Reads the settings for one app; throws ConfigError listing every problem (production) or the first bad value. */
@@ -126,10 +134,12 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     // Test payments in production only by explicit choice: anyone can "pay" with the test checkout.
     if (!e.STRIPE_SECRET_KEY && !e.PAYMENTS_MODE) need('STRIPE_SECRET_KEY', 'missing (and PAYMENTS_MODE is not test)');
     if (!e.STRIPE_WEBHOOK_SECRET) need('STRIPE_WEBHOOK_SECRET');
-    else if (e.STRIPE_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET) need('STRIPE_WEBHOOK_SECRET', 'is the development secret committed in .env.example');
+    else if (e.STRIPE_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
+      need('STRIPE_WEBHOOK_SECRET', 'is the development secret committed in .env.example');
     else if (!e.STRIPE_WEBHOOK_SECRET.startsWith('whsec_')) need('STRIPE_WEBHOOK_SECRET', 'not a Stripe webhook secret (whsec_...)');
     if (!e.URL_SIGNING_SECRET) need('URL_SIGNING_SECRET');
-    else if (e.URL_SIGNING_SECRET === DEV_URL_SIGNING_SECRET) need('URL_SIGNING_SECRET', 'is the development value committed in the repository');
+    else if (e.URL_SIGNING_SECRET === DEV_URL_SIGNING_SECRET)
+      need('URL_SIGNING_SECRET', 'is the development value committed in the repository');
     else if (e.URL_SIGNING_SECRET.length < 32) need('URL_SIGNING_SECRET', 'shorter than 32 characters');
     if (!ownOrigin) need(ownOriginVar);
     if (!customerOrigin && ownOriginVar !== 'CUSTOMER_ORIGIN') need('CUSTOMER_ORIGIN');

@@ -103,7 +103,7 @@ describe('the pnpm dev database (embedded PostgreSQL)', () => {
     expect(row!.gist).toBe(1);
   });
 
-  it('answers the admin job page\'s four parallel queries correctly, for every job at once', async () => {
+  it("answers the admin job page's four parallel queries correctly, for every job at once", async () => {
     const [admin] = await handle.sql<{ id: string }[]>`select id from users where email = ${DEMO_ADMIN.email}`;
     const session = await createSession(handle.db, admin!.id, NOW);
     const cookie = `${portal.sessionCookie}=${encodeURIComponent(session.token)}`;
@@ -141,14 +141,24 @@ describe('the pnpm dev database (embedded PostgreSQL)', () => {
       from orders o join dispatch_jobs j on j.order_id = o.id order by o.created_at limit 1`;
     const session = await createSession(handle.db, order!.customerId, NOW);
     const cookie = `${customer.sessionCookie}=${encodeURIComponent(session.token)}`;
-    const colours: [number, number, number][] = [[200, 10, 10], [10, 200, 10], [10, 10, 200], [90, 90, 90]];
+    const colours: [number, number, number][] = [
+      [200, 10, 10],
+      [10, 200, 10],
+      [10, 10, 200],
+      [90, 90, 90],
+    ];
     const responses = await Promise.all(
       colours.map(async (rgb, i) => {
         const body = new FormData();
         body.set('sessionId', order!.sessionId);
         body.set('file', new File([png(rgb)], `photo-${i}.png`, { type: 'image/png' }));
-        const response = await customer.handlePlainTrpc(new Request('http://app.test/api/trpc/uploads.create', { method: 'POST', body, headers: { cookie } }));
-        return { status: response.status, body: (await response.json()) as { result: { data: { duplicate: boolean; upload: { jobId: string } } } } };
+        const response = await customer.handlePlainTrpc(
+          new Request('http://app.test/api/trpc/uploads.create', { method: 'POST', body, headers: { cookie } }),
+        );
+        return {
+          status: response.status,
+          body: (await response.json()) as { result: { data: { duplicate: boolean; upload: { jobId: string } } } },
+        };
       }),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
@@ -178,7 +188,9 @@ describe('the pnpm dev database (embedded PostgreSQL)', () => {
   it('says in one line when its port is taken, and serves on a free one instead', async () => {
     // Something else (another project's database) holds the preferred port.
     const squatter = createServer();
-    const taken = await new Promise<number>((done) => squatter.listen(0, '127.0.0.1', () => done((squatter.address() as { port: number }).port)));
+    const taken = await new Promise<number>((done) =>
+      squatter.listen(0, '127.0.0.1', () => done((squatter.address() as { port: number }).port)),
+    );
     const dir = join(dataDir, 'second');
     const told: string[] = [];
     const second = await startEmbedded(dir, taken, { onPortTaken: (was, now) => told.push(`port ${was} is taken; using ${now}`) });

@@ -54,8 +54,15 @@ describe('a connection killed mid-transaction', () => {
     const payments = testPayments(TEST_WEBHOOK_SECRET);
     const order = await (await api.caller(null)).checkout.create(sampleCheckout());
     const [row] = await api.t.sql`select amount_total_cents from orders where id = ${order.orderId}`;
-    const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: row!.amount_total_cents, paymentStatus: 'paid' });
-    const request = () => new Request('http://x/api/stripe/webhook', { method: 'POST', body: event.payload, headers: { 'stripe-signature': event.signature } });
+    const event = signTestEvent(payments, {
+      type: 'checkout.session.completed',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: row!.amount_total_cents,
+      paymentStatus: 'paid',
+    });
+    const request = () =>
+      new Request('http://x/api/stripe/webhook', { method: 'POST', body: event.payload, headers: { 'stripe-signature': event.signature } });
 
     const { result } = await killMidTransaction(() => api.server.handleWebhook(request()));
     expect(result?.status).toBe(503);
@@ -114,7 +121,13 @@ describe('the postgres driver after its backend dies', () => {
     await admin`select pg_terminate_backend(${row!.pid})`;
     await new Promise((r) => setTimeout(r, 200));
     const outcomes: string[] = [];
-    for (let i = 0; i < 3; i++) outcomes.push(await reserved`select 1`.then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'));
+    for (let i = 0; i < 3; i++)
+      outcomes.push(
+        await reserved`select 1`.then(
+          () => 'ok',
+          (e: { code?: string }) => e.code ?? 'error',
+        ),
+      );
     expect(outcomes).toEqual(['CONNECTION_CLOSED', 'CONNECTION_CLOSED', 'CONNECTION_CLOSED']);
     reserved.release();
     await sql.end({ timeout: 1 });

@@ -17,7 +17,11 @@ const get = (path: string, input?: unknown, headers: Record<string, string> = {}
   );
 const post = (path: string, input: unknown, headers: Record<string, string> = {}) =>
   api.server.handlePlainTrpc(
-    new Request(`${BASE}/api/trpc/${path}`, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json', ...headers } }),
+    new Request(`${BASE}/api/trpc/${path}`, {
+      method: 'POST',
+      body: JSON.stringify(input),
+      headers: { 'content-type': 'application/json', ...headers },
+    }),
   );
 
 describe('tRPC over HTTP', () => {
@@ -55,7 +59,11 @@ describe('tRPC over HTTP', () => {
   it('refuses a mutation from a foreign Origin (CSRF) and changes nothing', async () => {
     const pro = await api.pro();
     const order = await api.paidOrder();
-    const response = await post('jobs.accept', { jobId: order.jobId }, { cookie: `h2s_portal_session=${pro.token}`, origin: 'https://evil.example' });
+    const response = await post(
+      'jobs.accept',
+      { jobId: order.jobId },
+      { cookie: `h2s_portal_session=${pro.token}`, origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     const [job] = await api.t.sql`select assigned_pro_id from dispatch_jobs where id = ${order.jobId}`;
     expect(job!.assigned_pro_id).toBeNull();
@@ -63,9 +71,17 @@ describe('tRPC over HTTP', () => {
     expect(same.status).toBe(200);
   });
 
-  it('a pro\'s cookie is worthless against another role\'s procedures, and a forged cookie is nobody', async () => {
+  it("a pro's cookie is worthless against another role's procedures, and a forged cookie is nobody", async () => {
     const pro = await api.pro();
-    expect((await post('admin.createPro', { name: 'X', email: 'x@pros.test', password: 'long enough password', postalCode: '60601', serviceRadiusMiles: 5 }, { cookie: `h2s_portal_session=${pro.token}` })).status).toBe(403);
+    expect(
+      (
+        await post(
+          'admin.createPro',
+          { name: 'X', email: 'x@pros.test', password: 'long enough password', postalCode: '60601', serviceRadiusMiles: 5 },
+          { cookie: `h2s_portal_session=${pro.token}` },
+        )
+      ).status,
+    ).toBe(403);
     expect((await get('jobs.mine', undefined, { cookie: 'h2s_portal_session=forged-token' })).status).toBe(401);
   });
 });
@@ -78,8 +94,16 @@ describe('the webhook route', () => {
   it('pays an order from a signed event, and refuses a forged one with 400', async () => {
     const order = await (await api.caller(null)).checkout.create(sampleCheckout());
     const [row] = await api.t.sql`select amount_total_cents from orders where id = ${order.orderId}`;
-    const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: row!.amount_total_cents, paymentStatus: 'paid' });
-    expect((await webhook(event.payload, { 'stripe-signature': event.signature.replace(/v1=[0-9a-f]+/, `v1=${'0'.repeat(64)}`) })).status).toBe(400);
+    const event = signTestEvent(payments, {
+      type: 'checkout.session.completed',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: row!.amount_total_cents,
+      paymentStatus: 'paid',
+    });
+    expect(
+      (await webhook(event.payload, { 'stripe-signature': event.signature.replace(/v1=[0-9a-f]+/, `v1=${'0'.repeat(64)}`) })).status,
+    ).toBe(400);
     expect((await webhook(event.payload, {})).status).toBe(400);
     const ok = await webhook(event.payload, { 'stripe-signature': event.signature });
     expect(ok.status).toBe(200);
@@ -139,15 +163,26 @@ describe('request size', () => {
         },
       });
     const response = await api.server.handlePlainTrpc(
-      new Request(`${BASE}/api/trpc/uploads.create`, { method: 'POST', body: chunked(), duplex: 'half', headers: { 'content-type': 'multipart/form-data; boundary=x' } } as RequestInit),
+      new Request(`${BASE}/api/trpc/uploads.create`, {
+        method: 'POST',
+        body: chunked(),
+        duplex: 'half',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      } as RequestInit),
     );
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } });
     const declared = await api.server.handlePlainTrpc(
-      new Request(`${BASE}/api/trpc/uploads.create`, { method: 'POST', body: 'x', headers: { 'content-length': String(11 * 1024 * 1024) } }),
+      new Request(`${BASE}/api/trpc/uploads.create`, {
+        method: 'POST',
+        body: 'x',
+        headers: { 'content-length': String(11 * 1024 * 1024) },
+      }),
     );
     expect(declared.status).toBe(413);
-    expect(await declared.json()).toMatchObject({ error: { message: 'Request too large: photos can be at most 10 MB', data: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect(await declared.json()).toMatchObject({
+      error: { message: 'Request too large: photos can be at most 10 MB', data: { code: 'PAYLOAD_TOO_LARGE' } },
+    });
   });
 });
 
@@ -157,7 +192,10 @@ describe('live job changes', () => {
     const order = await api.paidOrder();
     const controller = new AbortController();
     const response = await api.server.handlePlainTrpc(
-      new Request(`${BASE}/api/trpc/live.jobChanges`, { headers: { cookie: `h2s_portal_session=${pro.token}`, accept: 'text/event-stream' }, signal: controller.signal }),
+      new Request(`${BASE}/api/trpc/live.jobChanges`, {
+        headers: { cookie: `h2s_portal_session=${pro.token}`, accept: 'text/event-stream' },
+        signal: controller.signal,
+      }),
     );
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = response.body!.getReader();
@@ -173,7 +211,9 @@ describe('live job changes', () => {
     })();
     // The subscription starts listening as the stream opens; give it a moment to LISTEN.
     await new Promise((r) => setTimeout(r, 300));
-    await (await api.caller(null)).schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
+    await (
+      await api.caller(null)
+    ).schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
     const text = await Promise.race([arrived, new Promise<string>((r) => setTimeout(() => r(seen), 5000))]);
     controller.abort();
     await reader.cancel().catch(() => {});
@@ -181,12 +221,14 @@ describe('live job changes', () => {
     expect(text).toContain('"type":"scheduled"');
   });
 
-  it('signing out ends that session\'s open stream; another session\'s stream stays open', async () => {
+  it("signing out ends that session's open stream; another session's stream stays open", async () => {
     const pro = await api.pro();
     const other = await api.pro();
     const open = (token: string) =>
       api.server.handlePlainTrpc(
-        new Request(`${BASE}/api/trpc/live.jobChanges`, { headers: { cookie: `h2s_portal_session=${token}`, accept: 'text/event-stream' } }),
+        new Request(`${BASE}/api/trpc/live.jobChanges`, {
+          headers: { cookie: `h2s_portal_session=${token}`, accept: 'text/event-stream' },
+        }),
       );
     const mine = await open(pro.token);
     const theirs = await open(other.token);

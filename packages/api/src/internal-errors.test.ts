@@ -15,7 +15,8 @@ interface ErrorBody {
   error: { message: string; data: { code: string; httpStatus: number; errorId?: string; stack?: string } };
 }
 
-const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? `${a.message} ${String(a.cause)}` : String(a))).join(' ')).join('\n');
+const logged = (spy: { mock: { calls: unknown[][] } }) =>
+  spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? `${a.message} ${String(a.cause)}` : String(a))).join(' ')).join('\n');
 
 describe('internal errors', () => {
   it('a failed query in a procedure answers with an error id, never its SQL or parameters', async () => {
@@ -27,7 +28,9 @@ describe('internal errors', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const response = await api.server.handlePlainTrpc(
-        new Request(`http://customer.test/api/trpc/uploads.list?input=${encodeURIComponent(JSON.stringify({ jobId }))}`, { headers: { cookie } }),
+        new Request(`http://customer.test/api/trpc/uploads.list?input=${encodeURIComponent(JSON.stringify({ jobId }))}`, {
+          headers: { cookie },
+        }),
       );
       expect(response.status).toBe(500);
       const text = await response.text();
@@ -80,12 +83,19 @@ describe('internal errors', () => {
       await api.t.sql`alter table customer_uploads_gone rename to customer_uploads`;
     }
     expect(String(caught)).toMatch(/customer_uploads/);
-    const shown = handleServerError({ error: caught, event: { url: new URL('http://portal.test/admin/jobs/x') }, status: 500, message: 'Internal Error' });
+    const shown = handleServerError({
+      error: caught,
+      event: { url: new URL('http://portal.test/admin/jobs/x') },
+      status: 500,
+      message: 'Internal Error',
+    });
     expect(shown.message).toContain(INTERNAL_ERROR_MESSAGE);
     expect(shown.message).toContain(shown.errorId!);
     expect(JSON.stringify(shown)).not.toMatch(/customer_uploads|select/i);
     expect(logged(log)).toContain(shown.errorId!);
     expect(logged(log)).toMatch(/customer_uploads/);
-    expect(handleServerError({ error: new Error('x'), event: { url: new URL('http://x/nope') }, status: 404, message: 'Not Found' })).toEqual({ message: 'Not Found' });
+    expect(
+      handleServerError({ error: new Error('x'), event: { url: new URL('http://x/nope') }, status: 404, message: 'Not Found' }),
+    ).toEqual({ message: 'Not Found' });
   });
 });

@@ -33,7 +33,10 @@ export function logInternalError(error: unknown, where: string, log: (...args: u
  * SvelteKit's handleError for both apps: errors that escape a load or action (a server-side
  * caller's TRPCError included) are logged under an id, and the page shows only the id.
  */
-export function handleServerError(input: { error: unknown; event: { url: URL }; status: number; message: string }): { message: string; errorId?: string } {
+export function handleServerError(input: { error: unknown; event: { url: URL }; status: number; message: string }): {
+  message: string;
+  errorId?: string;
+} {
   // SvelteKit's own refusals (no such route, method not allowed) say nothing internal.
   if (input.status < 500) return { message: input.message };
   const id = logInternalError(input.error, `${input.event.url.pathname}`);

@@ -56,11 +56,41 @@ export const DEMO_ADMIN = {
 /** Demo pros in real cities; all share one development password. */
 export const DEMO_PRO_PASSWORD = 'pro-password-dev';
 export const DEMO_PROS = [
-  { name: 'Marcus Rivera', email: 'marcus@pros.home2smart.dev', postalCode: '60601', serviceRadiusMiles: 40, skills: ['wall-mount', 'in-wall-wiring', 'smart-home', 'networking'] },
-  { name: 'Priya Shah', email: 'priya@pros.home2smart.dev', postalCode: '60201', serviceRadiusMiles: 30, skills: ['smart-home', 'networking', 'security-cameras'] },
-  { name: 'Luis Ortega', email: 'luis@pros.home2smart.dev', postalCode: '53202', serviceRadiusMiles: 100, skills: ['wall-mount', 'security-cameras', 'networking'] },
-  { name: 'Jenna Park', email: 'jenna@pros.home2smart.dev', postalCode: '78701', serviceRadiusMiles: 50, skills: ['wall-mount', 'in-wall-wiring', 'smart-home'] },
-  { name: 'Tom Becker', email: 'tom@pros.home2smart.dev', postalCode: '85004', serviceRadiusMiles: 60, skills: ['wall-mount', 'smart-home', 'security-cameras', 'networking'] },
+  {
+    name: 'Marcus Rivera',
+    email: 'marcus@pros.home2smart.dev',
+    postalCode: '60601',
+    serviceRadiusMiles: 40,
+    skills: ['wall-mount', 'in-wall-wiring', 'smart-home', 'networking'],
+  },
+  {
+    name: 'Priya Shah',
+    email: 'priya@pros.home2smart.dev',
+    postalCode: '60201',
+    serviceRadiusMiles: 30,
+    skills: ['smart-home', 'networking', 'security-cameras'],
+  },
+  {
+    name: 'Luis Ortega',
+    email: 'luis@pros.home2smart.dev',
+    postalCode: '53202',
+    serviceRadiusMiles: 100,
+    skills: ['wall-mount', 'security-cameras', 'networking'],
+  },
+  {
+    name: 'Jenna Park',
+    email: 'jenna@pros.home2smart.dev',
+    postalCode: '78701',
+    serviceRadiusMiles: 50,
+    skills: ['wall-mount', 'in-wall-wiring', 'smart-home'],
+  },
+  {
+    name: 'Tom Becker',
+    email: 'tom@pros.home2smart.dev',
+    postalCode: '85004',
+    serviceRadiusMiles: 60,
+    skills: ['wall-mount', 'smart-home', 'security-cameras', 'networking'],
+  },
 ] as const;
 
 /** Demo customers whose paid orders become the seed's jobs. */
@@ -75,7 +105,10 @@ export const DEMO_ORDERS = [
   {
     customer: { name: 'Jordan Lee', email: 'jordan@example.com', phone: '847-555-0199' },
     serviceAddress: { line1: '1603 Orrington Ave', city: 'Evanston', state: 'IL', postalCode: '60201' },
-    items: [{ sku: 'smart-home-starter', quantity: 1 }, { sku: 'wifi-mesh', quantity: 1 }],
+    items: [
+      { sku: 'smart-home-starter', quantity: 1 },
+      { sku: 'wifi-mesh', quantity: 1 },
+    ],
     notes: undefined,
     schedule: null,
   },

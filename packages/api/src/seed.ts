@@ -15,7 +15,12 @@ export async function seedCatalog(db: Database): Promise<void> {
 }
 
 const emailExists = async (db: Database, email: string) =>
-  (await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`)).length > 0;
+  (
+    await db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
+  ).length > 0;
 
 /**
  * The demo catalog, admin, pros and a few paid jobs (two scheduled relative to `now`). Safe to run
@@ -60,7 +65,13 @@ export async function seedDemo(db: Database, now: Date, customerOrigin = 'http:/
     if (demo.schedule) {
       const timezone = order.timezone;
       const date = Temporal.PlainDate.from(localToday(timezone, now)).add({ days: demo.schedule.inDays }).toString();
-      await scheduleOrder(db, { sessionId: order.sessionId }, { date, timezone, timeWindow: demo.schedule.window }, { userId: null, role: 'system' }, now);
+      await scheduleOrder(
+        db,
+        { sessionId: order.sessionId },
+        { date, timezone, timeWindow: demo.schedule.window },
+        { userId: null, role: 'system' },
+        now,
+      );
     }
     created.push(`order ${order.orderId} for ${demo.customer.email}`);
   }

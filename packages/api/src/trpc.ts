@@ -151,4 +151,7 @@ export const adminProcedure = roleProcedure('admin');
 /** Shared input pieces. */
 export const jobIdInput = z.object({ jobId: jobIdSchema });
 /** Stripe Checkout Session ids (and the test checkout's) are `cs_` and word characters. */
-export const sessionIdInput = z.string().trim().regex(/^cs_\w{4,250}$/, 'Not a checkout session id');
+export const sessionIdInput = z
+  .string()
+  .trim()
+  .regex(/^cs_\w{4,250}$/, 'Not a checkout session id');

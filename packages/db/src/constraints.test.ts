@@ -53,9 +53,7 @@ describe('the database refuses broken invariants', () => {
     expect(await refusal(() => t.sql`update dispatch_jobs set job_details = ${'\u200b\u00a0\n'} where id = 'JOB-AAAAAAAA'`)).toBe(
       'dispatch_jobs_job_details_check',
     );
-    expect(await refusal(() => t.sql`update dispatch_jobs set job_details = null where id = 'JOB-AAAAAAAA'`)).toMatch(
-      /null value/,
-    );
+    expect(await refusal(() => t.sql`update dispatch_jobs set job_details = null where id = 'JOB-AAAAAAAA'`)).toMatch(/null value/);
   });
 
   it('refuses a job without an order, and a second job for one order', async () => {
@@ -103,9 +101,9 @@ describe('the database refuses broken invariants', () => {
   });
 
   it('refuses a second account for the same email in another case', async () => {
-    expect(
-      await refusal(() => t.sql`insert into users (id, role, email, name) values ('USR-X', 'customer', 'C@Example.com', 'X')`),
-    ).toBe('users_email_lower_key');
+    expect(await refusal(() => t.sql`insert into users (id, role, email, name) values ('USR-X', 'customer', 'C@Example.com', 'X')`)).toBe(
+      'users_email_lower_key',
+    );
   });
 
   it('refuses a scheduled job without a due time and an accepted job without a pro', async () => {

@@ -57,8 +57,7 @@ export const jobWindowSql = (dueAt: SQLWrapper) =>
   // tstzrange(null, null) would be the unbounded range, which overlaps everything: an unscheduled job has none.
   sql`(case when ${dueAt} is null then null else tstzrange(${dueAt}, ${dueAt} + make_interval(hours => ${sql.raw(String(WINDOW_HOURS))}), '[)') end)`;
 
-const skillsCheck = (column: string) =>
-  sql.raw(`${column} <@ array[${SKILLS.map((s) => `'${s}'`).join(', ')}]::text[]`);
+const skillsCheck = (column: string) => sql.raw(`${column} <@ array[${SKILLS.map((s) => `'${s}'`).join(', ')}]::text[]`);
 
 /** PostgreSQL's tstzrange, kept as its text form ('["2026-01-15 18:00:00+00","2026-01-15 21:00:00+00")'). */
 const tstzrange = customType<{ data: string }>({ dataType: () => 'tstzrange' });
@@ -77,18 +76,13 @@ export type UploadKind = (typeof UPLOAD_KINDS)[number];
 export const BLANK_CHARACTERS =
   ' \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff';
 /** The same set as a PostgreSQL escape string, one \uXXXX per character. */
-const BLANK_SQL = sql.raw(
-  `E'${[...BLANK_CHARACTERS].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}'`,
-);
+const BLANK_SQL = sql.raw(`E'${[...BLANK_CHARACTERS].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}'`);
 
-export const isBlankText = (text: string | null | undefined): boolean =>
-  !text || [...text].every((ch) => BLANK_CHARACTERS.includes(ch));
+export const isBlankText = (text: string | null | undefined): boolean => !text || [...text].every((ch) => BLANK_CHARACTERS.includes(ch));
 
-export const JOB_DETAILS_PLACEHOLDER =
-  'Customer did not provide installation notes. Contact customer for details before arriving on-site.';
+export const JOB_DETAILS_PLACEHOLDER = 'Customer did not provide installation notes. Contact customer for details before arriving on-site.';
 
-const inList = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export interface OrderItem {
   sku: string;
@@ -132,7 +126,11 @@ export const pros = pgTable(
     timezone: text('timezone').notNull(),
     serviceRadiusMiles: integer('service_radius_miles').notNull(),
     active: boolean('active').notNull().default(true),
-    skills: text('skills').array().$type<Skill[]>().notNull().default(sql`'{}'`),
+    skills: text('skills')
+      .array()
+      .$type<Skill[]>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: createdAt(),
   },
   (t) => [
@@ -160,7 +158,9 @@ export const sessions = pgTable(
   },
   (t) => [
     index('sessions_user_idx').on(t.userId),
-    index('sessions_scope_order_idx').on(t.scopeOrderId).where(sql`${t.scopeOrderId} is not null`),
+    index('sessions_scope_order_idx')
+      .on(t.scopeOrderId)
+      .where(sql`${t.scopeOrderId} is not null`),
     check('sessions_expires_after_created', sql`${t.expiresAt} > ${t.createdAt}`),
   ],
 );
@@ -173,7 +173,10 @@ export const rateLimitHits = pgTable(
     bucket: text('bucket').notNull(),
     at: ts('at').notNull(),
   },
-  (t) => [index('rate_limit_hits_bucket_at_idx').on(t.bucket, t.at), check('rate_limit_hits_bucket_not_blank', sql`length(${t.bucket}) > 0`)],
+  (t) => [
+    index('rate_limit_hits_bucket_at_idx').on(t.bucket, t.at),
+    check('rate_limit_hits_bucket_not_blank', sql`length(${t.bucket}) > 0`),
+  ],
 );
 
 export const loginFailures = pgTable(
@@ -223,7 +226,11 @@ export const bundles = pgTable(
     position: integer('position').notNull().default(0),
     active: boolean('active').notNull().default(true),
     /** What a pro must be able to do to take a job with this bundle. */
-    skills: text('skills').array().$type<Skill[]>().notNull().default(sql`'{}'`),
+    skills: text('skills')
+      .array()
+      .$type<Skill[]>()
+      .notNull()
+      .default(sql`'{}'`),
   },
   (t) => [
     check('bundles_skills_check', skillsCheck('skills')),
@@ -311,7 +318,11 @@ export const dispatchJobs = pgTable(
     equipment: jsonb('equipment').$type<string[]>().notNull().default([]),
     assignedProId: text('assigned_pro_id').references(() => pros.userId),
     /** Every skill of the order's bundles, copied when the job is created. */
-    skills: text('skills').array().$type<Skill[]>().notNull().default(sql`'{}'`),
+    skills: text('skills')
+      .array()
+      .$type<Skill[]>()
+      .notNull()
+      .default(sql`'{}'`),
     /** When the job last became open to offers (created, or released back); the widen timer counts from here. */
     openedAt: ts('opened_at').notNull().defaultNow(),
     /** Offered up to 1.5x pros' radius since then; cleared when the job is released again. */

@@ -127,7 +127,9 @@ function withDatabase(serverUrl: string, name: string): string {
 /** The template's name changes with the migrations, so a stale template is never reused. */
 function templateName(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(migrationsFolder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(readFileSync(join(migrationsFolder, file)));
   }
   // The job queue's schema comes from its library, so a new version of it makes a new template too.

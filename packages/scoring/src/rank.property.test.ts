@@ -1,14 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  compareOffers,
-  isWithinRadius,
-  rankOffers,
-  scoreJob,
-  type ComparableOffer,
-  type ScoredJob,
-  type ScoringPro,
-} from './index';
+import { compareOffers, isWithinRadius, rankOffers, scoreJob, type ComparableOffer, type ScoredJob, type ScoringPro } from './index';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2025-06-02T12:00:00.000Z');
@@ -16,10 +8,7 @@ const NUM_RUNS = 150;
 
 // Value pools are deliberately small so generated inputs collide on score, dueAt and
 // createdAt often; otherwise the tie-breakers would almost never be exercised.
-const hourOffsetArb = fc.oneof(
-  fc.constantFrom(-48, -1, 0, 1, 23, 24, 47, 48, 72),
-  fc.integer({ min: -200, max: 200 }),
-);
+const hourOffsetArb = fc.oneof(fc.constantFrom(-48, -1, 0, 1, 23, 24, 47, 48, 72), fc.integer({ min: -200, max: 200 }));
 const dueAtArb = fc.option(
   hourOffsetArb.map((h) => new Date(NOW.getTime() + h * HOUR)),
   { nil: null },
@@ -28,10 +17,7 @@ const createdAtArb = fc.integer({ min: 0, max: 5 }).map((d) => new Date(NOW.getT
 // Short ids from a mixed-case alphabet make prefix and case-order cases likely.
 const jobIdArb = fc.string({ unit: fc.constantFrom('a', 'b', 'B', 'Z', '1', '-'), minLength: 1, maxLength: 4 });
 // Offsets up to ~1.5° (~100 mi) put jobs on both sides of the generated radius.
-const offsetArb = fc.oneof(
-  fc.constantFrom(0, 0.05, 0.1, 0.2),
-  fc.double({ min: -1.5, max: 1.5, noNaN: true }),
-);
+const offsetArb = fc.oneof(fc.constantFrom(0, 0.05, 0.1, 0.2), fc.double({ min: -1.5, max: 1.5, noNaN: true }));
 
 const proArb: fc.Arbitrary<ScoringPro> = fc.record({
   lat: fc.double({ min: 25, max: 48, noNaN: true }),
@@ -56,9 +42,7 @@ const scenarioArb = proArb.chain((pro) =>
 );
 
 const scenarioWithShuffleArb = scenarioArb.chain(({ pro, jobs }) =>
-  fc
-    .shuffledSubarray(jobs, { minLength: jobs.length, maxLength: jobs.length })
-    .map((shuffled) => ({ pro, jobs, shuffled })),
+  fc.shuffledSubarray(jobs, { minLength: jobs.length, maxLength: jobs.length }).map((shuffled) => ({ pro, jobs, shuffled })),
 );
 
 // compareOffers only reads these fields; generating them directly with a tiny score

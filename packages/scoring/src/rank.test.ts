@@ -9,7 +9,11 @@ describe('rankOffers', () => {
     const b = makeJob({ jobId: 'B', status: 'queued', dueAt: null, ...north(50, pro) });
     const c = makeJob({ jobId: 'C', status: 'scheduled', dueAt: hoursFromNow(48), ...north(10, pro) });
 
-    for (const input of [[a, b, c], [b, c, a], [c, b, a]]) {
+    for (const input of [
+      [a, b, c],
+      [b, c, a],
+      [c, b, a],
+    ]) {
       const ranked = rankOffers(input, pro, NOW);
       expect(ranked.map((o) => o.jobId)).toEqual(['A', 'C', 'B']);
       const [first, second, third] = ranked;

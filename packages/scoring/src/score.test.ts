@@ -183,12 +183,7 @@ describe('breakdown', () => {
 
   it('labels are readable: signed points followed by the reason', () => {
     const { score, breakdown } = scoreJob(makeJob({ status: 'scheduled', dueAt: hoursFromNow(2), miles: 5 }), PRO, NOW);
-    expect(breakdown.map((line) => line.label)).toEqual([
-      '+1000 scheduled',
-      '+500 within 10 mi',
-      '-25 for 5.0 mi',
-      '+300 due within 24 h',
-    ]);
+    expect(breakdown.map((line) => line.label)).toEqual(['+1000 scheduled', '+500 within 10 mi', '-25 for 5.0 mi', '+300 due within 24 h']);
     expect(score).toBe(1775);
     expect(scoreJob(makeJob({ dueAt: hoursFromNow(30), miles: 12 }), PRO, NOW).breakdown.map((l) => l.label)).toEqual([
       '+500 queued',

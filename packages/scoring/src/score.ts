@@ -93,8 +93,7 @@ const toRadians = (degrees: number): number => (degrees * Math.PI) / 180;
 export function haversineMiles(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const dLat = toRadians(b.lat - a.lat);
   const dLng = toRadians(b.lng - a.lng);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(a.lat)) * Math.cos(toRadians(b.lat)) * Math.sin(dLng / 2) ** 2;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(a.lat)) * Math.cos(toRadians(b.lat)) * Math.sin(dLng / 2) ** 2;
   // Clamp guards against floating-point drift just above 1 for near-antipodal points.
   return 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(h)));
 }
@@ -188,12 +187,9 @@ function urgencyLine(dueAt: Date | null, now: Date): BreakdownLine | null {
 }
 
 function scoreFromTenths(job: ScoredJob, tenths: number, now: Date): JobScore {
-  const breakdown = [
-    statusLine(job.status),
-    distanceBandLine(tenths),
-    distancePenaltyLine(tenths),
-    urgencyLine(job.dueAt, now),
-  ].filter((line): line is BreakdownLine => line !== null);
+  const breakdown = [statusLine(job.status), distanceBandLine(tenths), distancePenaltyLine(tenths), urgencyLine(job.dueAt, now)].filter(
+    (line): line is BreakdownLine => line !== null,
+  );
   // Derived from the lines rather than computed separately so the two can never disagree.
   const score = breakdown.reduce((sum, line) => sum + line.points, 0);
   return { score, distanceMiles: tenths / 10, breakdown };

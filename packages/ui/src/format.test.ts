@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDistance, formatInstant, formatSlot, formatUSD, formatWhen, relativeDay, zoneAbbreviation } from './format';
 
-const job = (scheduleDate: string, dueAt: string, timeWindow = '9am - 12pm') => ({ dueAt, scheduleDate, timeWindow, timezone: 'America/Chicago' });
+const job = (scheduleDate: string, dueAt: string, timeWindow = '9am - 12pm') => ({
+  dueAt,
+  scheduleDate,
+  timeWindow,
+  timezone: 'America/Chicago',
+});
 
 describe('formatWhen', () => {
   // 2026-01-09 20:00 in Chicago is already 2026-01-10 in UTC: "tomorrow" must follow the job's zone.

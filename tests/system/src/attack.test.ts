@@ -30,7 +30,13 @@ beforeAll(async () => {
     },
     new Date(),
   );
-  const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amountTotalCents, paymentStatus: 'paid' });
+  const event = signTestEvent(payments, {
+    type: 'checkout.session.completed',
+    sessionId: order.sessionId,
+    orderId: order.orderId,
+    amountTotalCents: order.amountTotalCents,
+    paymentStatus: 'paid',
+  });
   await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, new Date());
   sessionId = order.sessionId;
   const visit = await fetch(`${customer.origin}/api/trpc/auth.checkoutSession`, {
@@ -48,7 +54,9 @@ afterAll(async () => {
 });
 
 const counts = async () =>
-  (await database.sql`select (select count(*)::int from orders) as orders, (select count(*)::int from customer_uploads) as uploads, (select count(*)::int from stripe_events) as events`)[0];
+  (
+    await database.sql`select (select count(*)::int from orders) as orders, (select count(*)::int from customer_uploads) as uploads, (select count(*)::int from stripe_events) as events`
+  )[0];
 
 describe('the built customer app under attack', () => {
   it('refuses a 100 MB body with 413 on the upload and webhook routes, storing nothing', async () => {
@@ -58,13 +66,25 @@ describe('the built customer app under attack', () => {
     form.set('sessionId', 'cs_test_attacker_session');
     form.set('file', new File([huge], 'huge.jpg', { type: 'image/jpeg' }));
     // Anonymous or the order's own customer: refused by its declared length, before the body is read.
-    const anonymous = await fetch(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', body: form, headers: { origin: customer.origin } });
+    const anonymous = await fetch(`${customer.origin}/api/trpc/uploads.create`, {
+      method: 'POST',
+      body: form,
+      headers: { origin: customer.origin },
+    });
     expect(anonymous.status).toBe(413);
     form.set('sessionId', sessionId);
-    const upload = await fetch(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', body: form, headers: { origin: customer.origin, cookie } });
+    const upload = await fetch(`${customer.origin}/api/trpc/uploads.create`, {
+      method: 'POST',
+      body: form,
+      headers: { origin: customer.origin, cookie },
+    });
     expect(upload.status).toBe(413);
     expect(await upload.json()).toMatchObject({ error: { data: { code: 'PAYLOAD_TOO_LARGE' } } });
-    const webhook = await fetch(`${customer.origin}/api/stripe/webhook`, { method: 'POST', body: huge, headers: { 'stripe-signature': 't=1,v1=00' } });
+    const webhook = await fetch(`${customer.origin}/api/stripe/webhook`, {
+      method: 'POST',
+      body: huge,
+      headers: { 'stripe-signature': 't=1,v1=00' },
+    });
     expect(webhook.status).toBe(413);
     expect(await counts()).toEqual(before);
     expect(readdirSync(uploadDir)).toEqual([]);
@@ -85,7 +105,11 @@ describe('the built customer app under attack', () => {
     const form = new FormData();
     form.set('sessionId', 'cs_test_attacker_session');
     form.set('file', new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'x.png', { type: 'image/png' }));
-    const multipart = await fetch(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', body: form, headers: { origin: 'https://evil.example' } });
+    const multipart = await fetch(`${customer.origin}/api/trpc/uploads.create`, {
+      method: 'POST',
+      body: form,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(multipart.status).toBe(403);
     expect(await counts()).toEqual(before);
   });

@@ -41,7 +41,10 @@ function uniquePng(): Uint8Array {
 }
 
 const cookieFrom = (response: Response, name: string) =>
-  response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+  response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0];
 
 beforeAll(async () => {
   database = await createTestDatabase({ max: 4 });
@@ -51,7 +54,17 @@ beforeAll(async () => {
   const payments = testPayments(WEBHOOK_SECRET);
   for (let i = 0; i < PRO_CLIENTS; i++) {
     const email = `load-pro-${i}@pros.test`;
-    await createPro(database.db, { name: `Load Pro ${i}`, email, password: 'load test password', postalCode: CHICAGO_ZIPS[i % CHICAGO_ZIPS.length]!, serviceRadiusMiles: 60 }, now);
+    await createPro(
+      database.db,
+      {
+        name: `Load Pro ${i}`,
+        email,
+        password: 'load test password',
+        postalCode: CHICAGO_ZIPS[i % CHICAGO_ZIPS.length]!,
+        serviceRadiusMiles: 60,
+      },
+      now,
+    );
     pros.push({ email });
   }
   for (let i = 0; i < 150; i++) {
@@ -60,15 +73,34 @@ beforeAll(async () => {
       {
         items: [{ sku: i % 2 ? 'tv-mount-standard' : 'smart-home-starter', quantity: 1 }],
         customer: { name: `Load Customer ${i}`, email: `load-customer-${i}@example.com`, phone: '312-555-0100' },
-        serviceAddress: { line1: `${100 + i} W Madison St`, city: 'Chicago', state: 'IL', postalCode: CHICAGO_ZIPS[i % CHICAGO_ZIPS.length]! },
+        serviceAddress: {
+          line1: `${100 + i} W Madison St`,
+          city: 'Chicago',
+          state: 'IL',
+          postalCode: CHICAGO_ZIPS[i % CHICAGO_ZIPS.length]!,
+        },
       },
       now,
     );
-    const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amountTotalCents, paymentStatus: 'paid' });
+    const event = signTestEvent(payments, {
+      type: 'checkout.session.completed',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: order.amountTotalCents,
+      paymentStatus: 'paid',
+    });
     await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, now);
     orders.push({ sessionId: order.sessionId });
   }
-  const env = { DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, DATABASE_POOL_MAX: '10', NODE_ENV: 'production', URL_SIGNING_SECRET: 'load-test-secret-'.repeat(3), STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, PAYMENTS_MODE: 'test' };
+  const env = {
+    DATABASE_URL: database.url,
+    UPLOAD_DIR: uploadDir,
+    DATABASE_POOL_MAX: '10',
+    NODE_ENV: 'production',
+    URL_SIGNING_SECRET: 'load-test-secret-'.repeat(3),
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    PAYMENTS_MODE: 'test',
+  };
   customer = await startApp('customer', env);
   portal = await startApp('portal', { ...env, CUSTOMER_ORIGIN: customer.origin });
   for (const pro of pros) {
@@ -111,7 +143,8 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s, with a portal restart`
       try {
         const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
         count(String(response.status));
-        if (!response.ok && !samples.has(response.status)) samples.set(response.status, `${new URL(url).pathname}: ${await response.clone().text()}`.slice(0, 300));
+        if (!response.ok && !samples.has(response.status))
+          samples.set(response.status, `${new URL(url).pathname}: ${await response.clone().text()}`.slice(0, 300));
         return response;
       } catch {
         // The restarting portal refuses connections for a moment; a client backs off and retries.
@@ -158,8 +191,14 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s, with a portal restart`
         form.set('sessionId', order.sessionId);
         form.set('file', new File([Buffer.from(uniquePng())], 'photo.png', { type: 'image/png' }));
         // Browsers send Origin with a multipart POST; SvelteKit refuses cross-site form posts without it.
-        await call(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', headers: { cookie: order.cookie!, origin: customer.origin }, body: form });
-        await call(`${customer.origin}/api/trpc/orders.bySession?input=${encodeURIComponent(JSON.stringify({ sessionId: order.sessionId }))}`);
+        await call(`${customer.origin}/api/trpc/uploads.create`, {
+          method: 'POST',
+          headers: { cookie: order.cookie!, origin: customer.origin },
+          body: form,
+        });
+        await call(
+          `${customer.origin}/api/trpc/orders.bySession?input=${encodeURIComponent(JSON.stringify({ sessionId: order.sessionId }))}`,
+        );
       }
     };
 

@@ -31,7 +31,10 @@ const productionEnv = (port: number): Record<string, string> => ({
 });
 
 /** Runs a built app until it exits; its exit code and everything it printed. */
-function runUntilExit(app: 'customer' | 'portal', env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+function runUntilExit(
+  app: 'customer' | 'portal',
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const clean = { ...process.env, BODY_SIZE_LIMIT: undefined, ...env };
     const child = spawn('node', [join(root, 'apps', app, 'build')], { env: clean as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,7 +85,14 @@ describe('the built customer app started right in production', () => {
     await seedCatalog(database.db);
     uploadDir = mkdtempSync(join(tmpdir(), 'h2s-production-uploads-'));
     const port = await freePort();
-    const env = { ...productionEnv(port), DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, DATABASE_POOL_MAX: '4', STRIPE_SECRET_KEY: '', PAYMENTS_MODE: 'test' };
+    const env = {
+      ...productionEnv(port),
+      DATABASE_URL: database.url,
+      UPLOAD_DIR: uploadDir,
+      DATABASE_POOL_MAX: '4',
+      STRIPE_SECRET_KEY: '',
+      PAYMENTS_MODE: 'test',
+    };
     customer = await startApp('customer', env, port);
   });
 
@@ -114,7 +124,14 @@ describe('the built customer app started right in production', () => {
     const port = await freePort();
     const portal = await startApp(
       'portal',
-      { ...productionEnv(port), DATABASE_URL: database.url, STRIPE_SECRET_KEY: '', PAYMENTS_MODE: 'test', ORIGIN: 'https://dispatch.example.com', CUSTOMER_ORIGIN: 'https://shop.example.com' },
+      {
+        ...productionEnv(port),
+        DATABASE_URL: database.url,
+        STRIPE_SECRET_KEY: '',
+        PAYMENTS_MODE: 'test',
+        ORIGIN: 'https://dispatch.example.com',
+        CUSTOMER_ORIGIN: 'https://shop.example.com',
+      },
       port,
     );
     try {
@@ -139,7 +156,13 @@ describe('the built customer app started right in production', () => {
       },
       new Date(),
     );
-    const event = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amountTotalCents, paymentStatus: 'paid' });
+    const event = signTestEvent(payments, {
+      type: 'checkout.session.completed',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: order.amountTotalCents,
+      paymentStatus: 'paid',
+    });
     await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, new Date());
     const grant = await fetch(`${customer.origin}/api/trpc/auth.checkoutSession`, {
       method: 'POST',
@@ -156,7 +179,11 @@ describe('the built customer app started right in production', () => {
       const form = new FormData();
       form.set('sessionId', order.sessionId);
       form.set('file', new File([photo], 'phone-photo.jpg', { type: 'image/jpeg' }));
-      return fetch(`${customer.origin}/api/trpc/uploads.create`, { method: 'POST', body: form, headers: { origin: customer.origin, cookie } });
+      return fetch(`${customer.origin}/api/trpc/uploads.create`, {
+        method: 'POST',
+        body: form,
+        headers: { origin: customer.origin, cookie },
+      });
     };
     const tenMegabytes = await upload(10 * 1024 * 1024);
     expect(tenMegabytes.status).toBe(200);

@@ -67,7 +67,13 @@ describe('pnpm start', () => {
   it('migrates an empty database, then serves both built apps on CUSTOMER_PORT and PORTAL_PORT', async () => {
     const customerPort = await freePort();
     const portalPort = await freePort();
-    const run = pnpmStart({ ...secrets, DATABASE_URL: databaseUrl, UPLOAD_DIR: uploadDir, CUSTOMER_PORT: String(customerPort), PORTAL_PORT: String(portalPort) });
+    const run = pnpmStart({
+      ...secrets,
+      DATABASE_URL: databaseUrl,
+      UPLOAD_DIR: uploadDir,
+      CUSTOMER_PORT: String(customerPort),
+      PORTAL_PORT: String(portalPort),
+    });
     try {
       const storefront = await Promise.race([waitForUp(`http://localhost:${customerPort}`, '/'), run.exited.then(() => null)]);
       expect(storefront, run.output()).not.toBeNull();
@@ -79,7 +85,8 @@ describe('pnpm start', () => {
       expect(portal.status).toBe(200);
       expect(await portal.text()).toContain('Test mode: no real payments');
       const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-      const [row] = await db`select to_regclass('public.orders') is not null as migrated, to_regclass('public.rate_limit_hits') is not null as latest`;
+      const [row] =
+        await db`select to_regclass('public.orders') is not null as migrated, to_regclass('public.rate_limit_hits') is not null as latest`;
       await db.end();
       expect(row).toEqual({ migrated: true, latest: true });
       // The worker runs beside the apps: graphile-worker's schema is installed and the log says so.

@@ -31,7 +31,9 @@ export const clampDate = (date: string, min: string, max: string) => (date < min
 /** Today's date in a timezone at an instant. */
 export function todayIn(timezone: string, now: Date): string {
   try {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+      now,
+    );
     const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     return `${get('year')}-${get('month')}-${get('day')}`;
   } catch {

@@ -7,16 +7,19 @@ import type { RouterOutputs } from '@h2s/api/client';
 export type UploadView = RouterOutputs['uploads']['list']['uploads'][number];
 export type CreatedUpload = RouterOutputs['uploads']['create'];
 
-export type UploadOutcome =
-  | ({ ok: true } & CreatedUpload)
-  | { ok: false; code: string | null; message: string };
+export type UploadOutcome = ({ ok: true } & CreatedUpload) | { ok: false; code: string | null; message: string };
 
 interface TrpcEnvelope {
   result?: { data?: CreatedUpload };
   error?: { message?: string; data?: { code?: string; fieldErrors?: Record<string, string> | null } };
 }
 
-export function uploadPhoto(sessionId: string, file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<UploadOutcome> {
+export function uploadPhoto(
+  sessionId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<UploadOutcome> {
   return new Promise((resolve) => {
     const body = new FormData();
     body.append('sessionId', sessionId);

@@ -5,8 +5,12 @@ const job = { dueAt: '2026-12-04T15:00:00.000Z', scheduleDate: '2026-12-04', tim
 
 describe('confirmationFor', () => {
   it('asks before a step far from the booked window, naming the window', () => {
-    expect(confirmationFor('start', job, new Date('2026-11-25T15:00:00Z'))).toBe('This visit is booked for Fri, Dec 4, 9am–12pm. Start it now?');
-    expect(confirmationFor('depart', job, new Date('2026-12-05T15:00:00Z'))).toMatch(/^This visit is booked for Fri, Dec 4, 9am–12pm\. Tell the customer/);
+    expect(confirmationFor('start', job, new Date('2026-11-25T15:00:00Z'))).toBe(
+      'This visit is booked for Fri, Dec 4, 9am–12pm. Start it now?',
+    );
+    expect(confirmationFor('depart', job, new Date('2026-12-05T15:00:00Z'))).toMatch(
+      /^This visit is booked for Fri, Dec 4, 9am–12pm\. Tell the customer/,
+    );
   });
 
   it('takes a step near the window without asking', () => {

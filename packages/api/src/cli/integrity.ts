@@ -56,7 +56,10 @@ try {
     console.log(formatReport(report, { target: where }));
     if (!orphans) console.log('Orphan files: not checked (this store cannot list its files).');
     else if (!orphans.swept.length) console.log(`Orphan files: none among ${orphans.checked} stored files.`);
-    else console.log(`Orphan files: swept ${orphans.swept.length} stored files that no upload row points at:\n${orphans.swept.map((k) => `  ${k}`).join('\n')}`);
+    else
+      console.log(
+        `Orphan files: swept ${orphans.swept.length} stored files that no upload row points at:\n${orphans.swept.map((k) => `  ${k}`).join('\n')}`,
+      );
   }
   exitCode = report.ok ? 0 : 1;
 } catch (error) {

@@ -70,7 +70,9 @@ export async function createSession(
 ): Promise<NewSession> {
   const token = newToken();
   const expiresAt = grant?.expiresAt ?? new Date(now.getTime() + SESSION_TTL_MS);
-  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt, scopeOrderId: grant?.scopeOrderId ?? null });
+  await db
+    .insert(sessions)
+    .values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt, scopeOrderId: grant?.scopeOrderId ?? null });
   return { token, expiresAt };
 }
 
@@ -157,7 +159,10 @@ export async function resolveSession(
     // A grant names the order's own customer; anything else is not a grant this code made.
     if (row.orderCustomerUserId !== row.userId || row.orderName === null || row.orderEmail === null) return null;
     // The name and email the order was placed with, never the account's: the account may be someone else's.
-    return { viewer: { userId: row.userId, role: row.role, name: row.orderName, email: row.orderEmail, scopeOrderId: row.scopeOrderId }, renewedUntil: null };
+    return {
+      viewer: { userId: row.userId, role: row.role, name: row.orderName, email: row.orderEmail, scopeOrderId: row.scopeOrderId },
+      renewedUntil: null,
+    };
   }
   let renewedUntil: Date | null = null;
   if (row.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - SESSION_RENEW_AFTER_MS) {
@@ -207,8 +212,15 @@ export async function login(
     ? [{ bucket: `sign-in-failure:address:${clientIp}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_FAILURE_WINDOW_MS }]
     : [];
   const addressBlocked = await blockedUntil(db, addressLimit, now);
-  if (addressBlocked) throw tooManyRequests(retryMessage('Too many failed sign-ins from your network.', addressBlocked, now), secondsUntil(addressBlocked, now));
-  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${key}`);
+  if (addressBlocked)
+    throw tooManyRequests(
+      retryMessage('Too many failed sign-ins from your network.', addressBlocked, now),
+      secondsUntil(addressBlocked, now),
+    );
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${key}`);
   const staff = user && user.role !== 'customer' && user.passwordHash ? user : null;
   const ok = await verify(staff?.passwordHash ?? (await decoy()), password).catch(() => false);
   if (!staff || !ok) {
@@ -224,7 +236,10 @@ export async function login(
 /** The customer account for an email, created on first checkout. */
 export async function upsertCustomer(db: DbOrTx, input: { email: string; name: string; phone: string }): Promise<string> {
   const key = emailKey(input.email);
-  const [existing] = await db.select({ id: users.id, role: users.role }).from(users).where(sql`lower(${users.email}) = ${key}`);
+  const [existing] = await db
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${key}`);
   if (existing) {
     if (existing.role !== 'customer') {
       throw conflict('This email belongs to a staff account; use another email to order.');
@@ -239,13 +254,20 @@ export async function upsertCustomer(db: DbOrTx, input: { email: string; name: s
     .returning({ id: users.id });
   if (row) return row.id;
   // A concurrent checkout with the same email created it first.
-  const [raced] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${key}`);
+  const [raced] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${key}`);
   if (!raced) throw new Error('customer upsert lost its row');
   return raced.id;
 }
 
 /** A one-time sign-in link token for a customer email; null (and no mail) for unknown emails. */
-export async function createSignInToken(db: DbOrTx, email: string, now: Date): Promise<{ token: string; userId: string; name: string } | null> {
+export async function createSignInToken(
+  db: DbOrTx,
+  email: string,
+  now: Date,
+): Promise<{ token: string; userId: string; name: string } | null> {
   const [user] = await db
     .select({ id: users.id, name: users.name })
     .from(users)
@@ -293,7 +315,8 @@ export async function checkoutGrant(db: DbOrTx, sessionId: string, now: Date): P
     .from(orders)
     .where(eq(orders.stripeSessionId, sessionId));
   if (!order) throw notFound('Order');
-  if (order.paymentStatus !== 'paid' || !order.paidAt) throw forbidden('This checkout is not paid; once it is, this page signs you in to the order.');
+  if (order.paymentStatus !== 'paid' || !order.paidAt)
+    throw forbidden('This checkout is not paid; once it is, this page signs you in to the order.');
   const expiresAt = new Date(order.paidAt.getTime() + CHECKOUT_GRANT_TTL_MS);
   if (expiresAt.getTime() <= now.getTime()) {
     throw forbidden('This checkout link has expired. Sign in with the link we email you from the account page.');

@@ -19,7 +19,9 @@ describe('orders.cancel', () => {
     await (await api.caller(pro)).jobs.accept({ jobId: order.jobId });
     const customer = await api.caller(order.customer);
 
-    const results = await Promise.all(Array.from({ length: 10 }, () => customer.orders.cancel({ orderId: order.orderId, reason: 'Moving house' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => customer.orders.cancel({ orderId: order.orderId, reason: 'Moving house' })),
+    );
     expect(new Set(results.map((r) => r.cancelledAt)).size).toBe(1);
     expect(results[0]).toMatchObject({
       orderId: order.orderId,
@@ -31,11 +33,13 @@ describe('orders.cancel', () => {
 
     const refunds = await api.t.sql`select order_id, amount_cents, status, mode from refunds where order_id = ${order.orderId}`;
     expect(refunds).toEqual([{ order_id: order.orderId, amount_cents: 14900, status: 'pending', mode: 'test' }]);
-    const payouts = await api.t.sql`select 1 from graphile_worker.jobs where task_identifier = 'refunds.pay' and key = ${'refunds:pay:' + order.orderId}`;
+    const payouts = await api.t
+      .sql`select 1 from graphile_worker.jobs where task_identifier = 'refunds.pay' and key = ${'refunds:pay:' + order.orderId}`;
     expect(payouts).toHaveLength(1);
     const [job] = await api.t.sql`select status, assigned_pro_id from dispatch_jobs where id = ${order.jobId}`;
     expect(job).toEqual({ status: 'cancelled', assigned_pro_id: null });
-    const told = await api.t.sql`select type, data->>'proId' as pro from job_events where job_id = ${order.jobId} and type in ('released', 'cancelled') order by id`;
+    const told = await api.t
+      .sql`select type, data->>'proId' as pro from job_events where job_id = ${order.jobId} and type in ('released', 'cancelled') order by id`;
     expect(told).toEqual([
       { type: 'released', pro: pro.userId },
       { type: 'cancelled', pro: pro.userId },
@@ -46,11 +50,17 @@ describe('orders.cancel', () => {
     expect(await payRefund(api.t.db, api.server.deps.payments, order.orderId, api.clock.now())).toBe('paid');
     expect(await payRefund(api.t.db, api.server.deps.payments, order.orderId, api.clock.now())).toBe('already-paid');
     const view = (await customer.account.orders()).orders.find((o) => o.orderId === order.orderId);
-    expect(view).toMatchObject({ cancelledAt: expect.any(String), refund: { status: 'succeeded', amountCents: 14900 }, job: { status: 'cancelled' } });
+    expect(view).toMatchObject({
+      cancelledAt: expect.any(String),
+      refund: { status: 'succeeded', amountCents: 14900 },
+      job: { status: 'cancelled' },
+    });
     const refunded = await api.t.sql`select 1 from job_events where job_id = ${order.jobId} and type = 'refunded'`;
     expect(refunded).toHaveLength(1);
     // A cancelled visit cannot be rescheduled or accepted.
-    await expect(customer.schedule.reschedule({ sessionId: order.sessionId, ...slot('2026-01-22') })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(customer.schedule.reschedule({ sessionId: order.sessionId, ...slot('2026-01-22') })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('after the cutoff a customer is refused with the policy; an admin cancels any time, with a reason', async () => {
@@ -65,7 +75,9 @@ describe('orders.cancel', () => {
       });
       const admin = await api.caller(await api.admin());
       await expect(admin.orders.cancel({ orderId: order.orderId })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-      await expect(admin.orders.cancel({ orderId: order.orderId, reason: 'Customer called: emergency' })).resolves.toMatchObject({ job: { status: 'cancelled' } });
+      await expect(admin.orders.cancel({ orderId: order.orderId, reason: 'Customer called: emergency' })).resolves.toMatchObject({
+        job: { status: 'cancelled' },
+      });
       const [row] = await api.t.sql`select cancellation_reason from orders where id = ${order.orderId}`;
       expect(row).toEqual({ cancellation_reason: 'Customer called: emergency' });
     } finally {
@@ -77,7 +89,9 @@ describe('orders.cancel', () => {
     const order = await api.paidOrder();
     const other = await api.paidOrder();
     await expect((await api.caller(other.customer)).orders.cancel({ orderId: order.orderId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect((await api.caller(await api.pro())).orders.cancel({ orderId: order.orderId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect((await api.caller(await api.pro())).orders.cancel({ orderId: order.orderId })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect((await api.caller(null)).orders.cancel({ orderId: order.orderId })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -5,18 +5,7 @@
  * the refund row there, and changes nothing.
  */
 import { z } from 'zod';
-import {
-  and,
-  dispatchJobs,
-  enqueue,
-  eq,
-  jobAssignments,
-  newRefundId,
-  orders,
-  refunds,
-  type Database,
-  type Refund,
-} from '@h2s/db';
+import { and, dispatchJobs, enqueue, eq, jobAssignments, newRefundId, orders, refunds, type Database, type Refund } from '@h2s/db';
 import { conflict, fieldError, forbidden, notFound } from './errors';
 import { enqueueCancellationEmail } from './notifications';
 import { recordJobEvent, type Actor } from './events';
@@ -29,7 +18,10 @@ export const REFUND_TASK = 'refunds.pay';
 export const refundKey = (orderId: string) => `refunds:pay:${orderId}`;
 
 export const cancelInput = z.object({
-  orderId: z.string().trim().regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id'),
+  orderId: z
+    .string()
+    .trim()
+    .regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id'),
   reason: z.string().trim().max(500, 'At most 500 characters').optional(),
 });
 
@@ -57,7 +49,10 @@ export async function cancelOrder(
   if (actor.role === 'admin' && !reason) throw fieldError(['reason'], 'Give a reason for the cancellation');
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, input.orderId)).for('update');
-    if (!order || (actor.role === 'customer' && (order.customerUserId !== actor.userId || (actor.scopeOrderId && actor.scopeOrderId !== order.id)))) {
+    if (
+      !order ||
+      (actor.role === 'customer' && (order.customerUserId !== actor.userId || (actor.scopeOrderId && actor.scopeOrderId !== order.id)))
+    ) {
       throw notFound('Order');
     }
     if (actor.role === 'customer' && actor.scopeOrderId) {
@@ -84,7 +79,11 @@ export async function cancelOrder(
           .update(jobAssignments)
           .set({ state: 'released', releasedAt: now })
           .where(and(eq(jobAssignments.jobId, job.id), eq(jobAssignments.state, 'accepted')));
-        await recordJobEvent(tx, job.id, 'released', actor, { proId: previousProId, reason: 'order-cancelled', message: 'The customer cancelled this job.' });
+        await recordJobEvent(tx, job.id, 'released', actor, {
+          proId: previousProId,
+          reason: 'order-cancelled',
+          message: 'The customer cancelled this job.',
+        });
       }
       await tx.update(dispatchJobs).set({ status: 'cancelled', assignedProId: null, updatedAt: now }).where(eq(dispatchJobs.id, job.id));
       await recordJobEvent(tx, job.id, 'cancelled', actor, { reason, ...(previousProId ? { proId: previousProId } : {}) });
@@ -105,7 +104,13 @@ export async function cancelOrder(
       })
       .onConflictDoNothing({ target: refunds.orderId })
       .returning();
-    if (refund) await enqueue(tx, REFUND_TASK, { orderId: order.id }, { jobKey: refundKey(order.id), jobKeyMode: 'preserve_run_at', maxAttempts: 10 });
+    if (refund)
+      await enqueue(
+        tx,
+        REFUND_TASK,
+        { orderId: order.id },
+        { jobKey: refundKey(order.id), jobKeyMode: 'preserve_run_at', maxAttempts: 10 },
+      );
     return result(order.id, job?.id ?? null, now, refund ?? existingRefund ?? null, order.amountTotalCents);
   });
 }
@@ -155,8 +160,14 @@ export async function payRefund(db: Database, payments: Payments, orderId: strin
       .returning();
     if (!paid) return 'already-paid' as const;
     const [job] = await tx.select({ id: dispatchJobs.id }).from(dispatchJobs).where(eq(dispatchJobs.orderId, orderId));
-    if (job) await recordJobEvent(tx, job.id, 'refunded', { userId: null, role: 'system' }, { refundId: paid.id, amountCents: paid.amountCents, stripeRefundId });
+    if (job)
+      await recordJobEvent(
+        tx,
+        job.id,
+        'refunded',
+        { userId: null, role: 'system' },
+        { refundId: paid.id, amountCents: paid.amountCents, stripeRefundId },
+      );
     return 'paid' as const;
   });
 }
-

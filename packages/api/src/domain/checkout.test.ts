@@ -36,7 +36,14 @@ const counts = async (orderId: string) => {
 describe('checkout.create', () => {
   it('prices the cart from the catalog and stores a pending order with a geocoded address', async () => {
     const anon = await api.caller(null);
-    const order = await anon.checkout.create(sampleCheckout({ items: [{ sku: 'tv-mount-standard', quantity: 2 }, { sku: 'wifi-mesh', quantity: 1 }] }));
+    const order = await anon.checkout.create(
+      sampleCheckout({
+        items: [
+          { sku: 'tv-mount-standard', quantity: 2 },
+          { sku: 'wifi-mesh', quantity: 1 },
+        ],
+      }),
+    );
     expect(order.orderId).toMatch(/^ORD-[A-Z2-7]{8}$/);
     expect(order.url).toBe(`http://customer.test/checkout/test/${order.sessionId}`);
     const [row] = await api.t.sql`select amount_total_cents, payment_status, timezone, lat, items from orders where id = ${order.orderId}`;
@@ -65,7 +72,9 @@ describe('checkout.create', () => {
       const issues = issuesOf((error as { cause?: unknown }).cause) ?? [];
       expect(Object.keys(messagesByField(issues)), field).toContain(field);
     }
-    const [{ n }] = (await api.t.sql`select count(*)::int as n from orders where customer_email = 'a@example.com'`) as unknown as [{ n: number }];
+    const [{ n }] = (await api.t.sql`select count(*)::int as n from orders where customer_email = 'a@example.com'`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(0);
   });
 });
@@ -73,7 +82,13 @@ describe('checkout.create', () => {
 describe('the Stripe webhook', () => {
   it('applies one paid checkout once: an order and one queued job with the placeholder details', async () => {
     const order = await pendingOrder();
-    const { payload, signature } = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amount, paymentStatus: 'paid' });
+    const { payload, signature } = signTestEvent(payments, {
+      type: 'checkout.session.completed',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: order.amount,
+      paymentStatus: 'paid',
+    });
     const first = await deliver(payload, signature);
     expect(first).toMatchObject({ status: 200, body: { outcome: 'paid', orderId: order.orderId } });
     const [job] = await api.t.sql`select status, due_at, job_details, equipment from dispatch_jobs where order_id = ${order.orderId}`;
@@ -83,7 +98,13 @@ describe('the Stripe webhook', () => {
 
   it('the same event delivered 5 times at once, and again later, yields one order and one job', async () => {
     const order = await pendingOrder({ notes: 'Gate code 1234; dog is friendly.' });
-    const { payload, signature } = signTestEvent(payments, { type: 'checkout.session.completed', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amount, paymentStatus: 'paid' });
+    const { payload, signature } = signTestEvent(payments, {
+      type: 'checkout.session.completed',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: order.amount,
+      paymentStatus: 'paid',
+    });
     const results = await Promise.all(Array.from({ length: 5 }, () => deliver(payload, signature)));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.filter((r) => r.body.outcome === 'paid')).toHaveLength(1);
@@ -117,14 +138,26 @@ describe('the Stripe webhook', () => {
 
   it('an expired session marks a pending order expired', async () => {
     const order = await pendingOrder();
-    const expired = signTestEvent(payments, { type: 'checkout.session.expired', sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amount, paymentStatus: 'unpaid' });
+    const expired = signTestEvent(payments, {
+      type: 'checkout.session.expired',
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: order.amount,
+      paymentStatus: 'unpaid',
+    });
     expect((await deliver(expired.payload, expired.signature)).body.outcome).toBe('expired');
     expect(await counts(order.orderId)).toMatchObject({ payment: 'expired', jobs: 0 });
   });
 
   it('refuses forged, missing, stale and mismatched events and writes nothing', async () => {
     const order = await pendingOrder();
-    const good = { type: 'checkout.session.completed' as const, sessionId: order.sessionId, orderId: order.orderId, amountTotalCents: order.amount, paymentStatus: 'paid' as const };
+    const good = {
+      type: 'checkout.session.completed' as const,
+      sessionId: order.sessionId,
+      orderId: order.orderId,
+      amountTotalCents: order.amount,
+      paymentStatus: 'paid' as const,
+    };
     const forged = signTestEvent(testPayments('whsec_someone_else'), good);
     const stale = signTestEvent(payments, { ...good, createdAt: new Date(Date.now() - 6 * 60_000) });
     const wrongAmount = signTestEvent(payments, { ...good, amountTotalCents: 1 });
@@ -147,7 +180,9 @@ describe('the Stripe webhook', () => {
     const payload = JSON.stringify({ id: 'evt_unknown_1', type: 'customer.created', data: { object: { id: 'cus_1' } } });
     const signature = payments.stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
     expect(await deliver(payload, signature)).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
-    const [{ n }] = (await api.t.sql`select count(*)::int as n from stripe_events where id = 'evt_unknown_1'`) as unknown as [{ n: number }];
+    const [{ n }] = (await api.t.sql`select count(*)::int as n from stripe_events where id = 'evt_unknown_1'`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(0);
   });
 });

@@ -24,9 +24,57 @@ import { dispatchPolicy } from './policy';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
 
 export const US_STATES = [
-  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA',
-  'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR',
-  'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
 ] as const;
 
 const text = (label: string, max: number) =>
@@ -44,7 +92,11 @@ export const checkoutInput = z.object({
     .array(
       z.object({
         sku: z.string().trim().min(1).max(64),
-        quantity: z.number().int('Quantity must be a whole number').min(1, 'Quantity must be at least 1').max(10, 'At most 10 of one bundle'),
+        quantity: z
+          .number()
+          .int('Quantity must be a whole number')
+          .min(1, 'Quantity must be at least 1')
+          .max(10, 'At most 10 of one bundle'),
       }),
     )
     .min(1, 'Your cart is empty')
@@ -206,64 +258,69 @@ export async function applyStripeEvent(
   const orderId = session.metadata?.order_id;
   if (!orderId) return { outcome: 'refused', reason: 'Event has no metadata.order_id' };
 
-  return deps.db.transaction(async (tx): Promise<StripeEventOutcome> => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-    if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` };
-    if (session.id !== order.stripeSessionId) {
-      return { outcome: 'refused', reason: 'Session does not belong to this order' };
-    }
-    const [fresh] = await tx
-      .insert(stripeEvents)
-      .values({ id: event.id, type: event.type, orderId, receivedAt: now })
-      .onConflictDoNothing()
-      .returning({ id: stripeEvents.id });
-    if (!fresh) return { outcome: 'duplicate', orderId };
-
-    const pays =
-      event.type === 'checkout.session.async_payment_succeeded' ||
-      (event.type === 'checkout.session.completed' && session.payment_status === 'paid');
-    if (pays) {
-      if (session.amount_total !== order.amountTotalCents) {
-        console.error(
-          `[stripe] refused ${event.id}: amount ${session.amount_total} differs from order ${orderId} total ${order.amountTotalCents}`,
-        );
-        throw new RefusedEvent('Amount differs from the order total');
+  return deps.db
+    .transaction(async (tx): Promise<StripeEventOutcome> => {
+      const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+      if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` };
+      if (session.id !== order.stripeSessionId) {
+        return { outcome: 'refused', reason: 'Session does not belong to this order' };
       }
-      if (order.paymentStatus === 'paid') return { outcome: 'already-paid', orderId };
-      await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
-      const jobId = newJobId();
-      const skus = [...new Set(order.items.map((item) => item.sku))];
-      const needed = await tx.select({ skills: bundles.skills }).from(bundles).where(inArray(bundles.sku, skus));
-      await tx.insert(dispatchJobs).values({
-        id: jobId,
-        orderId,
-        status: 'queued',
-        jobDetails: isBlankText(order.notes) ? JOB_DETAILS_PLACEHOLDER : order.notes!.trim(),
-        lat: order.lat,
-        lng: order.lng,
-        timezone: order.timezone,
-        city: order.city,
-        state: order.state,
-        postalCode: order.postalCode,
-        equipment: [...new Set(order.items.flatMap((item) => item.equipment))],
-        skills: [...new Set(needed.flatMap((bundle) => bundle.skills))].sort(),
-        openedAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
-      await enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId });
-      await openForOffers(tx, jobId, now, dispatchPolicy());
-      return { outcome: 'paid', orderId, jobId };
-    }
-    if (order.paymentStatus === 'pending' && (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')) {
-      const paymentStatus = event.type === 'checkout.session.expired' ? 'expired' : 'failed';
-      await tx.update(orders).set({ paymentStatus, updatedAt: now }).where(eq(orders.id, orderId));
-      return { outcome: paymentStatus, orderId };
-    }
-    return { outcome: 'noted', orderId };
-  }).catch((error: unknown): StripeEventOutcome => {
-    if (error instanceof RefusedEvent) return { outcome: 'refused', reason: error.message };
-    throw error;
-  });
+      const [fresh] = await tx
+        .insert(stripeEvents)
+        .values({ id: event.id, type: event.type, orderId, receivedAt: now })
+        .onConflictDoNothing()
+        .returning({ id: stripeEvents.id });
+      if (!fresh) return { outcome: 'duplicate', orderId };
+
+      const pays =
+        event.type === 'checkout.session.async_payment_succeeded' ||
+        (event.type === 'checkout.session.completed' && session.payment_status === 'paid');
+      if (pays) {
+        if (session.amount_total !== order.amountTotalCents) {
+          console.error(
+            `[stripe] refused ${event.id}: amount ${session.amount_total} differs from order ${orderId} total ${order.amountTotalCents}`,
+          );
+          throw new RefusedEvent('Amount differs from the order total');
+        }
+        if (order.paymentStatus === 'paid') return { outcome: 'already-paid', orderId };
+        await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
+        const jobId = newJobId();
+        const skus = [...new Set(order.items.map((item) => item.sku))];
+        const needed = await tx.select({ skills: bundles.skills }).from(bundles).where(inArray(bundles.sku, skus));
+        await tx.insert(dispatchJobs).values({
+          id: jobId,
+          orderId,
+          status: 'queued',
+          jobDetails: isBlankText(order.notes) ? JOB_DETAILS_PLACEHOLDER : order.notes!.trim(),
+          lat: order.lat,
+          lng: order.lng,
+          timezone: order.timezone,
+          city: order.city,
+          state: order.state,
+          postalCode: order.postalCode,
+          equipment: [...new Set(order.items.flatMap((item) => item.equipment))],
+          skills: [...new Set(needed.flatMap((bundle) => bundle.skills))].sort(),
+          openedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
+        await enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId });
+        await openForOffers(tx, jobId, now, dispatchPolicy());
+        return { outcome: 'paid', orderId, jobId };
+      }
+      if (
+        order.paymentStatus === 'pending' &&
+        (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')
+      ) {
+        const paymentStatus = event.type === 'checkout.session.expired' ? 'expired' : 'failed';
+        await tx.update(orders).set({ paymentStatus, updatedAt: now }).where(eq(orders.id, orderId));
+        return { outcome: paymentStatus, orderId };
+      }
+      return { outcome: 'noted', orderId };
+    })
+    .catch((error: unknown): StripeEventOutcome => {
+      if (error instanceof RefusedEvent) return { outcome: 'refused', reason: error.message };
+      throw error;
+    });
 }

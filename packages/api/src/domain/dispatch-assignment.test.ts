@@ -34,7 +34,7 @@ describe('dispatch assigns outside a radius, and the pro acknowledges', () => {
     expect((await admin.jobs.get({ jobId })).assignedPro?.id).toBe(phoenix.userId);
   });
 
-  it('an assignment by dispatch reads as such until the pro acknowledges it; a pro\'s own accept needs none', async () => {
+  it("an assignment by dispatch reads as such until the pro acknowledges it; a pro's own accept needs none", async () => {
     const admin = await api.caller(await api.admin());
     const proViewer = await api.pro({ postalCode: '60601', serviceRadiusMiles: 40 });
     const pro = await api.caller(proViewer);

@@ -10,7 +10,14 @@ import { jobChangePayload, LIVE_CHANNEL } from './events';
 /** Refuses, until confirmed, an assignment to a pro whose radius does not reach the job. */
 export async function checkAssignmentRadius(db: Database, jobId: string, proId: string, confirmed: boolean): Promise<void> {
   const [row] = await db
-    .select({ lat: dispatchJobs.lat, lng: dispatchJobs.lng, proLat: pros.lat, proLng: pros.lng, radius: pros.serviceRadiusMiles, name: users.name })
+    .select({
+      lat: dispatchJobs.lat,
+      lng: dispatchJobs.lng,
+      proLat: pros.lat,
+      proLng: pros.lng,
+      radius: pros.serviceRadiusMiles,
+      name: users.name,
+    })
     .from(dispatchJobs)
     .innerJoin(pros, eq(pros.userId, proId))
     .innerJoin(users, eq(users.id, pros.userId))
@@ -23,12 +30,24 @@ export async function checkAssignmentRadius(db: Database, jobId: string, proId: 
 }
 
 /** The assigned pro acknowledges dispatch's assignment; asking again changes nothing. */
-export async function acknowledgeAssignment(db: Database, jobId: string, proId: string, now: Date): Promise<{ jobId: string; acknowledgedAt: string }> {
+export async function acknowledgeAssignment(
+  db: Database,
+  jobId: string,
+  proId: string,
+  now: Date,
+): Promise<{ jobId: string; acknowledgedAt: string }> {
   return db.transaction(async (tx) => {
     const [acknowledged] = await tx
       .update(jobAssignments)
       .set({ acknowledgedAt: now })
-      .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.proId, proId), eq(jobAssignments.state, 'accepted'), isNull(jobAssignments.acknowledgedAt)))
+      .where(
+        and(
+          eq(jobAssignments.jobId, jobId),
+          eq(jobAssignments.proId, proId),
+          eq(jobAssignments.state, 'accepted'),
+          isNull(jobAssignments.acknowledgedAt),
+        ),
+      )
       .returning({ acknowledgedAt: jobAssignments.acknowledgedAt });
     if (acknowledged) {
       // The board shows it at once; the audit trail already holds the assignment itself.

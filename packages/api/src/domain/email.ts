@@ -41,7 +41,9 @@ export function smtpMailer(url: string, from = DEFAULT_MAIL_FROM): Mailer {
         subject: message.subject,
         text: message.text,
         messageId: message.messageId,
-        ...(message.calendar ? { icalEvent: { method: message.calendar.method, filename: 'invite.ics', content: message.calendar.content } } : {}),
+        ...(message.calendar
+          ? { icalEvent: { method: message.calendar.method, filename: 'invite.ics', content: message.calendar.content } }
+          : {}),
       });
     },
     close: () => transport.close(),
@@ -62,7 +64,8 @@ export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): Mailer {
   return outboxMailer();
 }
 
-export const messageIdFor = (idempotencyKey: string) => `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@home2smart.dev>`;
+export const messageIdFor = (idempotencyKey: string) =>
+  `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@home2smart.dev>`;
 
 /** Everything rendering needs, loaded by the worker. */
 export interface NotificationContext {
@@ -163,28 +166,49 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
       return {
         ...base,
         subject: `Order ${order.id} confirmed`,
-        text: lines(hi, `Thanks for your order (${what}, ${money(order.amountTotalCents)}). Next, pick a time window for the visit.`, follow),
+        text: lines(
+          hi,
+          `Thanks for your order (${what}, ${money(order.amountTotalCents)}). Next, pick a time window for the visit.`,
+          follow,
+        ),
       };
     case 'scheduled':
     case 'rescheduled':
       return {
         ...base,
         subject: n.kind === 'scheduled' ? `Your visit is booked for ${when}` : `Your visit moved to ${when}`,
-        text: lines(hi, `${n.kind === 'scheduled' ? 'Your visit is booked' : 'Your visit has a new time'}: ${when}. The calendar invite is attached.`, follow),
+        text: lines(
+          hi,
+          `${n.kind === 'scheduled' ? 'Your visit is booked' : 'Your visit has a new time'}: ${when}. The calendar invite is attached.`,
+          follow,
+        ),
         calendar: invite('REQUEST'),
       };
     case 'pro_assigned':
-      return { ...base, subject: `${pro} will do your installation`, text: lines(hi, `${pro} is your pro${when ? ` for ${when}` : ''}.`, follow) };
+      return {
+        ...base,
+        subject: `${pro} will do your installation`,
+        text: lines(hi, `${pro} is your pro${when ? ` for ${when}` : ''}.`, follow),
+      };
     case 'on_the_way':
       return { ...base, subject: `${pro} is on the way`, text: lines(hi, `${pro} is on the way to you now.`, follow) };
     case 'reminder':
-      return { ...base, subject: `Reminder: your visit is tomorrow, ${when}`, text: lines(hi, `A reminder: ${pro === 'Your pro' ? 'your pro' : pro} comes ${when}.`, follow) };
+      return {
+        ...base,
+        subject: `Reminder: your visit is tomorrow, ${when}`,
+        text: lines(hi, `A reminder: ${pro === 'Your pro' ? 'your pro' : pro} comes ${when}.`, follow),
+      };
     case 'completed': {
       const receipt = order.items.map((i) => `${i.quantity} × ${i.name}  ${money(i.quantity * i.unitPriceCents)}`).join('\n');
       return {
         ...base,
         subject: `Receipt: your installation is complete (${order.id})`,
-        text: lines(hi, `${pro} finished the work. Your receipt:`, `${receipt}\nTotal paid  ${money(order.amountTotalCents)}`, `See the after photos: ${track}`),
+        text: lines(
+          hi,
+          `${pro} finished the work. Your receipt:`,
+          `${receipt}\nTotal paid  ${money(order.amountTotalCents)}`,
+          `See the after photos: ${track}`,
+        ),
       };
     }
     case 'sign_in_link':
@@ -193,7 +217,10 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
       return {
         ...base,
         subject: `Your visit is cancelled (${order.id})`,
-        text: lines(hi, `Your visit${when ? ` for ${when}` : ''} is cancelled.${str(n.data.reason) ? ` Reason: ${str(n.data.reason)}` : ''}`),
+        text: lines(
+          hi,
+          `Your visit${when ? ` for ${when}` : ''} is cancelled.${str(n.data.reason) ? ` Reason: ${str(n.data.reason)}` : ''}`,
+        ),
         calendar: invite('CANCEL'),
       };
   }

@@ -3,13 +3,7 @@
  * for people, and the offending fields. The domain never imports its transport.
  */
 export type DomainErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS';
+  'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'PAYLOAD_TOO_LARGE' | 'TOO_MANY_REQUESTS';
 
 export interface FieldIssue {
   path: PropertyKey[];
@@ -41,10 +35,10 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number | nul
   new DomainError('TOO_MANY_REQUESTS', message, null, retryAfterSeconds);
 
 /** A CONFLICT the caller may override by asking again with its confirmation (e.g. assigning outside a pro's radius). */
-export const needsConfirmation = (message: string) => Object.assign(new DomainError('CONFLICT', message), { needsConfirmation: true as const });
+export const needsConfirmation = (message: string) =>
+  Object.assign(new DomainError('CONFLICT', message), { needsConfirmation: true as const });
 
 export const isNeedsConfirmation = (error: unknown) =>
   (error as { cause?: { needsConfirmation?: unknown } } | null)?.cause?.needsConfirmation === true;
-
 
 export const JOB_NO_LONGER_AVAILABLE = 'Job no longer available';

@@ -67,7 +67,7 @@ describe('jobs.accept: exactly one pro wins', () => {
     expect(first.state).toBe('accepted');
   });
 
-  it('refuses a job outside the pro\'s service area and an unknown job', async () => {
+  it("refuses a job outside the pro's service area and an unknown job", async () => {
     const order = await api.paidOrder();
     const faraway = await api.caller(await api.pro({ postalCode: '78701', serviceRadiusMiles: 50 }));
     await expect(faraway.jobs.accept({ jobId: order.jobId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -85,7 +85,8 @@ describe('admin.assign and jobs.complete', () => {
     expect(a1).toMatchObject({ jobId: order.jobId, proId: first.userId, state: 'accepted' });
     const a2 = await admin.admin.assign({ jobId: order.jobId, proId: second.userId });
     expect(a2).toMatchObject({ proId: second.userId, state: 'accepted' });
-    const assignments = await api.t.sql`select pro_id, state from job_assignments where job_id = ${order.jobId} order by assigned_at, pro_id`;
+    const assignments = await api.t
+      .sql`select pro_id, state from job_assignments where job_id = ${order.jobId} order by assigned_at, pro_id`;
     expect(assignments).toEqual(
       expect.arrayContaining([
         { pro_id: first.userId, state: 'released' },
@@ -118,9 +119,13 @@ describe('admin.assign and jobs.complete', () => {
 });
 
 describe('admin.board', () => {
-  it('filters by the customer\'s own date, by status and by unassigned', async () => {
-    const honolulu = await api.paidOrder({ serviceAddress: { line1: '2255 Kalakaua Ave', city: 'Honolulu', state: 'HI', postalCode: '96815' } });
-    await (await api.caller(null)).schedule.confirm({ sessionId: honolulu.sessionId, date: '2026-01-17', timezone: 'Pacific/Honolulu', timeWindow: '3pm - 6pm' });
+  it("filters by the customer's own date, by status and by unassigned", async () => {
+    const honolulu = await api.paidOrder({
+      serviceAddress: { line1: '2255 Kalakaua Ave', city: 'Honolulu', state: 'HI', postalCode: '96815' },
+    });
+    await (
+      await api.caller(null)
+    ).schedule.confirm({ sessionId: honolulu.sessionId, date: '2026-01-17', timezone: 'Pacific/Honolulu', timeWindow: '3pm - 6pm' });
     const admin = await api.caller(await api.admin());
     // 3pm in Honolulu on the 17th is 01:00 UTC on the 18th; dispatch still sees it on the 17th.
     expect((await admin.admin.board({ date: '2026-01-17' })).jobs.map((j) => j.jobId)).toContain(honolulu.jobId);
@@ -163,14 +168,21 @@ describe('no pro in two places at once', () => {
     await pro.jobs.accept({ jobId: afternoon.jobId });
     const offered = (await pro.offers.list()).offers.map((o) => o.jobId);
     expect(offered).not.toContain(clash.jobId);
-    await expect(pro.jobs.accept({ jobId: clash.jobId })).rejects.toMatchObject({ code: 'CONFLICT', message: 'You already have a job at that time' });
+    await expect(pro.jobs.accept({ jobId: clash.jobId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'You already have a job at that time',
+    });
     // Another pro still sees and takes it.
     const other = await api.caller(await api.pro());
     expect((await other.offers.list()).offers.map((o) => o.jobId)).toContain(clash.jobId);
   });
 
   it('admin.assign refuses a pro who is busy at that time, and one who lacks the skills', async () => {
-    const [first, second, premium] = [await api.paidOrder(), await api.paidOrder(), await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 1 }] })];
+    const [first, second, premium] = [
+      await api.paidOrder(),
+      await api.paidOrder(),
+      await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 1 }] }),
+    ];
     await schedule(first.sessionId, '2026-01-20');
     await schedule(second.sessionId, '2026-01-20');
     const busy = await api.pro();
@@ -194,7 +206,10 @@ describe('jobs.accept decides everything in its one statement', () => {
     const pro = await api.pro();
     const caller = await api.caller(pro);
     await api.t.sql`update pros set active = false where user_id = ${pro.userId}`;
-    await expect(caller.jobs.accept({ jobId: order.jobId })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Your account is paused; contact dispatch.' });
+    await expect(caller.jobs.accept({ jobId: order.jobId })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Your account is paused; contact dispatch.',
+    });
     const [job] = await api.t.sql`select status, assigned_pro_id from dispatch_jobs where id = ${order.jobId}`;
     expect(job).toEqual({ status: 'queued', assigned_pro_id: null });
   });
@@ -205,12 +220,14 @@ describe('jobs.accept decides everything in its one statement', () => {
     const rival = await api.caller(await api.pro());
     const pausedCaller = await api.caller(paused);
     await api.t.sql`update pros set active = false where user_id = ${paused.userId}`;
-    await Promise.all(orders.flatMap((o) => [outcome(pausedCaller.jobs.accept({ jobId: o.jobId })), outcome(rival.jobs.accept({ jobId: o.jobId }))]));
+    await Promise.all(
+      orders.flatMap((o) => [outcome(pausedCaller.jobs.accept({ jobId: o.jobId })), outcome(rival.jobs.accept({ jobId: o.jobId }))]),
+    );
     const held = await api.t.sql`select 1 from job_assignments where pro_id = ${paused.userId}`;
     expect(held).toHaveLength(0);
   });
 
-  it('bundles declare skills in catalog.list; admins set pros\' skills at onboarding and later', async () => {
+  it("bundles declare skills in catalog.list; admins set pros' skills at onboarding and later", async () => {
     const { bundles } = await (await api.caller(null)).catalog.list();
     expect(bundles.find((b) => b.sku === 'tv-mount-premium')?.skills).toEqual(['wall-mount', 'in-wall-wiring']);
     const admin = await api.caller(await api.admin());
@@ -230,7 +247,12 @@ describe('jobs.accept decides everything in its one statement', () => {
   });
 
   it('only pros holding every skill of the job can accept it', async () => {
-    const order = await api.paidOrder({ items: [{ sku: 'smart-home-starter', quantity: 1 }, { sku: 'wifi-mesh', quantity: 1 }] });
+    const order = await api.paidOrder({
+      items: [
+        { sku: 'smart-home-starter', quantity: 1 },
+        { sku: 'wifi-mesh', quantity: 1 },
+      ],
+    });
     const [job] = await api.t.sql`select skills from dispatch_jobs where id = ${order.jobId}`;
     expect(job!.skills).toEqual(['networking', 'smart-home']);
     const partial = await api.caller(await api.pro({ skills: ['smart-home'] }));

@@ -38,7 +38,10 @@ const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
  * assignment (one per row of `from` when given), or revives the row this pro held before (unique
  * (job, pro)); returns its `id`. A pro's own accept is acknowledged at once; dispatch's waits for the pro.
  */
-const acceptedAssignmentSql = (a: { jobId: SQL | string; proId: string; at: SQL; window: SQL; byDispatch: boolean }, from?: SQL): SQL => sql`
+const acceptedAssignmentSql = (
+  a: { jobId: SQL | string; proId: string; at: SQL; window: SQL; byDispatch: boolean },
+  from?: SQL,
+): SQL => sql`
   insert into job_assignments (id, job_id, pro_id, state, assigned_at, acknowledged_at, window_range)
   select ${newAssignmentId()}, ${a.jobId}, ${a.proId}, 'accepted', ${a.at}, ${a.byDispatch ? sql`null::timestamptz` : a.at}, ${a.window}${from ? sql` from ${from}` : sql``}
   on conflict (job_id, pro_id) do update
@@ -49,7 +52,9 @@ const acceptedAssignmentSql = (a: { jobId: SQL | string; proId: string; at: SQL;
 /** Marks (job, pro) accepted (dispatch's assignment: it reads "Assigned by dispatch" until the pro acknowledges it). */
 async function upsertAcceptedAssignment(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<JobAssignment> {
   const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
-  const [upserted] = await tx.execute<{ id: string }>(acceptedAssignmentSql({ jobId, proId, at: sql`${now.toISOString()}::timestamptz`, window, byDispatch: true }));
+  const [upserted] = await tx.execute<{ id: string }>(
+    acceptedAssignmentSql({ jobId, proId, at: sql`${now.toISOString()}::timestamptz`, window, byDispatch: true }),
+  );
   const [row] = upserted ? await tx.select().from(jobAssignments).where(eq(jobAssignments.id, upserted.id)) : [];
   if (!row) throw new Error('assignment upsert returned nothing');
   return row;
@@ -156,17 +161,20 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
           .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
         await recordJobEvent(tx, jobId, 'released', admin, { proId: previousProId });
       }
-      await tx
-        .update(dispatchJobs)
-        .set({ assignedProId: proId, status: 'accepted', updatedAt: now })
-        .where(eq(dispatchJobs.id, jobId));
+      await tx.update(dispatchJobs).set({ assignedProId: proId, status: 'accepted', updatedAt: now }).where(eq(dispatchJobs.id, jobId));
       const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
       const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
         proId,
         ...(previousProId ? { previousProId } : {}),
         assignmentId: assignment.id,
       });
-      await enqueueEmail(tx, { kind: 'pro_assigned', key: `pro_assigned:${jobId}:${eventId}`, orderId: job.orderId, jobId, data: { proId } });
+      await enqueueEmail(tx, {
+        kind: 'pro_assigned',
+        key: `pro_assigned:${jobId}:${eventId}`,
+        orderId: job.orderId,
+        jobId,
+        data: { proId },
+      });
       return assignment;
     });
   } catch (error) {
@@ -180,8 +188,17 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
  * follows it. If the pro is busy at the new time the exclusion constraint refuses, and the job goes
  * back to offers instead, the pro told by a `released` event. Returns whether the pro was released.
  */
-export async function moveAssignmentWindow(tx: Database | DbOrTx, jobId: string, actor: Actor, now: Date, policy: DispatchPolicy): Promise<boolean> {
-  const [live] = await tx.select().from(jobAssignments).where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
+export async function moveAssignmentWindow(
+  tx: Database | DbOrTx,
+  jobId: string,
+  actor: Actor,
+  now: Date,
+  policy: DispatchPolicy,
+): Promise<boolean> {
+  const [live] = await tx
+    .select()
+    .from(jobAssignments)
+    .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
   if (!live) return false;
   const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
   try {

@@ -180,7 +180,19 @@ export async function prosWithDistance(db: DbOrTx, jobId?: string) {
   const job = jobId ? (await db.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)))[0] : undefined;
   if (jobId && !job) throw notFound('Job');
   const rows = await db
-    .select({ id: pros.userId, name: users.name, email: users.email, city: pros.city, state: pros.state, postalCode: pros.postalCode, lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active, skills: pros.skills })
+    .select({
+      id: pros.userId,
+      name: users.name,
+      email: users.email,
+      city: pros.city,
+      state: pros.state,
+      postalCode: pros.postalCode,
+      lat: pros.lat,
+      lng: pros.lng,
+      serviceRadiusMiles: pros.serviceRadiusMiles,
+      active: pros.active,
+      skills: pros.skills,
+    })
     .from(pros)
     .innerJoin(users, eq(users.id, pros.userId))
     .orderBy(asc(users.name));
@@ -196,7 +208,14 @@ export async function prosWithDistance(db: DbOrTx, jobId?: string) {
 
 export async function jobHistory(db: DbOrTx, jobId: string) {
   return db
-    .select({ id: jobEvents.id, type: jobEvents.type, actorRole: jobEvents.actorRole, actorName: users.name, data: jobEvents.data, createdAt: jobEvents.createdAt })
+    .select({
+      id: jobEvents.id,
+      type: jobEvents.type,
+      actorRole: jobEvents.actorRole,
+      actorName: users.name,
+      data: jobEvents.data,
+      createdAt: jobEvents.createdAt,
+    })
     .from(jobEvents)
     .leftJoin(users, eq(users.id, jobEvents.actorUserId))
     .where(eq(jobEvents.jobId, jobId))
@@ -226,7 +245,14 @@ export interface OrderView {
 
 async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<OrderView[]> {
   const rows = await db
-    .select({ order: orders, job: dispatchJobs, proName: users.name, photoCount, awaitingAcknowledgment, refund: { status: refunds.status, amountCents: refunds.amountCents } })
+    .select({
+      order: orders,
+      job: dispatchJobs,
+      proName: users.name,
+      photoCount,
+      awaitingAcknowledgment,
+      refund: { status: refunds.status, amountCents: refunds.amountCents },
+    })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .leftJoin(refunds, eq(refunds.orderId, orders.id))
@@ -246,7 +272,12 @@ async function orderViews(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Ord
     notes: order.notes,
     schedule:
       order.scheduleStatus === 'scheduled' && order.scheduleDate && order.scheduleTimeWindow && order.scheduleTimezone
-        ? { date: order.scheduleDate, timeWindow: order.scheduleTimeWindow, timezone: order.scheduleTimezone, dueAt: job?.dueAt?.toISOString() ?? null }
+        ? {
+            date: order.scheduleDate,
+            timeWindow: order.scheduleTimeWindow,
+            timezone: order.scheduleTimezone,
+            dueAt: job?.dueAt?.toISOString() ?? null,
+          }
         : null,
     job: job ? toView({ job, order, proName, photoCount: photos ?? 0, awaitingAcknowledgment: awaiting ?? false }, true) : null,
     createdAt: order.createdAt.toISOString(),

@@ -7,7 +7,14 @@ import { enqueueEmail } from './notifications';
  * through the outbox and the worker like every customer message; in development without SMTP it
  * goes straight to the outbound_emails table (the dev outbox page) and the server log.
  */
-export async function sendMail(db: Database, to: string, subject: string, body: string, now: Date, options: { viaWorker?: boolean } = {}): Promise<void> {
+export async function sendMail(
+  db: Database,
+  to: string,
+  subject: string,
+  body: string,
+  now: Date,
+  options: { viaWorker?: boolean } = {},
+): Promise<void> {
   if (options.viaWorker) {
     await enqueueEmail(db, { kind: 'sign_in_link', key: `sign_in_link:${randomUUID()}`, orderId: null, data: { to, subject, body } });
     return;

@@ -58,7 +58,16 @@ async function nextCalendarSequence(tx: DbOrTx, jobId: string): Promise<number> 
 /** Scheduled or rescheduled: an invite (METHOD:REQUEST) with a higher SEQUENCE, and the reminder moved. */
 export async function notifyScheduled(
   tx: DbOrTx,
-  change: { orderId: string; jobId: string; eventId: number; rescheduled: boolean; dueAt: Date; date: string; timeWindow: string; timezone: string },
+  change: {
+    orderId: string;
+    jobId: string;
+    eventId: number;
+    rescheduled: boolean;
+    dueAt: Date;
+    date: string;
+    timeWindow: string;
+    timezone: string;
+  },
   now: Date,
 ): Promise<void> {
   const sequence = await nextCalendarSequence(tx, change.jobId);
@@ -77,7 +86,10 @@ export async function notifyScheduled(
  * cancellation (an invite with METHOD:CANCEL and a higher SEQUENCE, when the job was scheduled)
  * and removes the pending reminder. Once per job.
  */
-export async function enqueueCancellationEmail(tx: DbOrTx, change: { orderId: string; jobId: string; reason?: string | null }): Promise<void> {
+export async function enqueueCancellationEmail(
+  tx: DbOrTx,
+  change: { orderId: string; jobId: string; reason?: string | null },
+): Promise<void> {
   const [job] = await tx.select({ dueAt: dispatchJobs.dueAt }).from(dispatchJobs).where(eq(dispatchJobs.id, change.jobId));
   const sequence = job?.dueAt ? await nextCalendarSequence(tx, change.jobId) : null;
   await enqueueEmail(tx, {

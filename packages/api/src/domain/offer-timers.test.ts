@@ -19,13 +19,19 @@ const queued = async (key: string) =>
   (await api.t.sql<{ id: string; attempts: number }[]>`select id::text, attempts from graphile_worker.jobs where key = ${key}`)[0];
 
 /** Makes the keyed queue job due now (it was scheduled in real time, the test clock jumps ahead). */
-const makeDue = (key: string) => api.t.sql`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = ${key}), run_at => now())`;
+const makeDue = (key: string) =>
+  api.t.sql`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = ${key}), run_at => now())`;
 
-const events = async (jobId: string) => (await api.t.sql<{ type: string }[]>`select type from job_events where job_id = ${jobId} order by id`).map((e) => e.type);
+const events = async (jobId: string) =>
+  (await api.t.sql<{ type: string }[]>`select type from job_events where job_id = ${jobId} order by id`).map((e) => e.type);
 
 /** Runs a worker until `done` holds (or 5 s), then stops it: one process lifetime. */
 async function runWorkerUntil(done: () => Promise<boolean>) {
-  const runner = await startWorker({ connectionString: api.t.url, pollIntervalMs: 50, taskList: offerTasks({ db: api.t.db, clock: api.clock, policy }) });
+  const runner = await startWorker({
+    connectionString: api.t.url,
+    pollIntervalMs: 50,
+    taskList: offerTasks({ db: api.t.db, clock: api.clock, policy }),
+  });
   try {
     for (let i = 0; i < 100 && !(await done()); i++) await new Promise((r) => setTimeout(r, 50));
   } finally {
@@ -43,7 +49,11 @@ describe('offers widen, then escalate', () => {
 
     // First worker: the step comes up early (as after clock skew); it widens nothing and re-queues itself.
     await makeDue(widenKey(order.jobId));
-    await runWorkerUntil(async () => (await queued(widenKey(order.jobId)))?.attempts === 0 && !(await api.t.sql`select 1 from graphile_worker.jobs where key = ${widenKey(order.jobId)} and run_at <= now()`).length);
+    await runWorkerUntil(
+      async () =>
+        (await queued(widenKey(order.jobId)))?.attempts === 0 &&
+        !(await api.t.sql`select 1 from graphile_worker.jobs where key = ${widenKey(order.jobId)} and run_at <= now()`).length,
+    );
     let [job] = await api.t.sql`select widened_at from dispatch_jobs where id = ${order.jobId}`;
     expect(job!.widened_at).toBeNull();
     expect(await queued(widenKey(order.jobId))).toBeDefined();

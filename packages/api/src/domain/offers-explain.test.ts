@@ -24,20 +24,31 @@ describe('explainOffer', () => {
         ],
       }),
     ).toEqual(['Scheduled for Tue 9am-12pm', '1.1 mi away', 'due within 24 h']);
-    const queued = explainOffer({ status: 'queued', scheduleDate: null, timeWindow: null, distanceMiles: 12, breakdown: [{ rule: 'status', points: 0, label: '+0 queued' }] });
+    const queued = explainOffer({
+      status: 'queued',
+      scheduleDate: null,
+      timeWindow: null,
+      distanceMiles: 12,
+      breakdown: [{ rule: 'status', points: 0, label: '+0 queued' }],
+    });
     expect(queued).toEqual(['The customer has not picked a time yet', '12.0 mi away']);
     expect(queued.join(' ')).not.toMatch(/queued|\+\d/);
   });
 });
 
 describe('offers.list', () => {
-  it('carries the reasons and each offer\'s photo count', async () => {
+  it("carries the reasons and each offer's photo count", async () => {
     const pro = await api.caller(await api.pro({ postalCode: '60601', serviceRadiusMiles: 30 }));
-    const withPhotos = await api.paidOrder(sampleCheckout({ serviceAddress: { line1: '233 S Wacker Dr', city: 'Chicago', state: 'IL', postalCode: '60606' } }));
+    const withPhotos = await api.paidOrder(
+      sampleCheckout({ serviceAddress: { line1: '233 S Wacker Dr', city: 'Chicago', state: 'IL', postalCode: '60606' } }),
+    );
     const without = await api.paidOrder();
-    await (await api.caller(null)).schedule.confirm({ sessionId: withPhotos.sessionId, date: '2026-01-10', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
+    await (
+      await api.caller(null)
+    ).schedule.confirm({ sessionId: withPhotos.sessionId, date: '2026-01-10', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
     for (const [i, sha] of ['a', 'b'].entries()) {
-      await api.t.sql`insert into customer_uploads (id, job_id, storage_key, url, file_size, mime_type, original_filename, sha256, uploaded_by)
+      await api.t
+        .sql`insert into customer_uploads (id, job_id, storage_key, url, file_size, mime_type, original_filename, sha256, uploaded_by)
         values (${`UPL-TEST${i}`}, ${withPhotos.jobId}, ${`k/${i}`}, ${`u/${i}`}, 10, 'image/png', 'wall.png', ${sha.repeat(64)}, ${withPhotos.customer.userId})`;
     }
     const { offers } = await pro.offers.list();

@@ -26,9 +26,11 @@ describe('offers.list', () => {
     const { offers } = await pro.offers.list();
     const mine = offers.filter((o) => [a.jobId, b.jobId, c.jobId].includes(o.jobId));
     expect(mine.map((o) => o.jobId)).toEqual([a.jobId, c.jobId, b.jobId]);
-    const [offerA, offerC, offerB] = mine as [typeof offers[number], typeof offers[number], typeof offers[number]];
+    const [offerA, offerC, offerB] = mine as [(typeof offers)[number], (typeof offers)[number], (typeof offers)[number]];
     expect(offerA.distanceMiles).toBeCloseTo(5.8, 0);
-    expect(offerA.breakdown.map((l) => l.label)).toEqual(expect.arrayContaining(['+1000 scheduled', '+500 within 10 mi', '+300 due within 24 h']));
+    expect(offerA.breakdown.map((l) => l.label)).toEqual(
+      expect.arrayContaining(['+1000 scheduled', '+500 within 10 mi', '+300 due within 24 h']),
+    );
     expect(offerC.status).toBe('scheduled');
     expect(offerB).toMatchObject({ status: 'queued', dueAt: null });
     expect(offerA.score).toBeGreaterThan(offerC.score);
@@ -71,7 +73,10 @@ describe('offers.list', () => {
 
 describe('boundingBox', () => {
   it('contains every point within the radius, at the equator and far north', () => {
-    for (const center of [{ lat: 0, lng: 0 }, { lat: 47.6, lng: -122.3 }]) {
+    for (const center of [
+      { lat: 0, lng: 0 },
+      { lat: 47.6, lng: -122.3 },
+    ]) {
       const box = boundingBox(center, 50);
       const northEdge = center.lat + 50 / 69.0;
       expect(box.maxLat).toBeGreaterThanOrEqual(northEdge);
@@ -80,21 +85,34 @@ describe('boundingBox', () => {
   });
 });
 
-describe('offers follow the pro\'s hours, skills and the widening step', () => {
+describe("offers follow the pro's hours, skills and the widening step", () => {
   it('shows scheduled jobs only inside working hours and not on days off; queued jobs to everyone, marked', async () => {
     const anon = await api.caller(null);
     const [morning, evening, queued] = [await api.paidOrder(), await api.paidOrder(), await api.paidOrder()];
     // Thursday 2026-01-22 and Friday 2026-01-23, Chicago.
-    await anon.schedule.confirm({ sessionId: morning.sessionId, date: '2026-01-22', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
+    await anon.schedule.confirm({
+      sessionId: morning.sessionId,
+      date: '2026-01-22',
+      timezone: 'America/Chicago',
+      timeWindow: '9am - 12pm',
+    });
     await anon.schedule.confirm({ sessionId: evening.sessionId, date: '2026-01-23', timezone: 'America/Chicago', timeWindow: '3pm - 6pm' });
     const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 25 });
     const caller = await api.caller(pro);
-    const ids = async () => (await caller.offers.list()).offers.filter((o) => [morning.jobId, evening.jobId, queued.jobId].includes(o.jobId));
+    const ids = async () =>
+      (await caller.offers.list()).offers.filter((o) => [morning.jobId, evening.jobId, queued.jobId].includes(o.jobId));
 
     expect((await ids()).map((o) => o.jobId).sort()).toEqual([morning.jobId, evening.jobId, queued.jobId].sort());
     // Afternoons only on Thursday, Friday off, nothing else.
-    const availability = await caller.pros.setAvailability({ hours: [{ weekday: 4, startsAt: '12:00', endsAt: '18:00' }], daysOff: ['2026-01-23'] });
-    expect(availability).toMatchObject({ timezone: 'America/Chicago', hours: [{ weekday: 4, startsAt: '12:00', endsAt: '18:00' }], daysOff: ['2026-01-23'] });
+    const availability = await caller.pros.setAvailability({
+      hours: [{ weekday: 4, startsAt: '12:00', endsAt: '18:00' }],
+      daysOff: ['2026-01-23'],
+    });
+    expect(availability).toMatchObject({
+      timezone: 'America/Chicago',
+      hours: [{ weekday: 4, startsAt: '12:00', endsAt: '18:00' }],
+      daysOff: ['2026-01-23'],
+    });
     const after = await ids();
     expect(after.map((o) => o.jobId)).toEqual([queued.jobId]);
     expect(after[0]).toMatchObject({ status: 'queued', awaitingSchedule: true });
@@ -106,7 +124,9 @@ describe('offers follow the pro\'s hours, skills and the widening step', () => {
     expect((await ids()).map((o) => o.jobId).sort()).toEqual([morning.jobId, queued.jobId].sort());
     const stranger = await api.caller(await api.pro());
     await expect(stranger.pros.availability({ proId: pro.userId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(caller.pros.setAvailability({ hours: [{ weekday: 1, startsAt: '18:00', endsAt: '09:00' }], daysOff: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      caller.pros.setAvailability({ hours: [{ weekday: 1, startsAt: '18:00', endsAt: '09:00' }], daysOff: [] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('a widened job reaches pros up to 1.5x their radius, labelled "outside your usual area"', async () => {

@@ -62,7 +62,13 @@ const compactWindow = (timeWindow: string) => timeWindow.replace(/\s*[-–]\s*/,
 const WEEKDAY = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: 'UTC' });
 
 /** The offer's score, explained in a pro's words rather than points. */
-export function explainOffer(job: { status: 'queued' | 'scheduled'; scheduleDate: string | null; timeWindow: string | null; distanceMiles: number; breakdown: BreakdownLine[] }): string[] {
+export function explainOffer(job: {
+  status: 'queued' | 'scheduled';
+  scheduleDate: string | null;
+  timeWindow: string | null;
+  distanceMiles: number;
+  breakdown: BreakdownLine[];
+}): string[] {
   const reasons: string[] = [];
   if (job.status === 'scheduled' && job.scheduleDate && job.timeWindow) {
     const weekday = WEEKDAY.format(new Date(`${job.scheduleDate}T12:00:00Z`));
@@ -92,7 +98,8 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
   const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
   const box = boundingBox(pro, pro.serviceRadiusMiles);
   const wideBox = boundingBox(pro, reach);
-  const inBox = (b: LatLngBox) => sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${b.minLng}, ${b.minLat}), point(${b.maxLng}, ${b.maxLat}))`;
+  const inBox = (b: LatLngBox) =>
+    sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${b.minLng}, ${b.minLat}), point(${b.maxLng}, ${b.maxLat}))`;
   const rows = await db
     .select({
       jobId: dispatchJobs.id,
@@ -137,7 +144,12 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     ? await db
         .select({ jobId: customerUploads.jobId, count: sql<number>`count(*)::int` })
         .from(customerUploads)
-        .where(inArray(customerUploads.jobId, ranked.map((job) => job.jobId)))
+        .where(
+          inArray(
+            customerUploads.jobId,
+            ranked.map((job) => job.jobId),
+          ),
+        )
         .groupBy(customerUploads.jobId)
     : [];
   const photoCounts = new Map(photos.map((row) => [row.jobId, row.count]));

@@ -26,7 +26,9 @@ export async function sweepOrphanFiles(db: DbOrTx, storage: FileStore, now: Date
   for (let i = 0; i < old.length; i += 500) {
     const batch = old.slice(i, i + 500);
     const referenced = new Set(
-      (await db.select({ key: customerUploads.storageKey }).from(customerUploads).where(inArray(customerUploads.storageKey, batch))).map((r) => r.key),
+      (await db.select({ key: customerUploads.storageKey }).from(customerUploads).where(inArray(customerUploads.storageKey, batch))).map(
+        (r) => r.key,
+      ),
     );
     for (const key of batch) {
       if (referenced.has(key)) continue;

@@ -15,12 +15,22 @@ export const WIDENED_RADIUS_FACTOR = 1.5;
 /** Customer reschedules allowed per order. */
 export const MAX_CUSTOMER_RESCHEDULES = 3;
 
-const minutes = (fallback: number) => z.coerce.number().int().min(0).max(60 * 24 * 30).default(fallback);
+const minutes = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(fallback);
 
 const policyEnv = z.object({
   OFFER_WIDEN_AFTER_MINUTES: minutes(30),
   OFFER_ESCALATE_AFTER_MINUTES: minutes(60),
-  RESCHEDULE_CUTOFF_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  RESCHEDULE_CUTOFF_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
 });
 
 export function dispatchPolicy(env: NodeJS.ProcessEnv = process.env): DispatchPolicy {

@@ -41,7 +41,9 @@ describe('admin.updatePro', () => {
     expect(sessions!.n).toBe(0);
     const anon = await api.caller(null, new MemoryCookies());
     await expect(anon.auth.login({ email: pro.email, password: 'correct horse battery' })).rejects.toThrow();
-    expect((await (await api.caller(null, new MemoryCookies())).auth.login({ email: pro.email, password: 'a brand new password' })).user.id).toBe(pro.userId);
+    expect(
+      (await (await api.caller(null, new MemoryCookies())).auth.login({ email: pro.email, password: 'a brand new password' })).user.id,
+    ).toBe(pro.userId);
   });
 
   it('names a bad field, refuses an unknown pro, and is for admins only', async () => {

@@ -29,7 +29,10 @@ export const createProInput = z.object({
   name: z.string().trim().min(1, 'Name is required').max(120),
   email: z.email('Enter a valid email address').max(254),
   password: z.string().min(12, 'Password must be at least 12 characters').max(200),
-  postalCode: z.string().trim().regex(/^\d{5}$/, 'Enter a 5-digit ZIP code'),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/, 'Enter a 5-digit ZIP code'),
   serviceRadiusMiles: z.number().int('Whole miles').min(1, 'At least 1 mile').max(500, 'At most 500 miles'),
   /** Omitted: every skill (a generalist, as every pro was before skills existed); [] for none. */
   skills: skillsInput.optional(),
@@ -61,9 +64,7 @@ export async function createPro(db: Database, input: CreateProInput, now: Date):
         skills,
         createdAt: now,
       });
-      await tx
-        .insert(proWorkingHours)
-        .values([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ proId, weekday, ...DEFAULT_WORKING_HOURS })));
+      await tx.insert(proWorkingHours).values([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ proId, weekday, ...DEFAULT_WORKING_HOURS })));
     });
   } catch (error) {
     if (isUniqueViolation(error, 'users_email_lower_key')) throw conflict('An account with this email already exists.');
@@ -85,7 +86,10 @@ export const updateProInput = z.object({
 export type UpdateProInput = z.infer<typeof updateProInput>;
 
 /** An admin edits a pro: name, home ZIP, radius, paused or active, and optionally a new password. */
-export async function updatePro(db: Database, input: UpdateProInput): Promise<{ proId: string; name: string; postalCode: string; serviceRadiusMiles: number; active: boolean }> {
+export async function updatePro(
+  db: Database,
+  input: UpdateProInput,
+): Promise<{ proId: string; name: string; postalCode: string; serviceRadiusMiles: number; active: boolean }> {
   const place = input.postalCode === undefined ? null : lookupPostalCode(input.postalCode);
   if (input.postalCode !== undefined && !place) throw fieldError(['postalCode'], 'We do not recognize this ZIP code');
   // Hashing is slow on purpose; it happens before the transaction opens.
@@ -106,7 +110,9 @@ export async function updatePro(db: Database, input: UpdateProInput): Promise<{ 
     }
     if (passwordHash) await tx.delete(sessions).where(eq(sessions.userId, input.proId));
     const changes = {
-      ...(place ? { postalCode: place.postalCode, city: place.city, state: place.state, lat: place.lat, lng: place.lng, timezone: place.timezone } : {}),
+      ...(place
+        ? { postalCode: place.postalCode, city: place.city, state: place.state, lat: place.lat, lng: place.lng, timezone: place.timezone }
+        : {}),
       ...(input.serviceRadiusMiles !== undefined ? { serviceRadiusMiles: input.serviceRadiusMiles } : {}),
       ...(input.active !== undefined ? { active: input.active } : {}),
     };

@@ -70,4 +70,3 @@ export async function forgetOldAttempts(db: Database, olderThan: Date): Promise<
   const removed = await db.delete(rateLimitHits).where(lt(rateLimitHits.at, olderThan)).returning({ id: rateLimitHits.id });
   return removed.length;
 }
-

@@ -33,7 +33,12 @@ describe('schedule.confirm and schedule.reschedule', () => {
     const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 40 });
     const order = await api.paidOrder();
     const anon = await api.caller(null);
-    const result = await anon.schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
+    const result = await anon.schedule.confirm({
+      sessionId: order.sessionId,
+      date: '2026-01-15',
+      timezone: 'America/Chicago',
+      timeWindow: '12pm - 3pm',
+    });
     expect(result).toEqual({ orderId: order.orderId, jobId: order.jobId, status: 'scheduled', dueAt: '2026-01-15T18:00:00.000Z' });
 
     const { offers } = await (await api.caller(pro)).offers.list();
@@ -41,9 +46,11 @@ describe('schedule.confirm and schedule.reschedule', () => {
     expect(offer).toMatchObject({ status: 'scheduled', dueAt: '2026-01-15T18:00:00.000Z', timeWindow: '12pm - 3pm' });
     expect(offer?.breakdown.map((b) => b.rule)).toContain('status');
 
-    const [job] = await api.t.sql`select status, extract(epoch from due_at)::bigint * 1000 as due_ms from dispatch_jobs where id = ${order.jobId}`;
+    const [job] = await api.t
+      .sql`select status, extract(epoch from due_at)::bigint * 1000 as due_ms from dispatch_jobs where id = ${order.jobId}`;
     expect(job).toMatchObject({ status: 'scheduled', due_ms: String(Date.parse('2026-01-15T18:00:00.000Z')) });
-    const [ord] = await api.t.sql`select schedule_date::text as date, schedule_time_window, schedule_timezone from orders where id = ${order.orderId}`;
+    const [ord] = await api.t
+      .sql`select schedule_date::text as date, schedule_time_window, schedule_timezone from orders where id = ${order.orderId}`;
     expect(ord).toEqual({ date: '2026-01-15', schedule_time_window: '12pm - 3pm', schedule_timezone: 'America/Chicago' });
   });
 
@@ -90,13 +97,21 @@ describe('schedule.confirm and schedule.reschedule', () => {
   it('reschedules an accepted job: it keeps its pro, moves due_at, and records the change', async () => {
     const order = await api.paidOrder();
     const pro = await api.pro();
-    await (await api.caller(null)).schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
+    await (
+      await api.caller(null)
+    ).schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
     await (await api.caller(pro)).jobs.accept({ jobId: order.jobId });
 
     const customer = await api.caller(order.customer);
-    const moved = await customer.schedule.reschedule({ sessionId: order.sessionId, date: '2026-01-20', timezone: 'America/Chicago', timeWindow: '3pm - 6pm' });
+    const moved = await customer.schedule.reschedule({
+      sessionId: order.sessionId,
+      date: '2026-01-20',
+      timezone: 'America/Chicago',
+      timeWindow: '3pm - 6pm',
+    });
     expect(moved.dueAt).toBe('2026-01-20T21:00:00.000Z');
-    const [job] = await api.t.sql`select status, assigned_pro_id, extract(epoch from due_at)::bigint * 1000 as due_ms from dispatch_jobs where id = ${order.jobId}`;
+    const [job] = await api.t
+      .sql`select status, assigned_pro_id, extract(epoch from due_at)::bigint * 1000 as due_ms from dispatch_jobs where id = ${order.jobId}`;
     expect(job).toEqual({ status: 'accepted', assigned_pro_id: pro.userId, due_ms: String(Date.parse('2026-01-20T21:00:00.000Z')) });
     const events = await api.t.sql`select type, actor_role, data from job_events where job_id = ${order.jobId} order by id`;
     expect(events.map((e) => e.type)).toEqual(['created', 'scheduled', 'accepted', 'rescheduled']);
@@ -106,7 +121,7 @@ describe('schedule.confirm and schedule.reschedule', () => {
     expect(upcoming.find((j) => j.jobId === order.jobId)?.dueAt).toBe('2026-01-20T21:00:00.000Z');
   });
 
-  it('lets only the order\'s own customer reschedule', async () => {
+  it("lets only the order's own customer reschedule", async () => {
     const order = await api.paidOrder();
     const other = await api.paidOrder();
     const slot = { sessionId: order.sessionId, date: '2026-01-16', timezone: 'America/Chicago', timeWindow: '9am - 12pm' as const };
@@ -123,20 +138,27 @@ describe('the reschedule policy', () => {
   });
   afterAll(async () => api?.close());
 
-  const slot = (date: string, timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' = '12pm - 3pm') => ({ date, timezone: 'America/Chicago', timeWindow });
+  const slot = (date: string, timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' = '12pm - 3pm') => ({
+    date,
+    timezone: 'America/Chicago',
+    timeWindow,
+  });
 
   it('lets a customer reschedule 3 times, then says how to reach dispatch; admins may always', async () => {
     const order = await api.paidOrder();
     const anon = await api.caller(null);
     await anon.schedule.confirm({ sessionId: order.sessionId, ...slot('2026-01-20') });
     const customer = await api.caller(order.customer);
-    for (const date of ['2026-01-21', '2026-01-22', '2026-01-23']) await customer.schedule.reschedule({ sessionId: order.sessionId, ...slot(date) });
+    for (const date of ['2026-01-21', '2026-01-22', '2026-01-23'])
+      await customer.schedule.reschedule({ sessionId: order.sessionId, ...slot(date) });
     await expect(customer.schedule.reschedule({ sessionId: order.sessionId, ...slot('2026-01-26') })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/already been rescheduled 3 times.*call dispatch/),
     });
     const admin = await api.caller(await api.admin());
-    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-26') })).resolves.toMatchObject({ dueAt: '2026-01-26T18:00:00.000Z' });
+    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-26') })).resolves.toMatchObject({
+      dueAt: '2026-01-26T18:00:00.000Z',
+    });
   });
 
   it('refuses a customer reschedule inside the 24 h cutoff with the policy; an admin reschedule goes through', async () => {
@@ -150,7 +172,9 @@ describe('the reschedule policy', () => {
       message: expect.stringMatching(/until 24 hours before the window starts.*call dispatch/),
     });
     const admin = await api.caller(await api.admin());
-    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-14') })).resolves.toMatchObject({ dueAt: '2026-01-14T18:00:00.000Z' });
+    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-14') })).resolves.toMatchObject({
+      dueAt: '2026-01-14T18:00:00.000Z',
+    });
     api.clock.set('2026-01-09T15:00:00.000Z');
   });
 
@@ -168,7 +192,8 @@ describe('the reschedule policy', () => {
     const customer = await api.caller(mine.customer);
     const kept = await customer.schedule.reschedule({ sessionId: mine.sessionId, ...slot('2026-01-27', '3pm - 6pm') });
     expect(kept.proReleased).toBeUndefined();
-    const [window] = await api.t.sql`select lower(window_range) = '2026-01-27T21:00:00Z'::timestamptz as follows from job_assignments where job_id = ${mine.jobId} and state = 'accepted'`;
+    const [window] = await api.t
+      .sql`select lower(window_range) = '2026-01-27T21:00:00Z'::timestamptz as follows from job_assignments where job_id = ${mine.jobId} and state = 'accepted'`;
     expect(window).toEqual({ follows: true });
 
     // Moving onto the pro's other job: the customer's change stands, the pro is released.

@@ -1,14 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import {
-  dispatchJobs,
-  eq,
-  orders,
-  TIME_WINDOWS,
-  type Database,
-  type Order,
-  type TimeWindow,
-} from '@h2s/db';
+import { dispatchJobs, eq, orders, TIME_WINDOWS, type Database, type Order, type TimeWindow } from '@h2s/db';
 import { moveAssignmentWindow } from './job-commands';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
@@ -19,7 +11,10 @@ export const SCHEDULE_HORIZON_DAYS = 90;
 export const TIME_WINDOW_LABELS = Object.keys(TIME_WINDOWS) as TimeWindow[];
 
 export const scheduleFields = {
-  date: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must look like 2026-01-15'),
+  date: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must look like 2026-01-15'),
   timezone: z.string().trim().min(1, 'Timezone is required').max(64),
   timeWindow: z.enum(TIME_WINDOW_LABELS as [TimeWindow, ...TimeWindow[]], {
     error: `Time window must be one of: ${TIME_WINDOW_LABELS.join(', ')}`,
@@ -120,7 +115,12 @@ export async function scheduleOrder(
     }
     const previous =
       order.scheduleStatus === 'scheduled'
-        ? { date: order.scheduleDate, timeWindow: order.scheduleTimeWindow, timezone: order.scheduleTimezone, dueAt: job.dueAt?.toISOString() ?? null }
+        ? {
+            date: order.scheduleDate,
+            timeWindow: order.scheduleTimeWindow,
+            timezone: order.scheduleTimezone,
+            dueAt: job.dueAt?.toISOString() ?? null,
+          }
         : null;
     const unchanged =
       previous?.date === request.date && previous.timeWindow === request.timeWindow && previous.timezone === request.timezone;
@@ -165,6 +165,12 @@ export async function scheduleOrder(
       // An accepted job's pro keeps it if free at the new time; otherwise it goes back to offers.
       proReleased = await moveAssignmentWindow(tx, job.id, actor, now, policy);
     }
-    return { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString(), ...(proReleased ? { proReleased } : {}) };
+    return {
+      orderId: order.id,
+      jobId: job.id,
+      status: 'scheduled' as const,
+      dueAt: dueAt.toISOString(),
+      ...(proReleased ? { proReleased } : {}),
+    };
   });
 }

@@ -40,7 +40,10 @@ describe('detectImageType', () => {
   });
 
   it('ignores everything after the signature, so an image with a script inside is still that image', () => {
-    expect(detectImageType(bytes(0x89, 'PNG', 0x0d, 0x0a, 0x1a, 0x0a, '<script>alert(1)</script>'))).toEqual({ mime: 'image/png', ext: 'png' });
+    expect(detectImageType(bytes(0x89, 'PNG', 0x0d, 0x0a, 0x1a, 0x0a, '<script>alert(1)</script>'))).toEqual({
+      mime: 'image/png',
+      ext: 'png',
+    });
   });
 });
 

@@ -20,7 +20,11 @@ async function bigJpeg(): Promise<Uint8Array<ArrayBuffer>> {
   const height = 900;
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-  return new Uint8Array(await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+  return new Uint8Array(
+    await sharp(raw, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
 }
 
 describe('photo thumbnails', () => {
@@ -32,14 +36,21 @@ describe('photo thumbnails', () => {
     const body = new FormData();
     body.set('sessionId', sessionId);
     body.set('file', new File([original], 'wall.jpg', { type: 'image/jpeg' }));
-    const response = await api.server.handlePlainTrpc(new Request('http://x/api/trpc/uploads.create', { method: 'POST', body, headers: { cookie } }));
+    const response = await api.server.handlePlainTrpc(
+      new Request('http://x/api/trpc/uploads.create', { method: 'POST', body, headers: { cookie } }),
+    );
     expect(response.status, await response.clone().text()).toBe(200);
-    const { upload } = ((await response.json()) as { result: { data: { upload: { uploadId: string; url: string; thumbnailUrl: string; sha256: string; jobId: string } } } }).result.data;
+    const { upload } = (
+      (await response.json()) as {
+        result: { data: { upload: { uploadId: string; url: string; thumbnailUrl: string; sha256: string; jobId: string } } };
+      }
+    ).result.data;
 
     const key = `customer-uploads/${upload.jobId}/${upload.sha256}-${upload.uploadId}.jpg`;
     expect(existsSync(join(api.uploadDir, thumbnailKey(key)))).toBe(true);
 
-    const served = (url: string) => api.server.serveUpload(new Request(`http://x${url}`), { cookies: { get: () => undefined, set() {}, delete() {} }, clientIp: null });
+    const served = (url: string) =>
+      api.server.serveUpload(new Request(`http://x${url}`), { cookies: { get: () => undefined, set() {}, delete() {} }, clientIp: null });
     const thumb = await served(upload.thumbnailUrl);
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/webp');

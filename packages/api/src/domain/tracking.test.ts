@@ -11,8 +11,10 @@ afterAll(async () => api?.close());
 const tokenOf = (orderId: string, version = 1) => trackingToken(api.server.deps, orderId, version);
 
 describe('tracking.get', () => {
-  it('follows the visit step by step, with the window in the customer\'s timezone and the pro\'s first name only', async () => {
-    const order = await api.paidOrder({ serviceAddress: { line1: '1 Secret Garden Ln', city: 'Chicago', state: 'IL', postalCode: '60601' } });
+  it("follows the visit step by step, with the window in the customer's timezone and the pro's first name only", async () => {
+    const order = await api.paidOrder({
+      serviceAddress: { line1: '1 Secret Garden Ln', city: 'Chicago', state: 'IL', postalCode: '60601' },
+    });
     const anon = await api.caller(null);
     const token = tokenOf(order.orderId);
     const booked = await anon.tracking.get({ token });
@@ -34,7 +36,13 @@ describe('tracking.get', () => {
     expect(onTheWay).toMatchObject({
       status: 'en_route',
       proFirstName: 'Priya',
-      window: { date: '2026-01-15', timeWindow: '12pm - 3pm', timezone: 'America/Chicago', startsAt: '2026-01-15T18:00:00.000Z', label: 'Thu, Jan 15, 12pm - 3pm' },
+      window: {
+        date: '2026-01-15',
+        timeWindow: '12pm - 3pm',
+        timezone: 'America/Chicago',
+        startsAt: '2026-01-15T18:00:00.000Z',
+        label: 'Thu, Jan 15, 12pm - 3pm',
+      },
     });
     expect(onTheWay.timeline.filter((s) => s.done).map((s) => s.step)).toEqual(['booked', 'scheduled', 'assigned', 'en_route']);
     expect(onTheWay.timeline.find((s) => s.current)?.step).toBe('en_route');
@@ -51,7 +59,7 @@ describe('tracking.get', () => {
     expect(text).not.toContain(order.customer.email!);
   });
 
-  it('refuses forged, mangled and revoked tokens alike, and the revoked link\'s successor works', async () => {
+  it("refuses forged, mangled and revoked tokens alike, and the revoked link's successor works", async () => {
     const order = await api.paidOrder();
     const anon = await api.caller(null);
     const token = tokenOf(order.orderId);
@@ -82,7 +90,7 @@ describe('tracking.get', () => {
 });
 
 describe('tracking.changes', () => {
-  it('ticks for this order\'s job only, as the pro takes each step', async () => {
+  it("ticks for this order's job only, as the pro takes each step", async () => {
     const order = await api.paidOrder();
     const unrelated = await api.paidOrder();
     const pro = await api.pro();

@@ -7,20 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import {
-  and,
-  asc,
-  customerUploads,
-  dispatchJobs,
-  eq,
-  inArray,
-  jobEvents,
-  orders,
-  sql,
-  users,
-  type DbOrTx,
-  type JobStatus,
-} from '@h2s/db';
+import { and, asc, customerUploads, dispatchJobs, eq, inArray, jobEvents, orders, sql, users, type DbOrTx, type JobStatus } from '@h2s/db';
 import type { ApiDeps } from '../trpc';
 import { notFound } from './errors';
 import { signUploadUrl } from './uploads';
@@ -30,13 +17,18 @@ type TrackingDeps = Pick<ApiDeps, 'urlSigningSecret'>;
 const macOf = (secret: string, orderId: string, version: number) =>
   createHmac('sha256', secret).update(`tracking:${orderId}.${version}`).digest('base64url');
 
-export const trackingToken = (deps: TrackingDeps, orderId: string, version: number) => `${orderId}.${version}.${macOf(deps.urlSigningSecret, orderId, version)}`;
+export const trackingToken = (deps: TrackingDeps, orderId: string, version: number) =>
+  `${orderId}.${version}.${macOf(deps.urlSigningSecret, orderId, version)}`;
 
 export const trackingUrl = (deps: TrackingDeps & Pick<ApiDeps, 'customerOrigin'>, orderId: string, version: number) =>
   `${deps.customerOrigin}/track/${trackingToken(deps, orderId, version)}`;
 
 /** The customer's tracking page for a paid order (the link every email carries), or null before payment. */
-export async function trackingPathOf(db: DbOrTx, deps: TrackingDeps, order: { orderId: string; paymentStatus: string }): Promise<string | null> {
+export async function trackingPathOf(
+  db: DbOrTx,
+  deps: TrackingDeps,
+  order: { orderId: string; paymentStatus: string },
+): Promise<string | null> {
   if (order.paymentStatus !== 'paid') return null;
   const [row] = await db.select({ version: orders.trackingVersion }).from(orders).where(eq(orders.id, order.orderId));
   return row ? `/track/${trackingToken(deps, order.orderId, row.version)}` : null;
@@ -92,7 +84,15 @@ export interface TrackingView {
 }
 
 /** How far along each status is; a step is done when the job has reached it. */
-const REACHED: Record<JobStatus, number> = { queued: 0, scheduled: 1, accepted: 2, en_route: 3, in_progress: 4, completed: 5, cancelled: -1 };
+const REACHED: Record<JobStatus, number> = {
+  queued: 0,
+  scheduled: 1,
+  accepted: 2,
+  en_route: 3,
+  in_progress: 4,
+  completed: 5,
+  cancelled: -1,
+};
 const STEP_EVENTS: Record<TrackingStep, string[]> = {
   booked: ['created'],
   scheduled: ['scheduled', 'rescheduled'],
@@ -113,7 +113,13 @@ export function windowLabel(date: string, timeWindow: string): string {
 export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigningSecret'>, token: string): Promise<TrackingView> {
   const { orderId, jobId } = await orderOfToken(deps.db, deps, token);
   const [row] = await deps.db
-    .select({ order: orders, status: dispatchJobs.status, dueAt: dispatchJobs.dueAt, completedAt: dispatchJobs.completedAt, proName: users.name })
+    .select({
+      order: orders,
+      status: dispatchJobs.status,
+      dueAt: dispatchJobs.dueAt,
+      completedAt: dispatchJobs.completedAt,
+      proName: users.name,
+    })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
@@ -139,7 +145,13 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
   const timeline = TRACKING_STEPS.map((step, index) => {
     const last = events.filter((e) => STEP_EVENTS[step].includes(e.type)).at(-1);
     const done = step === 'scheduled' ? row.order.scheduleStatus === 'scheduled' && reached >= 0 : index === 0 || index <= reached;
-    return { step, label: labels[step], done, current: index === Math.max(reached, 0), at: done && last ? last.createdAt.toISOString() : null };
+    return {
+      step,
+      label: labels[step],
+      done,
+      current: index === Math.max(reached, 0),
+      at: done && last ? last.createdAt.toISOString() : null,
+    };
   });
   const { order } = row;
   const afterRows =

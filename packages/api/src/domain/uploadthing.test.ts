@@ -65,7 +65,12 @@ function fakeUploadThing() {
       const param = (name: string) => decodeURIComponent(url.searchParams.get(name) ?? '');
       const customId = param('x-ut-custom-id');
       const fileKey = url.pathname.slice(1);
-      const stored = { bytes: new Uint8Array(await file.arrayBuffer()), type: param('x-ut-file-type'), name: param('x-ut-file-name'), fileKey };
+      const stored = {
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        type: param('x-ut-file-type'),
+        name: param('x-ut-file-name'),
+        fileKey,
+      };
       if (behaviour.ingestStatus !== 200) {
         if (behaviour.storeDespiteError) byCustomId.set(customId, stored);
         return Response.json({ error: 'ingest refused' }, { status: behaviour.ingestStatus });
@@ -256,16 +261,25 @@ describe('photo uploads on UploadThing', () => {
     const { sessionId, jobId, customer } = await api.paidOrder();
     const bytes = someBytes(9);
 
-    const { upload } = await createUpload(deps, { sessionId, file: new File([bytes], 'wall.png', { type: 'image/png' }), viewer: customer });
+    const { upload } = await createUpload(deps, {
+      sessionId,
+      file: new File([bytes], 'wall.png', { type: 'image/png' }),
+      viewer: customer,
+    });
     const key = `customer-uploads/${jobId}/${sha256(bytes)}-${upload.uploadId}.png`;
     expect(ut.byCustomId.get(key)?.bytes).toEqual(bytes);
-    const [row] = await api.t.sql<{ url: string; storage_key: string }[]>`select url, storage_key from customer_uploads where id = ${upload.uploadId}`;
+    const [row] = await api.t.sql<
+      { url: string; storage_key: string }[]
+    >`select url, storage_key from customer_uploads where id = ${upload.uploadId}`;
     expect(row?.storage_key).toBe(key);
     expect(row?.url).toMatch(new RegExp(`^https://${APP_ID}\\.ufs\\.sh/f/[A-Za-z0-9]+$`));
     // Clients get our signed path, never the store's address.
     expect(upload.url).toMatch(/^\/api\/uploads\/UPL-/);
 
-    const response = await serveUpload(deps, new Request(new URL(upload.url, 'http://x')), { cookies: new MemoryCookies(), clientIp: null });
+    const response = await serveUpload(deps, new Request(new URL(upload.url, 'http://x')), {
+      cookies: new MemoryCookies(),
+      clientIp: null,
+    });
     expect(response.status).toBe(200);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
   });

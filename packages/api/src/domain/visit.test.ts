@@ -38,7 +38,8 @@ describe('the visit: depart → start → complete', () => {
     expect(done).toMatchObject({ status: 'completed' });
     expect(done.completedAt).not.toBeNull();
     expect(await eventTypes(jobId)).toEqual(['created', 'accepted', 'departed', 'started', 'photo_added', 'completed']);
-    const [row] = await api.t.sql`select completion_notes, (select state from job_assignments a where a.job_id = j.id) as assignment from dispatch_jobs j where id = ${jobId}`;
+    const [row] = await api.t
+      .sql`select completion_notes, (select state from job_assignments a where a.job_id = j.id) as assignment from dispatch_jobs j where id = ${jobId}`;
     expect(row).toEqual({ completion_notes: 'Mounted on studs; cables hidden.', assignment: 'completed' });
     expect(await emailKinds(jobId)).toEqual(['order_confirmed', 'pro_assigned', 'on_the_way', 'completed']);
     expect((await caller.jobs.mine()).completed.map((j) => j.jobId)).toContain(jobId);
@@ -56,11 +57,20 @@ describe('the visit: depart → start → complete', () => {
   it('a step out of order is CONFLICT naming the current status', async () => {
     const { caller, jobId } = await acceptedJob();
     await expect(caller.jobs.start({ jobId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('(accepted)') });
-    await expect(caller.jobs.complete({ jobId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('(accepted)') });
+    await expect(caller.jobs.complete({ jobId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('(accepted)'),
+    });
     await caller.jobs.depart({ jobId });
-    await expect(caller.jobs.complete({ jobId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('(en_route)') });
+    await expect(caller.jobs.complete({ jobId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('(en_route)'),
+    });
     await caller.jobs.start({ jobId });
-    await expect(caller.jobs.depart({ jobId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('(in_progress)') });
+    await expect(caller.jobs.depart({ jobId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('(in_progress)'),
+    });
     // An open job has no visit yet.
     const open = await api.paidOrder();
     await expect(caller.jobs.depart({ jobId: open.jobId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -96,7 +106,11 @@ describe('the visit: depart → start → complete', () => {
   it('two steps racing from the same status: exactly one applies, and never out of order', async () => {
     for (let round = 0; round < 8; round++) {
       const { caller, jobId } = await acceptedJob();
-      const results = await Promise.all([outcome(caller.jobs.depart({ jobId })), outcome(caller.jobs.start({ jobId })), outcome(caller.jobs.depart({ jobId }))]);
+      const results = await Promise.all([
+        outcome(caller.jobs.depart({ jobId })),
+        outcome(caller.jobs.start({ jobId })),
+        outcome(caller.jobs.depart({ jobId })),
+      ]);
       const events = await eventTypes(jobId);
       expect(events.filter((t) => t === 'departed')).toHaveLength(1);
       // start can only have applied after a committed depart; if it lost the race it says why.
@@ -127,7 +141,9 @@ describe('admin.moveBack', () => {
     const reopened = await admin.admin.moveBack({ jobId, reason: 'Customer reports the TV is crooked', from: 'completed' });
     expect(reopened).toMatchObject({ status: 'in_progress', completedAt: null });
     // The same form submitted twice: the second finds the job no longer completed.
-    await expect(admin.admin.moveBack({ jobId, reason: 'Customer reports the TV is crooked', from: 'completed' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(admin.admin.moveBack({ jobId, reason: 'Customer reports the TV is crooked', from: 'completed' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect((await admin.admin.moveBack({ jobId, reason: 'Pro tapped start by mistake', from: 'in_progress' })).status).toBe('en_route');
     const { events } = await admin.admin.history({ jobId });
     expect(events.slice(-2).map((e) => [e.type, e.data.reason])).toEqual([

@@ -62,7 +62,14 @@ function refuse(job: DispatchJob | undefined, proId: string, step: VisitStep): D
 }
 
 /** Takes one step of the visit for the assigned pro; a repeat returns the job unchanged. */
-export async function takeVisitStep(db: Database, jobId: string, proId: string, step: VisitStep, now: Date, notes?: string | null): Promise<DispatchJob> {
+export async function takeVisitStep(
+  db: Database,
+  jobId: string,
+  proId: string,
+  step: VisitStep,
+  now: Date,
+  notes?: string | null,
+): Promise<DispatchJob> {
   const { from, to, event } = STEPS[step];
   const completing = step === 'complete';
   const move = (tx: DbOrTx) =>
@@ -73,7 +80,14 @@ export async function takeVisitStep(db: Database, jobId: string, proId: string, 
         updatedAt: now,
         ...(completing ? { completedAt: now, completionNotes: notes?.trim() || null } : {}),
       })
-      .where(and(eq(dispatchJobs.id, jobId), eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, from), completing ? hasAfterPhoto : undefined))
+      .where(
+        and(
+          eq(dispatchJobs.id, jobId),
+          eq(dispatchJobs.assignedProId, proId),
+          eq(dispatchJobs.status, from),
+          completing ? hasAfterPhoto : undefined,
+        ),
+      )
       .returning();
   return db.transaction(async (tx) => {
     let [moved] = await move(tx);
@@ -92,8 +106,15 @@ export async function takeVisitStep(db: Database, jobId: string, proId: string, 
         .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.proId, proId), eq(jobAssignments.state, 'accepted')));
     }
     const actor: Actor = { userId: proId, role: 'pro' };
-    const { eventId } = await recordJobEvent(tx, jobId, event, actor, completing && moved.completionNotes ? { notes: moved.completionNotes } : {});
-    if (step === 'depart') await enqueueEmail(tx, { kind: 'on_the_way', key: `on_the_way:${jobId}:${eventId}`, orderId: moved.orderId, jobId });
+    const { eventId } = await recordJobEvent(
+      tx,
+      jobId,
+      event,
+      actor,
+      completing && moved.completionNotes ? { notes: moved.completionNotes } : {},
+    );
+    if (step === 'depart')
+      await enqueueEmail(tx, { kind: 'on_the_way', key: `on_the_way:${jobId}:${eventId}`, orderId: moved.orderId, jobId });
     if (completing) await enqueueEmail(tx, { kind: 'completed', key: `completed:${jobId}:${eventId}`, orderId: moved.orderId, jobId });
     return moved;
   });
@@ -104,15 +125,24 @@ export async function takeVisitStep(db: Database, jobId: string, proId: string, 
  * completed → in_progress (reopened: the pro finishes again, and the customer is told again).
  * `from` makes a double submit safe: the move applies only if the job is still there.
  */
-export async function moveVisitBack(db: Database, jobId: string, input: { reason: string; from?: JobStatus }, admin: Actor, now: Date): Promise<DispatchJob> {
+export async function moveVisitBack(
+  db: Database,
+  jobId: string,
+  input: { reason: string; from?: JobStatus },
+  admin: Actor,
+  now: Date,
+): Promise<DispatchJob> {
   return db.transaction(async (tx) => {
     const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
     if (!job) throw notFound('Job');
     if (input.from && job.status !== input.from) {
-      throw conflict(`This job is ${STATUS_LABELS[job.status]} (${job.status}) now, not ${STATUS_LABELS[input.from]}; reload and try again.`);
+      throw conflict(
+        `This job is ${STATUS_LABELS[job.status]} (${job.status}) now, not ${STATUS_LABELS[input.from]}; reload and try again.`,
+      );
     }
     const to = PREVIOUS_STATUS[job.status];
-    if (!to || !job.assignedProId) throw conflict(`This job is ${STATUS_LABELS[job.status]} (${job.status}); there is no visit step to move back.`);
+    if (!to || !job.assignedProId)
+      throw conflict(`This job is ${STATUS_LABELS[job.status]} (${job.status}); there is no visit step to move back.`);
     const reopening = job.status === 'completed';
     const [moved] = await tx
       .update(dispatchJobs)

@@ -23,7 +23,10 @@ export function stripeWebhookReply(result: StripeEventOutcome): StripeWebhookRep
 
 const tooLarge = () => Response.json({ received: false, error: 'Payload too large' }, { status: 413 });
 
-export async function handleStripeWebhookRequest(deps: { db: Database; payments: Payments; clock: Clock }, request: Request): Promise<Response> {
+export async function handleStripeWebhookRequest(
+  deps: { db: Database; payments: Payments; clock: Clock },
+  request: Request,
+): Promise<Response> {
   if (Number(request.headers.get('content-length') ?? 0) > WEBHOOK_BODY_LIMIT) return tooLarge();
   const raw = await request.text();
   if (raw.length > WEBHOOK_BODY_LIMIT) return tooLarge();

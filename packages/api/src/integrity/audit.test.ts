@@ -41,8 +41,17 @@ describe('PostgreSQL and Temporal agree on every window start in US zones', () =
 
   it('gives the same instant for each day of 2026-2027, each window, each US zone', async () => {
     const zones = [
-      'America/New_York', 'America/Detroit', 'America/Indiana/Indianapolis', 'America/Chicago', 'America/Denver',
-      'America/Boise', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu', 'America/Puerto_Rico',
+      'America/New_York',
+      'America/Detroit',
+      'America/Indiana/Indianapolis',
+      'America/Chicago',
+      'America/Denver',
+      'America/Boise',
+      'America/Phoenix',
+      'America/Los_Angeles',
+      'America/Anchorage',
+      'Pacific/Honolulu',
+      'America/Puerto_Rico',
     ];
     const dates: string[] = [];
     for (let d = Temporal.PlainDate.from('2026-01-01'); d.year < 2028; d = d.add({ days: 1 })) dates.push(d.toString());
@@ -61,7 +70,11 @@ describe('PostgreSQL and Temporal agree on every window start in US zones', () =
 
   it('agrees in a spring-forward gap and differs in a fall-back overlap, which windows never hit', async () => {
     const temporal = (date: string, hour: number, minute: number) =>
-      Temporal.PlainDate.from(date).toPlainDateTime({ hour, minute }).toZonedDateTime('America/Chicago', { disambiguation: 'compatible' }).toInstant().toString();
+      Temporal.PlainDate.from(date)
+        .toPlainDateTime({ hour, minute })
+        .toZonedDateTime('America/Chicago', { disambiguation: 'compatible' })
+        .toInstant()
+        .toString();
     const [pg] = await api.t.sql<{ gap: string; overlap: string }[]>`
       select ${utcText(`('2026-03-08'::date + time '02:30') at time zone 'America/Chicago'`)} as gap,
              ${utcText(`('2026-11-01'::date + time '01:30') at time zone 'America/Chicago'`)} as overlap`;
@@ -128,7 +141,9 @@ describe('pnpm integrity (the CLI)', () => {
     const broken = await runCli();
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`[BREACH] 3. ${INVARIANT_NAMES[3]}`);
-    expect(broken.stdout).toContain(`- ${world.accepted.jobId}: due_at 2026-01-16T14:00:00Z but 2026-01-16 9am - 12pm America/Chicago starts at 2026-01-16T15:00:00Z`);
+    expect(broken.stdout).toContain(
+      `- ${world.accepted.jobId}: due_at 2026-01-16T14:00:00Z but 2026-01-16 9am - 12pm America/Chicago starts at 2026-01-16T15:00:00Z`,
+    );
     expect(broken.stdout).toMatch(/Summary: 1 of 10 invariants breached by 1 rows/);
   }, 120_000);
 });

@@ -25,14 +25,17 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     expect(idsOf(report, 1)).toEqual(sorted([world.queued.orderId, world.completed.jobId, world.scheduled.orderId]));
     expect(reasonOf(report, 1, world.queued.orderId)).toBe('paid order has no dispatch job');
     expect(reasonOf(report, 1, world.completed.jobId)).toBe(`job's order ${world.completed.orderId} is pending, not paid`);
-    expect(reasonOf(report, 1, world.scheduled.orderId)).toBe(`paid order has 2 dispatch jobs: ${sorted(['JOB-DUPL2222', world.scheduled.jobId]).join(', ')}`);
+    expect(reasonOf(report, 1, world.scheduled.orderId)).toBe(
+      `paid order has 2 dispatch jobs: ${sorted(['JOB-DUPL2222', world.scheduled.jobId]).join(', ')}`,
+    );
     // 5 paid orders + 6 jobs.
     expect(inv(report, 1).checked).toBe(11);
   });
 
   it('2: a second accepted assignment, a mismatched assigned_pro_id, an accepted job with no assignment', async () => {
     await api.t.sql`drop index job_assignments_one_accepted_idx`;
-    await api.t.sql`insert into job_assignments (id, job_id, pro_id, state) values ('ASG-SECOND2222', ${world.accepted.jobId}, ${world.pro2.userId}, 'accepted')`;
+    await api.t
+      .sql`insert into job_assignments (id, job_id, pro_id, state) values ('ASG-SECOND2222', ${world.accepted.jobId}, ${world.pro2.userId}, 'accepted')`;
     await api.t.sql`update dispatch_jobs set assigned_pro_id = ${world.pro1.userId} where id = ${world.completed.jobId}`;
     await api.t.sql`update dispatch_jobs set status = 'accepted', assigned_pro_id = ${world.pro1.userId} where id = ${world.queued.jobId}`;
 
@@ -106,9 +109,13 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     expect(idsOf(report, 5)).toEqual(sorted([a.id, b.id, c.id, 'UPL-DUPLICATE2']));
     expect(reasonOf(report, 5, a.id)).toBe(`stored file ${a.key} is missing`);
     expect(reasonOf(report, 5, b.id)).toMatch(
-      new RegExp(`^stored file has ${b.bytes.length + 14} bytes, the row records ${b.bytes.length}; stored file hashes to [0-9a-f]{12}…, the row records ${sha256(b.bytes).slice(0, 12)}…; job ${b.jobId} has the same sha256 ${sha256(b.bytes).slice(0, 12)}… in UPL-DUPLICATE2$`),
+      new RegExp(
+        `^stored file has ${b.bytes.length + 14} bytes, the row records ${b.bytes.length}; stored file hashes to [0-9a-f]{12}…, the row records ${sha256(b.bytes).slice(0, 12)}…; job ${b.jobId} has the same sha256 ${sha256(b.bytes).slice(0, 12)}… in UPL-DUPLICATE2$`,
+      ),
     );
-    expect(reasonOf(report, 5, c.id)).toBe(`stored file hashes to ${sha256(flipped).slice(0, 12)}…, the row records ${sha256(c.bytes).slice(0, 12)}…`);
+    expect(reasonOf(report, 5, c.id)).toBe(
+      `stored file hashes to ${sha256(flipped).slice(0, 12)}…, the row records ${sha256(c.bytes).slice(0, 12)}…`,
+    );
     expect(reasonOf(report, 5, 'UPL-DUPLICATE2')).toBe(`job ${b.jobId} has the same sha256 ${sha256(b.bytes).slice(0, 12)}… in ${b.id}`);
     expect(inv(report, 5)).toMatchObject({ checked: 5 });
   });
@@ -136,20 +143,27 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
 
   it('7: a pro with two live assignments in overlapping windows (the exclusion constraint dropped)', async () => {
     await api.t.sql`alter table job_assignments drop constraint job_assignments_pro_window_excl`;
-    await api.t.sql`update dispatch_jobs set status = 'accepted', assigned_pro_id = ${world.pro1.userId} where id = ${world.scheduled.jobId}`;
-    await api.t.sql`update orders set schedule_date = '2026-01-16', schedule_time_window = '9am - 12pm' where id = ${world.scheduled.orderId}`;
+    await api.t
+      .sql`update dispatch_jobs set status = 'accepted', assigned_pro_id = ${world.pro1.userId} where id = ${world.scheduled.jobId}`;
+    await api.t
+      .sql`update orders set schedule_date = '2026-01-16', schedule_time_window = '9am - 12pm' where id = ${world.scheduled.orderId}`;
     await api.t.sql`update dispatch_jobs set due_at = '2026-01-16T15:00:00Z' where id = ${world.scheduled.jobId}`;
-    await api.t.sql`insert into job_assignments (id, job_id, pro_id, state) values ('ASG-OVERLAP222', ${world.scheduled.jobId}, ${world.pro1.userId}, 'accepted')`;
+    await api.t
+      .sql`insert into job_assignments (id, job_id, pro_id, state) values ('ASG-OVERLAP222', ${world.scheduled.jobId}, ${world.pro1.userId}, 'accepted')`;
 
     const report = await audit();
 
     expect(breached(report)).toEqual([7]);
-    const [first] = await api.t.sql<{ id: string }[]>`select id from job_assignments where job_id = ${world.accepted.jobId} and state = 'accepted'`;
+    const [first] = await api.t.sql<
+      { id: string }[]
+    >`select id from job_assignments where job_id = ${world.accepted.jobId} and state = 'accepted'`;
     expect(idsOf(report, 7)).toEqual(sorted([first!.id, 'ASG-OVERLAP222']));
-    expect(reasonOf(report, 7, 'ASG-OVERLAP222')).toBe(`pro ${world.pro1.userId} also holds ${first!.id} (job ${world.accepted.jobId}) in an overlapping window`);
+    expect(reasonOf(report, 7, 'ASG-OVERLAP222')).toBe(
+      `pro ${world.pro1.userId} also holds ${first!.id} (job ${world.accepted.jobId}) in an overlapping window`,
+    );
   });
 
-  it('8: an assigned pro who lacks a skill of the job\'s bundles', async () => {
+  it("8: an assigned pro who lacks a skill of the job's bundles", async () => {
     await api.t.sql`update pros set skills = '{smart-home}' where user_id = ${world.pro1.userId}`;
 
     const report = await audit();
@@ -164,7 +178,8 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     await (await api.caller(world.scheduled.customer)).orders.cancel({ orderId: world.scheduled.orderId });
     expect(breached(await audit())).toEqual([]);
     await api.t.sql`alter table refunds drop constraint refunds_order_id_key`;
-    await api.t.sql`insert into refunds (id, order_id, amount_cents, mode) values ('REF-SECOND2222', ${world.scheduled.orderId}, 100, 'test')`;
+    await api.t
+      .sql`insert into refunds (id, order_id, amount_cents, mode) values ('REF-SECOND2222', ${world.scheduled.orderId}, 100, 'test')`;
     await api.t.sql`update orders set cancelled_at = now() where id = ${world.accepted.orderId}`;
     await api.t.sql`insert into refunds (id, order_id, amount_cents, mode) values ('REF-NOTCANCEL2', ${world.queued.orderId}, 100, 'test')`;
 
@@ -173,7 +188,9 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     expect(breached(report)).toEqual([9]);
     expect(idsOf(report, 9)).toEqual(sorted([world.scheduled.orderId, world.accepted.orderId, world.queued.orderId]));
     expect(reasonOf(report, 9, world.scheduled.orderId)).toMatch(/^refunded 2 times: REF-.*REF-SECOND2222$/);
-    expect(reasonOf(report, 9, world.accepted.orderId)).toMatch(/job JOB-\w+ is accepted; .*still has live assignment ASG-\w+ .*; cancelled order has no refund/);
+    expect(reasonOf(report, 9, world.accepted.orderId)).toMatch(
+      /job JOB-\w+ is accepted; .*still has live assignment ASG-\w+ .*; cancelled order has no refund/,
+    );
     expect(reasonOf(report, 9, world.queued.orderId)).toMatch(/for an order that is not cancelled/);
   });
 
@@ -187,24 +204,32 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
 
     expect(breached(report)).toEqual([6]);
     expect(idsOf(report, 6)).toEqual(sorted([event!.id, world.dstDay.orderId]));
-    expect(reasonOf(report, 6, event!.id)).toBe(`Stripe event recorded 2 times (orders: ${world.scheduled.orderId}, ${world.scheduled.orderId})`);
+    expect(reasonOf(report, 6, event!.id)).toBe(
+      `Stripe event recorded 2 times (orders: ${world.scheduled.orderId}, ${world.scheduled.orderId})`,
+    );
     expect(reasonOf(report, 6, world.dstDay.orderId)).toBe('paid order has no recorded Stripe event that pays it');
     // 6 event rows (one duplicated, one deleted) + 6 paid orders.
     expect(inv(report, 6).checked).toBe(12);
   });
 
   it('10: a notification recorded twice, and a message logged as sent twice', async () => {
-    const [n] = await api.t.sql<{ key: string }[]>`select idempotency_key as key from email_notifications where order_id = ${world.scheduled.orderId} and kind = 'scheduled'`;
+    const [n] = await api.t.sql<
+      { key: string }[]
+    >`select idempotency_key as key from email_notifications where order_id = ${world.scheduled.orderId} and kind = 'scheduled'`;
     await api.t.sql`alter table email_notifications drop constraint email_notifications_idempotency_key_key`;
-    await api.t.sql`insert into email_notifications (idempotency_key, kind, order_id, job_id, data) select idempotency_key, kind, order_id, job_id, data from email_notifications where idempotency_key = ${n!.key}`;
+    await api.t
+      .sql`insert into email_notifications (idempotency_key, kind, order_id, job_id, data) select idempotency_key, kind, order_id, job_id, data from email_notifications where idempotency_key = ${n!.key}`;
     await api.t.sql`alter table outbound_emails drop constraint outbound_emails_idempotency_key_key`;
-    await api.t.sql`insert into outbound_emails (to_address, subject, body, idempotency_key) values ('a@example.com', 'Hi', 'Hi', 'order_confirmed:X'), ('a@example.com', 'Hi', 'Hi', 'order_confirmed:X')`;
+    await api.t
+      .sql`insert into outbound_emails (to_address, subject, body, idempotency_key) values ('a@example.com', 'Hi', 'Hi', 'order_confirmed:X'), ('a@example.com', 'Hi', 'Hi', 'order_confirmed:X')`;
 
     const report = await audit();
 
     expect(breached(report)).toEqual([10]);
     expect(idsOf(report, 10)).toEqual(sorted([n!.key, 'order_confirmed:X']));
     expect(reasonOf(report, 10, n!.key)).toBe('notification recorded 2 times');
-    expect(reasonOf(report, 10, 'order_confirmed:X')).toBe('message logged as sent 2 times; message logged as sent but its notification is not marked sent');
+    expect(reasonOf(report, 10, 'order_confirmed:X')).toBe(
+      'message logged as sent 2 times; message logged as sent but its notification is not marked sent',
+    );
   });
 });

@@ -20,21 +20,23 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
   const started = Date.now();
   const { db, storage } = options;
   // One REPEATABLE READ snapshot: a job accepted between two checks must not look half-accepted.
-  const { invariants, uploads } = await db.transaction(
-    async (tx) => ({
-      invariants: [
-        await paidOrdersHaveOneJob(tx),
-        await oneAcceptedAssignment(tx),
-        await dueAtMatchesSchedule(tx),
-        await jobDetailsNotBlank(tx),
-      ],
-      uploads: await loadUploads(tx),
-      stripe: await stripeEventsOnce(tx),
-      rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
-      emails: await emailsOnce(tx),
-    }),
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  ).then(({ invariants, uploads, stripe, rules, emails }) => ({ invariants: [...invariants, stripe, ...rules, emails], uploads }));
+  const { invariants, uploads } = await db
+    .transaction(
+      async (tx) => ({
+        invariants: [
+          await paidOrdersHaveOneJob(tx),
+          await oneAcceptedAssignment(tx),
+          await dueAtMatchesSchedule(tx),
+          await jobDetailsNotBlank(tx),
+        ],
+        uploads: await loadUploads(tx),
+        stripe: await stripeEventsOnce(tx),
+        rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
+        emails: await emailsOnce(tx),
+      }),
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    )
+    .then(({ invariants, uploads, stripe, rules, emails }) => ({ invariants: [...invariants, stripe, ...rules, emails], uploads }));
   // The files are read after the commit: a snapshot held open through minutes of file I/O would hold
   // back vacuum on a server, and would stall every other client of the embedded dev database.
   const fileBreaches = await mapLimit(uploads.rows, options.fileConcurrency ?? 4, (row) => checkFile(storage, row));

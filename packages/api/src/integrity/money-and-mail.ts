@@ -15,7 +15,10 @@ export async function stripeEventsOnce(tx: DbOrTx): Promise<InvariantReport> {
     tx,
     sql`select (select count(*) from stripe_events) + (select count(*) from orders where payment_status = 'paid') as n`,
   );
-  const paying = sql.join(PAYING_EVENT_TYPES.map((type) => sql`${type}`), sql`, `);
+  const paying = sql.join(
+    PAYING_EVENT_TYPES.map((type) => sql`${type}`),
+    sql`, `,
+  );
   const found = await rows<Row>(
     tx,
     sql`
@@ -34,7 +37,10 @@ export async function stripeEventsOnce(tx: DbOrTx): Promise<InvariantReport> {
 
 /** 9. One refund per order, only for a cancelled order and never above what was paid; a cancelled order's job is cancelled with no live assignment. */
 export async function refundedOnceAndCancelled(tx: DbOrTx): Promise<InvariantReport> {
-  const checked = await count(tx, sql`select (select count(*) from refunds) + (select count(*) from orders where cancelled_at is not null) as n`);
+  const checked = await count(
+    tx,
+    sql`select (select count(*) from refunds) + (select count(*) from orders where cancelled_at is not null) as n`,
+  );
   const found = await rows<Row>(
     tx,
     sql`

@@ -13,7 +13,9 @@ export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).
 
 /** A JPEG as far as the upload sniffing goes (SOI + APP0 marker); the tag makes each one unique. */
 function jpegBytes(tag: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`integrity-test ${tag}`), Buffer.from([0xff, 0xd9])]));
+  return new Uint8Array(
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`integrity-test ${tag}`), Buffer.from([0xff, 0xd9])]),
+  );
 }
 
 interface Placed {
@@ -76,7 +78,12 @@ async function buildWorld(api: TestApi): Promise<World> {
     form.set('sessionId', target.sessionId);
     form.set('file', new File([bytes], `${tag}.jpg`, { type: 'image/jpeg' }));
     const { upload } = await (await api.caller(target.customer)).uploads.create(form);
-    uploads.push({ id: upload.uploadId, jobId: target.jobId, key: `customer-uploads/${target.jobId}/${upload.sha256}-${upload.uploadId}.jpg`, bytes });
+    uploads.push({
+      id: upload.uploadId,
+      jobId: target.jobId,
+      key: `customer-uploads/${target.jobId}/${upload.sha256}-${upload.uploadId}.jpg`,
+      bytes,
+    });
   }
   return { pro1, pro2, queued, scheduled, accepted, completed, dstDay, phoenix, pendingOrderId: pending.orderId, uploads };
 }
@@ -100,11 +107,13 @@ export function useFreshWorld() {
 export const audit = () => auditIntegrity({ db: api.t.db, storage: api.server.deps.storage });
 export const inv = (report: Report, n: InvariantReport['number']) => report.invariants.find((i) => i.number === n)!;
 export const idsOf = (report: Report, n: InvariantReport['number']) => inv(report, n).breaches.map((b) => b.id);
-export const reasonOf = (report: Report, n: InvariantReport['number'], id: string) => inv(report, n).breaches.find((b) => b.id === id)?.reason ?? '';
+export const reasonOf = (report: Report, n: InvariantReport['number'], id: string) =>
+  inv(report, n).breaches.find((b) => b.id === id)?.reason ?? '';
 export const breached = (report: Report) => report.invariants.filter((i) => i.breaches.length).map((i) => i.number);
 export const sorted = (ids: string[]) => [...ids].sort();
 /** An instant as ISO text from SQL: the test connection hands timestamps back as PostgreSQL text. */
-export const utcText = (expression: string) => api.t.sql.unsafe(`to_char((${expression}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+export const utcText = (expression: string) =>
+  api.t.sql.unsafe(`to_char((${expression}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
 
 /** Runs statements with triggers off (foreign keys, the append-only and photo-limit triggers). */
 export async function asReplica(statements: (sql: TestApi['t']['sql']) => Promise<unknown>): Promise<void> {

@@ -69,7 +69,8 @@ export async function checkFile(storage: FileStore, row: Pick<UploadRow, 'id' | 
     out.push({ id: row.id, reason: `stored file has ${bytes.byteLength} bytes, the row records ${row.file_size}` });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== row.sha256) out.push({ id: row.id, reason: `stored file hashes to ${sha256.slice(0, 12)}…, the row records ${row.sha256.slice(0, 12)}…` });
+  if (sha256 !== row.sha256)
+    out.push({ id: row.id, reason: `stored file hashes to ${sha256.slice(0, 12)}…, the row records ${row.sha256.slice(0, 12)}…` });
   return out;
 }
 
@@ -83,7 +84,10 @@ export async function dropUploadsChangedSinceSnapshot(db: Database, storage: Fil
   const ids = fileBreaches.map((b) => b.id);
   const current = await rows<UploadRow>(
     db,
-    sql`select id, job_id, storage_key, file_size, sha256, true as job_exists from customer_uploads where id in ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`}`,
+    sql`select id, job_id, storage_key, file_size, sha256, true as job_exists from customer_uploads where id in ${sql`(${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`}`,
   );
   const still = new Map<string, Row[]>();
   for (const row of current) still.set(row.id, await checkFile(storage, row));

@@ -31,14 +31,20 @@ export const accountRouter = {
     const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
       (order) => order.paymentStatus === 'paid' || (order.paymentStatus === 'pending' && !checkoutLapsed(new Date(order.createdAt), now)),
     );
-    const uploads = await uploadViewsForJobs(ctx, orders.flatMap((order) => (order.job ? [order.job.jobId] : [])));
+    const uploads = await uploadViewsForJobs(
+      ctx,
+      orders.flatMap((order) => (order.job ? [order.job.jobId] : [])),
+    );
     return {
       orders: await Promise.all(
         orders.map(async (order) => ({
           ...order,
           uploads: (order.job && uploads.get(order.job.jobId)) || [],
           ...(order.paymentStatus === 'pending'
-            ? { paymentUrl: await ctx.payments.resumeUrl(order.sessionId), paymentExpiresAt: checkoutExpiresAt(new Date(order.createdAt)).toISOString() }
+            ? {
+                paymentUrl: await ctx.payments.resumeUrl(order.sessionId),
+                paymentExpiresAt: checkoutExpiresAt(new Date(order.createdAt)).toISOString(),
+              }
             : {}),
         })),
       ),
@@ -55,9 +61,16 @@ export const accountRouter = {
       const link = await createSignInToken(ctx.db, input.email, now);
       if (link) {
         const url = `${ctx.customerOrigin}/account/signin/${link.token}`;
-        await sendMail(ctx.db, input.email, 'Your Home2Smart sign-in link', `Hi ${link.name},\n\nSign in to see your orders: ${url}\n\nThe link works once, for 30 minutes.`, now, {
-          viaWorker: ctx.mailViaWorker,
-        });
+        await sendMail(
+          ctx.db,
+          input.email,
+          'Your Home2Smart sign-in link',
+          `Hi ${link.name},\n\nSign in to see your orders: ${url}\n\nThe link works once, for 30 minutes.`,
+          now,
+          {
+            viaWorker: ctx.mailViaWorker,
+          },
+        );
       }
       return { sent: true as const };
     }),

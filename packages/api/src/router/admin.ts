@@ -11,7 +11,6 @@ import { revokeTracking } from '../domain/tracking';
 import { adminProcedure, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
-
 export const adminRouter = {
   assign: adminProcedure
     .input(jobIdInput.extend({ proId: proIdSchema, confirmOutsideRadius: z.boolean().optional() }))
@@ -31,12 +30,25 @@ export const adminRouter = {
     )
     .output(jobView)
     .mutation(async ({ ctx, input }) => {
-      await moveVisitBack(ctx.db, input.jobId, { reason: input.reason, from: input.from }, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
+      await moveVisitBack(
+        ctx.db,
+        input.jobId,
+        { reason: input.reason, from: input.from },
+        { userId: ctx.viewer.userId, role: 'admin' },
+        ctx.clock.now(),
+      );
       return getJob(ctx.db, input.jobId, ctx.viewer);
     }),
   /** Every tracking link of the order stops working; emails sent from now on carry the new one. */
   revokeTracking: adminProcedure
-    .input(z.object({ orderId: z.string().trim().regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id') }))
+    .input(
+      z.object({
+        orderId: z
+          .string()
+          .trim()
+          .regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id'),
+      }),
+    )
     .output(z.object({ orderId: z.string(), trackingVersion: z.number().int() }))
     .mutation(({ ctx, input }) => revokeTracking(ctx.db, input.orderId)),
   createPro: adminProcedure
@@ -46,7 +58,9 @@ export const adminRouter = {
   /** Edit a pro from the pros list: name, home ZIP, radius, pause/resume, reset the password. */
   updatePro: adminProcedure
     .input(updateProInput)
-    .output(z.object({ proId: z.string(), name: z.string(), postalCode: z.string(), serviceRadiusMiles: z.number().int(), active: z.boolean() }))
+    .output(
+      z.object({ proId: z.string(), name: z.string(), postalCode: z.string(), serviceRadiusMiles: z.number().int(), active: z.boolean() }),
+    )
     .mutation(({ ctx, input }) => updatePro(ctx.db, input)),
   /** Edits a pro's skills (onboarding sets them with createPro). */
   setProSkills: adminProcedure
@@ -56,7 +70,15 @@ export const adminRouter = {
   /** Dispatch moves a visit at any time, past the customers' cutoff and reschedule limit. */
   reschedule: adminProcedure
     .input(z.object({ orderId: orderIdSchema, ...scheduleFields }))
-    .output(z.object({ orderId: z.string(), jobId: z.string(), status: z.literal('scheduled'), dueAt: z.string(), proReleased: z.boolean().optional() }))
+    .output(
+      z.object({
+        orderId: z.string(),
+        jobId: z.string(),
+        status: z.literal('scheduled'),
+        dueAt: z.string(),
+        proReleased: z.boolean().optional(),
+      }),
+    )
     .mutation(({ ctx, input: { orderId, ...slot } }) =>
       scheduleOrder(ctx.db, { orderId }, slot, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now()),
     ),
@@ -65,7 +87,10 @@ export const adminRouter = {
       z
         .object({
           status: z.enum(JOB_STATUSES).optional(),
-          date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must look like 2026-01-15').optional(),
+          date: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must look like 2026-01-15')
+            .optional(),
           unassigned: z.boolean().optional(),
         })
         .default({}),
@@ -111,6 +136,6 @@ export const adminRouter = {
       }),
     )
     .query(async ({ ctx, input }) => ({
-    events: (await jobHistory(ctx.db, input.jobId)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
-  })),
+      events: (await jobHistory(ctx.db, input.jobId)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+    })),
 } satisfies TRPCRouterRecord;

@@ -51,7 +51,9 @@ describe('auth.login', () => {
   it('customers have no password sign-in', async () => {
     const order = await api.paidOrder();
     const anon = await api.caller(null);
-    await expect(anon.auth.login({ email: order.customer.email, password: 'anything at all' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(anon.auth.login({ email: order.customer.email, password: 'anything at all' })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
   });
 });
 
@@ -61,13 +63,18 @@ describe('sessions', () => {
     const start = api.clock.now();
     const ctx = async (token: string) => {
       const cookies = new Map([['h2s_portal_session', token]]);
-      const jar = { get: (n: string) => cookies.get(n), set: (n: string, v: string) => void cookies.set(n, v), delete: (n: string) => void cookies.delete(n) };
+      const jar = {
+        get: (n: string) => cookies.get(n),
+        set: (n: string, v: string) => void cookies.set(n, v),
+        delete: (n: string) => void cookies.delete(n),
+      };
       return { context: await api.server.createContext({ cookies: jar, clientIp: null }), cookies };
     };
     expect((await ctx(pro.token)).context.viewer).toMatchObject({ userId: pro.userId, role: 'pro' });
     api.clock.set(new Date(start.getTime() + 8 * 86_400_000));
     expect((await ctx(pro.token)).context.viewer?.userId).toBe(pro.userId);
-    const [renewed] = await api.t.sql`select extract(epoch from expires_at)::bigint * 1000 as ms from sessions where token_hash = ${hashToken(pro.token)}`;
+    const [renewed] = await api.t
+      .sql`select extract(epoch from expires_at)::bigint * 1000 as ms from sessions where token_hash = ${hashToken(pro.token)}`;
     expect(Number(renewed!.ms)).toBe(start.getTime() + 22 * 86_400_000);
     api.clock.set(new Date(start.getTime() + 23 * 86_400_000));
     const expired = await ctx(pro.token);
@@ -90,7 +97,7 @@ describe('sessions', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('a paid checkout\'s session id signs its holder in to that one order, not the account', async () => {
+  it("a paid checkout's session id signs its holder in to that one order, not the account", async () => {
     const order = await api.paidOrder();
     const cookies = new MemoryCookies();
     const visitor = await api.caller(null, cookies);

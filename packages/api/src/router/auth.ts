@@ -11,7 +11,12 @@ function setSessionCookie(ctx: Context, token: string) {
 
 export const authRouter = {
   login: publicProcedure
-    .input(z.object({ email: z.string().trim().min(1, 'Email is required').max(254), password: z.string().min(1, 'Password is required').max(200) }))
+    .input(
+      z.object({
+        email: z.string().trim().min(1, 'Email is required').max(254),
+        password: z.string().min(1, 'Password is required').max(200),
+      }),
+    )
     .output(z.object({ user }))
     .mutation(async ({ ctx, input }) => {
       const { viewer, session } = await login(ctx.db, input.email, input.password, ctx.clock.now(), ctx.clientIp);
@@ -31,11 +36,9 @@ export const authRouter = {
     ctx.cookies.delete(ctx.sessionCookie);
     return { ok: true as const };
   }),
-  me: publicProcedure
-    .output(z.object({ user: user.extend({ email: z.string() }).nullable() }))
-    .query(({ ctx }) => ({
-      user: ctx.viewer ? { id: ctx.viewer.userId, role: ctx.viewer.role, name: ctx.viewer.name, email: ctx.viewer.email } : null,
-    })),
+  me: publicProcedure.output(z.object({ user: user.extend({ email: z.string() }).nullable() })).query(({ ctx }) => ({
+    user: ctx.viewer ? { id: ctx.viewer.userId, role: ctx.viewer.role, name: ctx.viewer.name, email: ctx.viewer.email } : null,
+  })),
   /**
    * The success page's POST: whoever holds a paid checkout's session id is signed in to that one
    * order (its schedule and photos) until 24 hours after payment. Never the rest of the account.
@@ -56,7 +59,9 @@ export const authRouter = {
       const previous = ctx.cookies.get(ctx.sessionCookie);
       if (previous) await deleteSession(ctx.db, previous);
       const session = await createSession(ctx.db, grant.viewer.userId, now, { scopeOrderId: orderId, expiresAt: grant.expiresAt });
-      ctx.cookies.set(ctx.sessionCookie, session.token, { maxAgeSeconds: Math.max(1, Math.floor((grant.expiresAt.getTime() - now.getTime()) / 1000)) });
+      ctx.cookies.set(ctx.sessionCookie, session.token, {
+        maxAgeSeconds: Math.max(1, Math.floor((grant.expiresAt.getTime() - now.getTime()) / 1000)),
+      });
       return { user, orderId, expiresAt: grant.expiresAt.toISOString() };
     }),
 } satisfies TRPCRouterRecord;

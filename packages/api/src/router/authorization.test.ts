@@ -14,7 +14,9 @@ let order: Awaited<ReturnType<TestApi['paidOrder']>>;
 beforeAll(async () => {
   api = await createTestApi();
   order = await api.paidOrder();
-  const other = await api.paidOrder(sampleCheckout({ serviceAddress: { line1: '1 Elm', city: 'Austin', state: 'TX', postalCode: '78701' } }));
+  const other = await api.paidOrder(
+    sampleCheckout({ serviceAddress: { line1: '1 Elm', city: 'Austin', state: 'TX', postalCode: '78701' } }),
+  );
   const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 50 });
   const otherPro = await api.pro({ postalCode: '78701', serviceRadiusMiles: 20 });
   viewers = { anonymous: null, customer: order.customer, otherCustomer: other.customer, pro, otherPro, admin: await api.admin() };
@@ -23,9 +25,30 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-const staffOnly = { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'FORBIDDEN', otherPro: 'FORBIDDEN', admin: 'ok' } as const;
-const prosOnly = { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'ok', admin: 'FORBIDDEN' } as const;
-const customersOnly = { anonymous: 'UNAUTHORIZED', customer: 'ok', otherCustomer: 'ok', pro: 'FORBIDDEN', otherPro: 'FORBIDDEN', admin: 'FORBIDDEN' } as const;
+const staffOnly = {
+  anonymous: 'UNAUTHORIZED',
+  customer: 'FORBIDDEN',
+  otherCustomer: 'FORBIDDEN',
+  pro: 'FORBIDDEN',
+  otherPro: 'FORBIDDEN',
+  admin: 'ok',
+} as const;
+const prosOnly = {
+  anonymous: 'UNAUTHORIZED',
+  customer: 'FORBIDDEN',
+  otherCustomer: 'FORBIDDEN',
+  pro: 'ok',
+  otherPro: 'ok',
+  admin: 'FORBIDDEN',
+} as const;
+const customersOnly = {
+  anonymous: 'UNAUTHORIZED',
+  customer: 'ok',
+  otherCustomer: 'ok',
+  pro: 'FORBIDDEN',
+  otherPro: 'FORBIDDEN',
+  admin: 'FORBIDDEN',
+} as const;
 const everyone = { anonymous: 'ok', customer: 'ok', otherCustomer: 'ok', pro: 'ok', otherPro: 'ok', admin: 'ok' } as const;
 
 const matrix: [string, (c: Caller) => Promise<unknown>, Record<Who, Expect>][] = [
@@ -65,7 +88,7 @@ const matrix: [string, (c: Caller) => Promise<unknown>, Record<Who, Expect>][] =
     { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'FORBIDDEN', admin: 'ok' },
   ],
   [
-    'pros.setAvailability (the pro\'s, by id)',
+    "pros.setAvailability (the pro's, by id)",
     (c) => c.pros.setAvailability({ proId: viewers.pro!.userId, hours: [{ weekday: 1, startsAt: '08:00', endsAt: '18:00' }], daysOff: [] }),
     { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'FORBIDDEN', admin: 'ok' },
   ],
@@ -104,7 +127,15 @@ describe('authorization matrix', () => {
         accept: await attempt(() => c.jobs.accept({ jobId: open.jobId })),
         complete: await attempt(() => c.jobs.complete({ jobId: order.jobId })),
         assign: await attempt(() => c.admin.assign({ jobId: open.jobId, proId: viewers.pro!.userId })),
-        createPro: await attempt(() => c.admin.createPro({ name: 'New', email: `new-${who}@pros.test`, password: 'long enough password', postalCode: '60601', serviceRadiusMiles: 25 })),
+        createPro: await attempt(() =>
+          c.admin.createPro({
+            name: 'New',
+            email: `new-${who}@pros.test`,
+            password: 'long enough password',
+            postalCode: '60601',
+            serviceRadiusMiles: 25,
+          }),
+        ),
       };
     }
     expect(results).toEqual({

@@ -41,7 +41,13 @@ interface Reply {
   setCookie: string[];
 }
 
-async function call(method: 'GET' | 'POST', path: string, input: unknown, cookie?: string, headers: Record<string, string> = {}): Promise<Reply> {
+async function call(
+  method: 'GET' | 'POST',
+  path: string,
+  input: unknown,
+  cookie?: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const url = `${ORIGIN}/api/trpc/${path}${method === 'GET' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
   const response = await api.server.handlePlainTrpc(
     new Request(url, {
@@ -60,7 +66,13 @@ const cookieOf = (reply: Reply) => {
 };
 
 async function pay(orderId: string, sessionId: string, amountTotalCents: number) {
-  const { payload, signature } = signTestEvent(payments, { type: 'checkout.session.completed', sessionId, orderId, amountTotalCents, paymentStatus: 'paid' });
+  const { payload, signature } = signTestEvent(payments, {
+    type: 'checkout.session.completed',
+    sessionId,
+    orderId,
+    amountTotalCents,
+    paymentStatus: 'paid',
+  });
   const response = await api.server.handleWebhook(
     new Request(`${ORIGIN}/api/stripe/webhook`, { method: 'POST', body: payload, headers: { 'stripe-signature': signature } }),
   );
@@ -69,7 +81,16 @@ async function pay(orderId: string, sessionId: string, amountTotalCents: number)
 
 /** Nothing that identifies the victim's order may appear in what the attacker gets back. */
 function expectNothingOfTheVictim(reply: Reply) {
-  for (const secret of [VICTIM_ADDRESS, 'Marge', 'Gate code', VICTIM_PHONE, victim.orderId, victim.jobId, victim.sessionId, 'living-room']) {
+  for (const secret of [
+    VICTIM_ADDRESS,
+    'Marge',
+    'Gate code',
+    VICTIM_PHONE,
+    victim.orderId,
+    victim.jobId,
+    victim.sessionId,
+    'living-room',
+  ]) {
     expect(reply.text, `response leaks "${secret}"`).not.toContain(secret);
   }
 }
@@ -78,7 +99,7 @@ describe.each([
   ['the same email', VICTIM_EMAIL],
   ['the email in other case', 'MARGE.Simpson@EXAMPLE.com'],
   ['the email with surrounding spaces', `  ${VICTIM_EMAIL}  `],
-])('an attacker who knows the victim\'s email and starts a checkout with %s', (_label, email) => {
+])("an attacker who knows the victim's email and starts a checkout with %s", (_label, email) => {
   let attacker: { orderId: string; sessionId: string; amount: number };
 
   beforeAll(async () => {
@@ -102,7 +123,7 @@ describe.each([
     expectNothingOfTheVictim(grant);
   });
 
-  it('after paying for their own order, reaches that order only: never the account, the victim\'s job, photos or schedule', async () => {
+  it("after paying for their own order, reaches that order only: never the account, the victim's job, photos or schedule", async () => {
     await pay(attacker.orderId, attacker.sessionId, attacker.amount);
     const grant = await call('POST', 'auth.checkoutSession', { sessionId: attacker.sessionId });
     expect(grant.status).toBe(200);
@@ -151,7 +172,9 @@ describe('the checkout grant', () => {
     const viaGet = await call('GET', 'auth.checkoutSession', { sessionId: order.sessionId });
     expect(viaGet.status).toBeGreaterThanOrEqual(400);
     expect(cookieOf(viaGet)).toBeUndefined();
-    const crossSite = await call('POST', 'auth.checkoutSession', { sessionId: order.sessionId }, undefined, { origin: 'https://evil.example' });
+    const crossSite = await call('POST', 'auth.checkoutSession', { sessionId: order.sessionId }, undefined, {
+      origin: 'https://evil.example',
+    });
     expect(crossSite.status).toBe(403);
     expect(cookieOf(crossSite)).toBeUndefined();
   });
@@ -172,7 +195,9 @@ describe('the checkout grant', () => {
       expect(again.text).toContain('expired');
 
       await call('POST', 'account.requestLink', { email: order.customer.email });
-      const [mail] = await api.t.sql<{ body: string }[]>`select body from outbound_emails where to_address = ${order.customer.email} order by id desc limit 1`;
+      const [mail] = await api.t.sql<
+        { body: string }[]
+      >`select body from outbound_emails where to_address = ${order.customer.email} order by id desc limit 1`;
       const token = /\/account\/signin\/([\w-]+)/.exec(mail!.body)![1]!;
       const redeemed = await call('POST', 'account.redeemLink', { token });
       const account = await call('GET', 'account.orders', undefined, cookieOf(redeemed));

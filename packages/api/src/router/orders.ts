@@ -14,11 +14,11 @@ export const ordersRouter = {
     .input(z.object({ sessionId: sessionIdInput }))
     .output(orderWithUploads.extend({ trackingPath: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
-    const order = await orderBySession(ctx.db, input.sessionId);
-    const trackingPath = await trackingPathOf(ctx.db, ctx, order);
-    const uploads = order.job ? ((await uploadViewsForJobs(ctx, [order.job.jobId])).get(order.job.jobId) ?? []) : [];
-    return { ...order, uploads, trackingPath };
-  }),
+      const order = await orderBySession(ctx.db, input.sessionId);
+      const trackingPath = await trackingPathOf(ctx.db, ctx, order);
+      const uploads = order.job ? ((await uploadViewsForJobs(ctx, [order.job.jobId])).get(order.job.jobId) ?? []) : [];
+      return { ...order, uploads, trackingPath };
+    }),
   /** The order's customer before the cutoff, or an admin any time with a reason: cancelled, refunded once. */
   cancel: authedProcedure
     .input(cancelInput)

@@ -81,7 +81,9 @@ export const offer = z.object({
   postalCode: z.string(),
   distanceMiles: z.number(),
   score: z.number(),
-  breakdown: z.array(z.object({ rule: z.enum(['status', 'distanceBand', 'distancePenalty', 'urgency']), points: z.number(), label: z.string() })),
+  breakdown: z.array(
+    z.object({ rule: z.enum(['status', 'distanceBand', 'distancePenalty', 'urgency']), points: z.number(), label: z.string() }),
+  ),
   bundles: z.array(z.string()),
   equipment: z.array(z.string()),
   hasNotes: z.boolean(),

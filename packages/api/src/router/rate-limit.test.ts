@@ -22,7 +22,10 @@ describe('account.requestLink', () => {
     for (let i = 0; i < SIGN_IN_LINKS_PER_EMAIL; i++) await (await from(`198.51.100.${i + 1}`)).account.requestLink({ email });
     // Another address, the same mailbox, the email in other case: still refused.
     const refused = (await from('198.51.100.99')).account.requestLink({ email: email.toUpperCase() });
-    await expect(refused).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', message: 'Too many sign-in links requested. Try again in 15 minutes.' });
+    await expect(refused).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message: 'Too many sign-in links requested. Try again in 15 minutes.',
+    });
     expect(await mailsTo(email)).toBe(SIGN_IN_LINKS_PER_EMAIL);
 
     const start = api.clock.now();
@@ -38,7 +41,10 @@ describe('account.requestLink', () => {
   it('lets one address ask for at most 10 links (any emails) per 15 minutes', async () => {
     const caller = await from('203.0.113.50');
     for (let i = 0; i < SIGN_IN_LINKS_PER_ADDRESS; i++) await caller.account.requestLink({ email: `spray${i}@example.com` });
-    await expect(caller.account.requestLink({ email: 'spray-last@example.com' })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', message: /Try again in \d+ minutes?\./ });
+    await expect(caller.account.requestLink({ email: 'spray-last@example.com' })).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message: /Try again in \d+ minutes?\./,
+    });
     // Someone else is not affected.
     await expect((await from('203.0.113.51')).account.requestLink({ email: 'spray-last@example.com' })).resolves.toEqual({ sent: true });
   });
@@ -56,6 +62,8 @@ describe('auth.login', () => {
       message: 'Too many failed sign-ins from your network. Try again in 15 minutes.',
     });
     // The pro, from their own address, signs in as usual.
-    await expect((await from('192.0.2.78')).auth.login({ email: pro.email, password: 'correct horse battery' })).resolves.toMatchObject({ user: { id: pro.userId } });
+    await expect((await from('192.0.2.78')).auth.login({ email: pro.email, password: 'correct horse battery' })).resolves.toMatchObject({
+      user: { id: pro.userId },
+    });
   });
 });

@@ -14,8 +14,12 @@ export const trackingRouter = {
     .output(
       z.object({
         status: z.enum(JOB_STATUSES),
-        window: z.object({ date: z.string(), timeWindow: z.string(), timezone: z.string(), startsAt: z.string(), label: z.string() }).nullable(),
-        timeline: z.array(z.object({ step: z.enum(TRACKING_STEPS), label: z.string(), done: z.boolean(), current: z.boolean(), at: z.string().nullable() })),
+        window: z
+          .object({ date: z.string(), timeWindow: z.string(), timezone: z.string(), startsAt: z.string(), label: z.string() })
+          .nullable(),
+        timeline: z.array(
+          z.object({ step: z.enum(TRACKING_STEPS), label: z.string(), done: z.boolean(), current: z.boolean(), at: z.string().nullable() }),
+        ),
         proFirstName: z.string().nullable(),
         items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
         afterPhotos: z.array(z.object({ uploadId: z.string(), url: z.string() })),

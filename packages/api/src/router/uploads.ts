@@ -10,31 +10,40 @@ import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '
  * The multipart form the photo picker posts. Each missing or malformed field is reported under
  * its own name, so the form can show the message next to it.
  */
-const uploadForm = z.instanceof(FormData, { error: 'Send the photo as a multipart form with sessionId and file.' }).transform((form, ctx): UploadTarget & { file: File } => {
-  const rawFile = form.get('file');
-  // A file that is not one is reported by the branch below, next to its other field.
-  if (form.get('kind') === 'after' || form.has('jobId')) {
-    const kind = form.get('kind');
-    const jobId = jobIdInput.shape.jobId.safeParse(form.get('jobId'));
-    if (kind !== 'after') ctx.addIssue({ code: 'custom', path: ['kind'], message: 'Photos added by job are after photos (kind=after)', input: kind });
-    if (!jobId.success) ctx.addIssue({ code: 'custom', path: ['jobId'], message: jobId.error.issues[0]?.message ?? 'Not a job id', input: form.get('jobId') });
+const uploadForm = z
+  .instanceof(FormData, { error: 'Send the photo as a multipart form with sessionId and file.' })
+  .transform((form, ctx): UploadTarget & { file: File } => {
+    const rawFile = form.get('file');
+    // A file that is not one is reported by the branch below, next to its other field.
+    if (form.get('kind') === 'after' || form.has('jobId')) {
+      const kind = form.get('kind');
+      const jobId = jobIdInput.shape.jobId.safeParse(form.get('jobId'));
+      if (kind !== 'after')
+        ctx.addIssue({ code: 'custom', path: ['kind'], message: 'Photos added by job are after photos (kind=after)', input: kind });
+      if (!jobId.success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jobId'],
+          message: jobId.error.issues[0]?.message ?? 'Not a job id',
+          input: form.get('jobId'),
+        });
+      const file = rawFile instanceof File ? rawFile : null;
+      if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
+      if (kind !== 'after' || !jobId.success || !file) return z.NEVER;
+      return { jobId: jobId.data, kind: 'after', file };
+    }
+    const rawSessionId = form.get('sessionId');
+    const sessionId = typeof rawSessionId === 'string' ? sessionIdInput.safeParse(rawSessionId) : null;
+    if (!sessionId?.success) {
+      const message = sessionId?.error.issues[0]?.message ?? 'Missing checkout session id';
+      ctx.addIssue({ code: 'custom', path: ['sessionId'], message, input: rawSessionId });
+    }
+    // A text field named "file" is not a file.
     const file = rawFile instanceof File ? rawFile : null;
     if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
-    if (kind !== 'after' || !jobId.success || !file) return z.NEVER;
-    return { jobId: jobId.data, kind: 'after', file };
-  }
-  const rawSessionId = form.get('sessionId');
-  const sessionId = typeof rawSessionId === 'string' ? sessionIdInput.safeParse(rawSessionId) : null;
-  if (!sessionId?.success) {
-    const message = sessionId?.error.issues[0]?.message ?? 'Missing checkout session id';
-    ctx.addIssue({ code: 'custom', path: ['sessionId'], message, input: rawSessionId });
-  }
-  // A text field named "file" is not a file.
-  const file = rawFile instanceof File ? rawFile : null;
-  if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
-  if (!sessionId?.success || !file) return z.NEVER;
-  return { sessionId: sessionId.data, file };
-});
+    if (!sessionId?.success || !file) return z.NEVER;
+    return { sessionId: sessionId.data, file };
+  });
 
 export const uploadsRouter = {
   /** Customers: `sessionId`, `file` (before photos). The assigned pro: `jobId`, `kind=after`, `file`. */

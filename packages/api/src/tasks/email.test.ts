@@ -74,7 +74,8 @@ function worker(mailer: Mailer): Promise<Runner> {
   });
 }
 
-const unsent = async () => Number((await api.t.sql<{ n: number }[]>`select count(*)::int as n from email_notifications where sent_at is null`)[0]!.n);
+const unsent = async () =>
+  Number((await api.t.sql<{ n: number }[]>`select count(*)::int as n from email_notifications where sent_at is null`)[0]!.n);
 
 /** The text/calendar part as the client sees it, unfolded into NAME → value. */
 function invite(mail: ParsedMail): Record<string, string> | null {
@@ -104,7 +105,9 @@ describe('customer email over real SMTP', () => {
     await anon.schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
     await anon.schedule.confirm({ sessionId: order.sessionId, date: '2026-01-16', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
     // One reminder, following the reschedule: 24 h before the new window.
-    const reminders = await api.t.sql<{ run_at: string }[]>`select run_at::text from graphile_worker.jobs where key = ${`reminder:${order.jobId}`}`;
+    const reminders = await api.t.sql<
+      { run_at: string }[]
+    >`select run_at::text from graphile_worker.jobs where key = ${`reminder:${order.jobId}`}`;
     expect(reminders.map((r) => new Date(r.run_at).toISOString())).toEqual(['2026-01-15T15:00:00.000Z']);
 
     let other!: Awaited<ReturnType<TestApi['paidOrder']>>;
@@ -123,7 +126,11 @@ describe('customer email over real SMTP', () => {
         // The same change reported twice is one message.
         await enqueueCancellationEmail(tx, { orderId: other.orderId, jobId: other.jobId, reason: 'Customer asked' });
       });
-      expect(await api.t.db.transaction((tx) => enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${order.orderId}`, orderId: order.orderId }))).toBe(false);
+      expect(
+        await api.t.db.transaction((tx) =>
+          enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${order.orderId}`, orderId: order.orderId }),
+        ),
+      ).toBe(false);
       await until('every notification sent', async () => (await unsent()) === 0 && sink.received.length >= 10);
     } finally {
       await runner.stop();
@@ -155,18 +162,37 @@ describe('customer email over real SMTP', () => {
     expect(toFirst[6]!.text).toMatch(/1 × .+\$\d+\.\d{2}[\s\S]*Total paid {2}\$\d+\.\d{2}/);
 
     const [scheduled, rescheduled] = [invite(toFirst[1]!), invite(toFirst[2]!)];
-    expect(scheduled).toMatchObject({ METHOD: 'REQUEST', UID: `${order.jobId}@home2smart.dev`, SEQUENCE: '1', DTSTART: icsUtc('2026-01-15T18:00:00.000Z'), STATUS: 'CONFIRMED' });
+    expect(scheduled).toMatchObject({
+      METHOD: 'REQUEST',
+      UID: `${order.jobId}@home2smart.dev`,
+      SEQUENCE: '1',
+      DTSTART: icsUtc('2026-01-15T18:00:00.000Z'),
+      STATUS: 'CONFIRMED',
+    });
     const [job] = await api.t.sql<{ due_at: string }[]>`select due_at::text from dispatch_jobs where id = ${order.jobId}`;
-    expect(rescheduled).toMatchObject({ METHOD: 'REQUEST', UID: `${order.jobId}@home2smart.dev`, SEQUENCE: '2', DTSTART: icsUtc(new Date(job!.due_at).toISOString()) });
+    expect(rescheduled).toMatchObject({
+      METHOD: 'REQUEST',
+      UID: `${order.jobId}@home2smart.dev`,
+      SEQUENCE: '2',
+      DTSTART: icsUtc(new Date(job!.due_at).toISOString()),
+    });
     expect(toFirst.slice(3).map(invite)).toEqual([null, null, null, null]);
 
     const cancelled = sink.received.filter((m) => m.subject === `Your visit is cancelled (${other.orderId})`);
     expect(cancelled).toHaveLength(1);
-    expect(invite(cancelled[0]!)).toMatchObject({ METHOD: 'CANCEL', UID: `${other.jobId}@home2smart.dev`, SEQUENCE: '2', DTSTART: icsUtc('2026-01-20T21:00:00.000Z'), STATUS: 'CANCELLED' });
+    expect(invite(cancelled[0]!)).toMatchObject({
+      METHOD: 'CANCEL',
+      UID: `${other.jobId}@home2smart.dev`,
+      SEQUENCE: '2',
+      DTSTART: icsUtc('2026-01-20T21:00:00.000Z'),
+      STATUS: 'CANCELLED',
+    });
     // The cancelled job's reminder is gone from the queue.
     expect(await api.t.sql`select 1 from graphile_worker.jobs where key = ${`reminder:${other.jobId}`}`).toHaveLength(0);
     // The dev outbox / delivery log holds each message once.
-    const [log] = await api.t.sql<{ n: number; keys: number }[]>`select count(*)::int as n, count(distinct idempotency_key)::int as keys from outbound_emails where idempotency_key is not null`;
+    const [log] = await api.t.sql<
+      { n: number; keys: number }[]
+    >`select count(*)::int as n, count(distinct idempotency_key)::int as keys from outbound_emails where idempotency_key is not null`;
     expect(log).toEqual({ n: ids.length, keys: ids.length });
   }, 90_000);
 
@@ -197,12 +223,20 @@ describe('customer email over real SMTP', () => {
     const orders = [await api.paidOrder(), await api.paidOrder(), await api.paidOrder()];
     const keys = orders.map((o) => `email:order_confirmed:${o.orderId}`);
     const pending = async () =>
-      Number((await api.t.sql<{ n: number }[]>`select count(*)::int as n from email_notifications where sent_at is null and order_id in ${api.t.sql(orders.map((o) => o.orderId))}`)[0]!.n);
+      Number(
+        (
+          await api.t.sql<
+            { n: number }[]
+          >`select count(*)::int as n from email_notifications where sent_at is null and order_id in ${api.t.sql(orders.map((o) => o.orderId))}`
+        )[0]!.n,
+      );
     const runner = await worker(mailer);
     try {
       // Every send fails while nothing listens; the queue keeps the jobs for a later attempt.
       await until('a failed attempt per message', async () => {
-        const rows = await api.t.sql<{ n: number }[]>`select count(*)::int as n from graphile_worker.jobs where key in ${api.t.sql(keys)} and attempts >= 1 and last_error is not null`;
+        const rows = await api.t.sql<
+          { n: number }[]
+        >`select count(*)::int as n from graphile_worker.jobs where key in ${api.t.sql(keys)} and attempts >= 1 and last_error is not null`;
         return rows[0]!.n === 3;
       });
       expect(await pending()).toBe(3);
@@ -214,7 +248,10 @@ describe('customer email over real SMTP', () => {
       mailer.close();
       await sink.stop();
     }
-    const subjects = sink.received.map((m) => m.subject).filter((s) => orders.some((o) => s?.includes(o.orderId))).sort();
+    const subjects = sink.received
+      .map((m) => m.subject)
+      .filter((s) => orders.some((o) => s?.includes(o.orderId)))
+      .sort();
     expect(subjects).toEqual(orders.map((o) => `Order ${o.orderId} confirmed`).sort());
   }, 90_000);
 });

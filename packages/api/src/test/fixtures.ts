@@ -28,7 +28,9 @@ export interface TestApi {
   /** A caller as this viewer (null: anonymous); pass a cookie jar to inspect what it sets. */
   caller(viewer?: Viewer | null, cookies?: MemoryCookies): Promise<Awaited<ReturnType<AppServer['caller']>>>;
   /** A signed-in pro (created with a real account and session). */
-  pro(input?: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number; skills: Skill[] }>): Promise<Viewer & { token: string }>;
+  pro(
+    input?: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number; skills: Skill[] }>,
+  ): Promise<Viewer & { token: string }>;
   admin(): Promise<Viewer & { token: string }>;
   /** checkout.create + a signed, delivered checkout.session.completed. */
   paidOrder(input?: Partial<CheckoutInput>): Promise<{ orderId: string; sessionId: string; jobId: string; customer: Viewer }>;
@@ -80,7 +82,10 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
     return createCaller({ ...ctx, viewer });
   };
 
-  const staff = async (role: 'pro' | 'admin', input: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number; skills: Skill[] }> = {}) => {
+  const staff = async (
+    role: 'pro' | 'admin',
+    input: Partial<{ name: string; postalCode: string; serviceRadiusMiles: number; skills: Skill[] }> = {},
+  ) => {
     const n = ++counter;
     const name = input.name ?? `${role === 'pro' ? 'Pro' : 'Admin'} ${n}`;
     const email = `${role}${n}-${Math.random().toString(36).slice(2, 8)}@pros.test`;
@@ -100,7 +105,9 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
       ));
     } else {
       userId = newUserId();
-      await t.db.insert(users).values({ id: userId, role: 'admin', email, name, passwordHash: await hashPassword('correct horse battery') });
+      await t.db
+        .insert(users)
+        .values({ id: userId, role: 'admin', email, name, passwordHash: await hashPassword('correct horse battery') });
     }
     const session = await createSession(t.db, userId, clock.now());
     return { userId, role, name, email, token: session.token };
@@ -118,7 +125,9 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
       const anon = await caller(null);
       const checkout = sampleCheckout(input);
       const order = await anon.checkout.create(checkout);
-      const [row] = await t.sql<{ amount: number; customer: string }[]>`select amount_total_cents as amount, customer_user_id as customer from orders where id = ${order.orderId}`;
+      const [row] = await t.sql<
+        { amount: number; customer: string }[]
+      >`select amount_total_cents as amount, customer_user_id as customer from orders where id = ${order.orderId}`;
       const { payload, signature } = signTestEvent(payments, {
         type: 'checkout.session.completed',
         sessionId: order.sessionId,

@@ -21,9 +21,15 @@ describe('formProblem', () => {
   });
 
   it('puts input errors next to their fields and leads with the first', () => {
-    const cause = Object.assign(new Error('invalid input'), { issues: [{ path: ['customer', 'email'], message: 'Enter an email address' }] });
+    const cause = Object.assign(new Error('invalid input'), {
+      issues: [{ path: ['customer', 'email'], message: 'Enter an email address' }],
+    });
     const problem = formProblem(new TRPCError({ code: 'BAD_REQUEST', message: '[{"json": "issues"}]', cause }));
-    expect(problem).toEqual({ status: 400, message: 'Enter an email address', fieldErrors: { 'customer.email': 'Enter an email address' } });
+    expect(problem).toEqual({
+      status: 400,
+      message: 'Enter an email address',
+      fieldErrors: { 'customer.email': 'Enter an email address' },
+    });
   });
 
   it('rethrows bugs and anything that is not an API error', () => {

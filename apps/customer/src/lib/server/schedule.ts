@@ -20,7 +20,11 @@ export function schedulingOptions() {
  * Reads a schedule picker's form and calls confirm or reschedule. The result names the order, so a
  * page with several pickers shows the answer next to the right one.
  */
-export async function scheduleFromForm(orderId: string, data: FormData, call: (slot: Slot) => Promise<{ dueAt: string; proReleased?: boolean }>) {
+export async function scheduleFromForm(
+  orderId: string,
+  data: FormData,
+  call: (slot: Slot) => Promise<{ dueAt: string; proReleased?: boolean }>,
+) {
   const values = {
     date: String(data.get('date') ?? ''),
     timeWindow: String(data.get('timeWindow') ?? ''),
@@ -31,13 +35,17 @@ export async function scheduleFromForm(orderId: string, data: FormData, call: (s
   if (!values.date) missing.date = 'Choose a date';
   if (!values.timeWindow) missing.timeWindow = 'Choose a time window';
   if (Object.keys(missing).length) {
-    return fail(400, { schedule: { orderId, values, fieldErrors: missing, message: 'Choose a date and a time window.' } as ScheduleResult });
+    return fail(400, {
+      schedule: { orderId, values, fieldErrors: missing, message: 'Choose a date and a time window.' } as ScheduleResult,
+    });
   }
   try {
     const { dueAt, proReleased } = await call({ ...values, timeWindow: values.timeWindow as Slot['timeWindow'] });
     return { schedule: { orderId, values, fieldErrors: {}, message: null, dueAt, proReleased: proReleased ?? false } as ScheduleResult };
   } catch (error) {
     const problem = formProblem(error);
-    return fail(problem.status, { schedule: { orderId, values, fieldErrors: problem.fieldErrors, message: problem.message } as ScheduleResult });
+    return fail(problem.status, {
+      schedule: { orderId, values, fieldErrors: problem.fieldErrors, message: problem.message } as ScheduleResult,
+    });
   }
 }

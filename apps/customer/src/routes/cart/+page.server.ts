@@ -23,7 +23,9 @@ const FIELDS = [
 function cartItems(raw: FormDataEntryValue | null): { sku: string; quantity: number }[] {
   try {
     const parsed: unknown = JSON.parse(String(raw ?? '[]'));
-    return Array.isArray(parsed) ? parsed.map((l: { sku?: unknown; quantity?: unknown }) => ({ sku: String(l?.sku ?? ''), quantity: Number(l?.quantity) })) : [];
+    return Array.isArray(parsed)
+      ? parsed.map((l: { sku?: unknown; quantity?: unknown }) => ({ sku: String(l?.sku ?? ''), quantity: Number(l?.quantity) }))
+      : [];
   } catch {
     return [];
   }

@@ -22,15 +22,25 @@ export const load: PageServerLoad = async (event) => {
   try {
     order = await event.locals.api.orders.bySession({ sessionId });
   } catch (e) {
-    if (isCode(e, 'NOT_FOUND') || isCode(e, 'BAD_REQUEST')) error(404, 'We could not find this order. Check the link in your confirmation email.');
+    if (isCode(e, 'NOT_FOUND') || isCode(e, 'BAD_REQUEST'))
+      error(404, 'We could not find this order. Check the link in your confirmation email.');
     throw e;
   }
   const viewer = event.locals.viewer;
-  const signedInToOrder = viewer?.role === 'customer' && (viewer.scopeOrderId ? viewer.scopeOrderId === order.orderId : viewer.email.toLowerCase() === order.customerEmail.toLowerCase());
+  const signedInToOrder =
+    viewer?.role === 'customer' &&
+    (viewer.scopeOrderId ? viewer.scopeOrderId === order.orderId : viewer.email.toLowerCase() === order.customerEmail.toLowerCase());
   // The customer's own photos stay editable; the pro's after photos are shown beside them.
   const before = order.uploads.filter((u) => u.kind !== 'after');
   const afterPhotos = order.uploads.filter((u) => u.kind === 'after');
-  return { order, photos: { uploads: before, count: before.length }, afterPhotos, signedInToOrder, photoLimits, scheduling: schedulingOptions() };
+  return {
+    order,
+    photos: { uploads: before, count: before.length },
+    afterPhotos,
+    signedInToOrder,
+    photoLimits,
+    scheduling: schedulingOptions(),
+  };
 };
 
 export const actions = {

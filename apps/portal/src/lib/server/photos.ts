@@ -5,7 +5,14 @@ import { isCode } from '@h2s/ui/server';
 export async function photosFor(api: App.Locals['api'], jobId: string): Promise<Photo[] | null> {
   try {
     const { uploads } = await api.uploads.list({ jobId });
-    return uploads.map(({ uploadId, url, thumbnailUrl, originalFilename, mimeType, kind }) => ({ uploadId, url, thumbnailUrl, originalFilename, mimeType, kind }));
+    return uploads.map(({ uploadId, url, thumbnailUrl, originalFilename, mimeType, kind }) => ({
+      uploadId,
+      url,
+      thumbnailUrl,
+      originalFilename,
+      mimeType,
+      kind,
+    }));
   } catch (e) {
     if (isCode(e, 'FORBIDDEN') || isCode(e, 'NOT_FOUND')) return null;
     throw e;

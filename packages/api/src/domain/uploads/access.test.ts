@@ -4,7 +4,23 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../auth';
 import { signUploadUrl, UPLOAD_URL_TTL_SECONDS, type UploadView } from '.';
-import { api, eventTypes, filesUnder, form, jobDir, jpeg, photo, png, rejection, rowCount, serve, servedSha, sha256, upload, useTestApi } from './test-support';
+import {
+  api,
+  eventTypes,
+  filesUnder,
+  form,
+  jobDir,
+  jpeg,
+  photo,
+  png,
+  rejection,
+  rowCount,
+  serve,
+  servedSha,
+  sha256,
+  upload,
+  useTestApi,
+} from './test-support';
 
 useTestApi();
 

@@ -5,7 +5,25 @@ import { MAX_UPLOAD_BYTES } from '@h2s/db';
 import { type Viewer } from '../auth';
 import type { FileStore } from '../storage';
 import { createUpload, removeUpload, UPLOAD_LIMIT_MESSAGE, type UploadView } from '.';
-import { api, eventTypes, fieldPaths, filesUnder, form, jobDir, jpeg, photo, png, pngChunk, rejection, rowCount, serve, servedSha, sha256, upload, useTestApi } from './test-support';
+import {
+  api,
+  eventTypes,
+  fieldPaths,
+  filesUnder,
+  form,
+  jobDir,
+  jpeg,
+  photo,
+  png,
+  pngChunk,
+  rejection,
+  rowCount,
+  serve,
+  servedSha,
+  sha256,
+  upload,
+  useTestApi,
+} from './test-support';
 
 useTestApi();
 
@@ -18,8 +36,14 @@ describe('uploads.create and uploads.list', () => {
     const first = await upload(customer, sessionId, photo(pngBytes, 'living room.png'));
     const second = await upload(customer, sessionId, photo(jpegBytes, 'wall.jpeg', 'image/jpeg'));
 
-    expect(first).toMatchObject({ duplicate: false, upload: { jobId, mimeType: 'image/png', fileSize: pngBytes.length, sha256: sha256(pngBytes), originalFilename: 'living room.png' } });
-    expect(second).toMatchObject({ duplicate: false, upload: { jobId, mimeType: 'image/jpeg', fileSize: jpegBytes.length, sha256: sha256(jpegBytes), originalFilename: 'wall.jpeg' } });
+    expect(first).toMatchObject({
+      duplicate: false,
+      upload: { jobId, mimeType: 'image/png', fileSize: pngBytes.length, sha256: sha256(pngBytes), originalFilename: 'living room.png' },
+    });
+    expect(second).toMatchObject({
+      duplicate: false,
+      upload: { jobId, mimeType: 'image/jpeg', fileSize: jpegBytes.length, sha256: sha256(jpegBytes), originalFilename: 'wall.jpeg' },
+    });
     expect(first.upload.url).toMatch(/^\/api\/uploads\/UPL-[A-Z2-7]{10}\?exp=\d+&sig=[0-9a-f]{64}$/);
     expect(new Date(first.upload.createdAt).toISOString()).toBe(first.upload.createdAt);
 
@@ -158,7 +182,9 @@ describe('uploads.create and uploads.list', () => {
     expect(row?.storage_key).toBe(`customer-uploads/${jobId}/${sha256(bytes)}-${stored.uploadId}.png`);
     const everything = filesUnder(api.uploadDir);
     expect(everything.filter((p) => p.includes('passwd'))).toEqual([]);
-    expect(everything.filter((p) => p.startsWith(`customer-uploads/${jobId}/`))).toEqual([`customer-uploads/${jobId}/${sha256(bytes)}.png`]);
+    expect(everything.filter((p) => p.startsWith(`customer-uploads/${jobId}/`))).toEqual([
+      `customer-uploads/${jobId}/${sha256(bytes)}.png`,
+    ]);
 
     const controlled = await upload(customer, sessionId, photo(png([67, 67, 67]), 'we\u0000ird\r\n"name".png'));
     expect(controlled.upload.originalFilename).toBe('weird"name".png');
@@ -208,7 +234,9 @@ describe('uploads.create and uploads.list', () => {
         return api.server.deps.storage.put(key, bytes, contentType);
       },
     };
-    const error = await rejection(createUpload({ ...api.server.deps, storage: racingStore }, { sessionId, file: photo(late), viewer: customer }));
+    const error = await rejection(
+      createUpload({ ...api.server.deps, storage: racingStore }, { sessionId, file: photo(late), viewer: customer }),
+    );
 
     expect(filled).toBe(true);
     expect(error.code).toBe('CONFLICT');
@@ -301,12 +329,16 @@ describe('uploads.create and uploads.list', () => {
     const unknown = await rejection(upload(owner.customer, 'cs_test_does_not_exist_at_all', photo(bytes)));
     expect(unknown.code).toBe('NOT_FOUND');
 
-    const pending = await (await api.caller(null)).checkout.create({
+    const pending = await (
+      await api.caller(null)
+    ).checkout.create({
       items: [{ sku: 'tv-mount-standard', quantity: 1 }],
       customer: { name: 'Pat Pending', email: `pat+${Date.now()}@example.com`, phone: '312-555-0100' },
       serviceAddress: { line1: '1 Main St', city: 'Chicago', state: 'IL', postalCode: '60601' },
     });
-    const [pendingRow] = await api.t.sql<{ customer: string }[]>`select customer_user_id as customer from orders where id = ${pending.orderId}`;
+    const [pendingRow] = await api.t.sql<
+      { customer: string }[]
+    >`select customer_user_id as customer from orders where id = ${pending.orderId}`;
     const pendingCustomer: Viewer = { userId: pendingRow!.customer, role: 'customer', name: 'Pat Pending', email: 'pat@example.com' };
     const unpaid = await rejection(upload(pendingCustomer, pending.sessionId, photo(bytes)));
     expect(unpaid.code).toBe('CONFLICT');

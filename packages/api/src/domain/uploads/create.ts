@@ -56,7 +56,13 @@ export const closedMessage = (status: string) => `This job is ${status}; its pho
 
 async function uploadTarget(db: DbOrTx, sessionId: string, viewer: Viewer): Promise<{ jobId: string }> {
   const [row] = await db
-    .select({ orderId: orders.id, customerUserId: orders.customerUserId, paymentStatus: orders.paymentStatus, jobId: dispatchJobs.id, jobStatus: dispatchJobs.status })
+    .select({
+      orderId: orders.id,
+      customerUserId: orders.customerUserId,
+      paymentStatus: orders.paymentStatus,
+      jobId: dispatchJobs.id,
+      jobStatus: dispatchJobs.status,
+    })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .where(eq(orders.stripeSessionId, sessionId));
@@ -76,7 +82,10 @@ async function uploadTarget(db: DbOrTx, sessionId: string, viewer: Viewer): Prom
  * (arrived, work started), before jobs.complete. Same checks, dedupe and storage as customer photos.
  */
 async function afterPhotoTarget(db: DbOrTx, jobId: string, viewer: Viewer): Promise<{ jobId: string }> {
-  const [job] = await db.select({ status: dispatchJobs.status, assignedProId: dispatchJobs.assignedProId }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId));
+  const [job] = await db
+    .select({ status: dispatchJobs.status, assignedProId: dispatchJobs.assignedProId })
+    .from(dispatchJobs)
+    .where(eq(dispatchJobs.id, jobId));
   if (!job) throw notFound('Job');
   if (viewer.role !== 'pro' || job.assignedProId !== viewer.userId) throw forbidden('Only the assigned pro can add after photos.');
   if (job.status !== 'in_progress') throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
@@ -94,8 +103,7 @@ async function uploadBySha(db: DbOrTx, jobId: string, sha256: string): Promise<C
   return row;
 }
 
-const tooLarge = () =>
-  payloadTooLarge(`Photos can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`);
+const tooLarge = () => payloadTooLarge(`Photos can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`);
 
 /**
  * Stores one photo for the customer's job. The same bytes twice give back the first upload
@@ -110,7 +118,8 @@ export async function createUpload(
   if (file.size > MAX_UPLOAD_BYTES) throw tooLarge();
   if (file.size === 0) throw fieldError(['file'], 'This file is empty.');
   const kind: UploadKind = target.kind ?? 'before';
-  const { jobId } = 'jobId' in target ? await afterPhotoTarget(deps.db, target.jobId, viewer) : await uploadTarget(deps.db, target.sessionId, viewer);
+  const { jobId } =
+    'jobId' in target ? await afterPhotoTarget(deps.db, target.jobId, viewer) : await uploadTarget(deps.db, target.sessionId, viewer);
 
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge();
@@ -139,7 +148,8 @@ export async function createUpload(
       const [job] = await tx.select({ status: dispatchJobs.status }).from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
       if (!job) throw notFound('Job');
       if (isClosed(job.status)) throw conflict(closedMessage(job.status));
-      if (kind === 'after' && job.status !== 'in_progress') throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
+      if (kind === 'after' && job.status !== 'in_progress')
+        throw conflict(`After photos are added while the work is in progress; this job is ${job.status}.`);
       const [inserted] = await tx
         .insert(customerUploads)
         .values({
@@ -157,7 +167,13 @@ export async function createUpload(
         .returning();
       if (!inserted) throw new Error('upload insert returned nothing');
       const role = viewer.role === 'pro' ? 'pro' : 'customer';
-      await recordJobEvent(tx, jobId, 'photo_added', { userId: viewer.userId, role }, { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length, kind });
+      await recordJobEvent(
+        tx,
+        jobId,
+        'photo_added',
+        { userId: viewer.userId, role },
+        { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length, kind },
+      );
       return inserted;
     });
     // After the commit, outside any transaction: resizing takes tens of milliseconds of CPU.
@@ -171,7 +187,8 @@ export async function createUpload(
       const winner = await uploadBySha(deps.db, jobId, sha256);
       if (winner) return { upload: toView(deps, winner), duplicate: true };
     }
-    if (pgErrorOf(error)?.constraint_name === PER_JOB_LIMIT_CONSTRAINT) throw conflict(kind === 'after' ? AFTER_LIMIT_MESSAGE : UPLOAD_LIMIT_MESSAGE);
+    if (pgErrorOf(error)?.constraint_name === PER_JOB_LIMIT_CONSTRAINT)
+      throw conflict(kind === 'after' ? AFTER_LIMIT_MESSAGE : UPLOAD_LIMIT_MESSAGE);
     throw error;
   }
 }

@@ -34,4 +34,5 @@ export const extOf = (mime: string) => (mime === 'image/jpeg' ? 'jpg' : mime.sli
  * One key per upload row: a file is written before its row and deleted after its row, with no lock
  * held over either, so two rows must never share a file (remove and re-add the same bytes at once).
  */
-export const uploadStorageKey = (jobId: string, sha256: string, uploadId: string, ext: string) => `customer-uploads/${jobId}/${sha256}-${uploadId}.${ext}`;
+export const uploadStorageKey = (jobId: string, sha256: string, uploadId: string, ext: string) =>
+  `customer-uploads/${jobId}/${sha256}-${uploadId}.${ext}`;

@@ -6,7 +6,8 @@ export const UPLOAD_URL_TTL_SECONDS = 3600;
 
 export type SigningDeps = Pick<ApiDeps, 'clock' | 'urlSigningSecret'>;
 
-const signatureOf = (secret: string, uploadId: string, exp: number) => createHmac('sha256', secret).update(`${uploadId}.${exp}`).digest('hex');
+const signatureOf = (secret: string, uploadId: string, exp: number) =>
+  createHmac('sha256', secret).update(`${uploadId}.${exp}`).digest('hex');
 
 /** A path on this app that serves the photo for an hour to whoever holds it. */
 export function signUploadUrl(deps: SigningDeps, uploadId: string): string {
@@ -16,7 +17,12 @@ export function signUploadUrl(deps: SigningDeps, uploadId: string): string {
   return `/api/uploads/${encodeURIComponent(uploadId)}?exp=${exp}&sig=${signatureOf(deps.urlSigningSecret, uploadId, exp)}`;
 }
 
-export function verifyUploadSignature(deps: SigningDeps, uploadId: string, exp: string | number | null | undefined, sig: string | null | undefined): boolean {
+export function verifyUploadSignature(
+  deps: SigningDeps,
+  uploadId: string,
+  exp: string | number | null | undefined,
+  sig: string | null | undefined,
+): boolean {
   const expText = String(exp ?? '');
   // Canonical digits only: "0123" would otherwise verify with the signature of "123".
   if (!/^[1-9]\d{0,11}$/.test(expText) || !sig || !/^[0-9a-f]{64}$/.test(sig)) return false;

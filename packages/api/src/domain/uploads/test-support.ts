@@ -51,7 +51,8 @@ export function jpeg(quant = 1): Uint8Array<ArrayBuffer> {
   };
   const oneCode = [1, ...Array<number>(15).fill(0)];
   return new Uint8Array([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...segment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
     ...segment(0xdb, [0, ...Array<number>(64).fill(quant)]),
     ...segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
@@ -59,7 +60,8 @@ export function jpeg(quant = 1): Uint8Array<ArrayBuffer> {
     ...segment(0xc4, [0x10, ...oneCode, 0x00]),
     ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
     0x3f,
-    0xff, 0xd9,
+    0xff,
+    0xd9,
   ]);
 }
 
@@ -88,7 +90,8 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** The fields a BAD_REQUEST names: input validation and fieldError both carry Zod-shaped issues. */
-export const fieldPaths = (error: TRPCError) => ((error.cause as { issues?: { path: PropertyKey[] }[] } | undefined)?.issues ?? []).map((i) => i.path);
+export const fieldPaths = (error: TRPCError) =>
+  ((error.cause as { issues?: { path: PropertyKey[] }[] } | undefined)?.issues ?? []).map((i) => i.path);
 
 export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
   try {

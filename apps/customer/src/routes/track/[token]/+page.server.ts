@@ -10,7 +10,8 @@ export const load: PageServerLoad = async ({ params, locals, depends, setHeaders
   try {
     return { token: params.token, tracking: await locals.api.tracking.get({ token: params.token }) };
   } catch (e) {
-    if (isCode(e, 'NOT_FOUND') || isCode(e, 'BAD_REQUEST')) error(404, 'This tracking link is not valid any more. Use the link in your latest email.');
+    if (isCode(e, 'NOT_FOUND') || isCode(e, 'BAD_REQUEST'))
+      error(404, 'This tracking link is not valid any more. Use the link in your latest email.');
     throw e;
   }
 };

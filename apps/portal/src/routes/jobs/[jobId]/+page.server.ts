@@ -5,7 +5,11 @@ import { actionMessage, failLoad, isCode } from '@h2s/ui/server';
 import { photosFor } from '$lib/server/photos';
 import { confirmationFor } from '$lib/visit';
 
-const DONE = { depart: 'The customer knows you are on the way.', start: 'Work started.', complete: 'Job complete. The customer has their receipt.' } as const;
+const DONE = {
+  depart: 'The customer knows you are on the way.',
+  start: 'Work started.',
+  complete: 'Job complete. The customer has their receipt.',
+} as const;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const now = server.deps.clock.now().toISOString();
@@ -37,7 +41,8 @@ export const actions = {
   step: async ({ locals, params, request }) => {
     const form = await request.formData();
     const step = String(form.get('step') ?? '');
-    if (step !== 'depart' && step !== 'start' && step !== 'complete') return fail(400, { action: 'step' as const, message: 'Unknown step.' });
+    if (step !== 'depart' && step !== 'start' && step !== 'complete')
+      return fail(400, { action: 'step' as const, message: 'Unknown step.' });
     const notes = String(form.get('notes') ?? '').trim();
     try {
       if (form.get('confirmed') !== 'yes') {
@@ -45,7 +50,10 @@ export const actions = {
         const question = confirmationFor(step, job, server.deps.clock.now());
         if (question) return { action: 'step' as const, confirm: { step, question, notes } };
       }
-      const job = step === 'complete' ? await locals.api.jobs.complete({ jobId: params.jobId, notes: notes || undefined }) : await locals.api.jobs[step]({ jobId: params.jobId });
+      const job =
+        step === 'complete'
+          ? await locals.api.jobs.complete({ jobId: params.jobId, notes: notes || undefined })
+          : await locals.api.jobs[step]({ jobId: params.jobId });
       return { action: 'step' as const, message: DONE[step], status: job.status };
     } catch (e) {
       const { status, message } = actionMessage(e);
