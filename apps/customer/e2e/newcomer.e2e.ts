@@ -57,7 +57,7 @@ test('an unpaid order in the account offers "Complete payment", which leads back
   await page.setViewportSize(PHONE);
   const order = page.getByRole('article').first();
   await expect(order.getByText('Waiting for payment')).toBeVisible();
-  await expect(order).toContainText(/This checkout stays open until .+, then it expires and leaves this list\./);
+  await expect(order).toContainText(/This checkout stays open until .+, then it expires and leaves this\s+list\./);
   await artifact(page, 'account-unpaid-order');
   await order.getByRole('link', { name: /Complete payment/ }).click();
   await expect(page).toHaveURL(paymentUrl);

@@ -5,7 +5,7 @@ import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/
 import { ordersForCustomer } from '../domain/job-queries';
 import { devOutbox, sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';
-import { uploadViewsForJobs } from '../domain/upload-views';
+import { uploadViewsForJobs } from '../domain/uploads';
 import { accountProcedure, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
 

@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orderById, orderBySession } from '../domain/job-queries';
 import { trackingPathOf } from '../domain/tracking';
-import { uploadViewsForJobs } from '../domain/upload-views';
+import { uploadViewsForJobs } from '../domain/uploads';
 import { cancelInput, cancelOrder } from '../domain/cancel';
 import { forbidden } from '../domain/errors';
 import { authedProcedure, publicProcedure, sessionIdInput } from '../trpc';

@@ -6,6 +6,6 @@
 export { detectImageType, NOT_AN_IMAGE_MESSAGE, type ImageType } from './sniff';
 export { contentDisposition, displayFilename, downloadName, extOf, uploadStorageKey } from './names';
 export { signUploadUrl, UPLOAD_URL_TTL_SECONDS, verifyUploadSignature } from './signing';
-export { listUploads, uploadViewsForJob, type UploadMimeType, type UploadView } from './views';
+export { listUploads, uploadViewsForJob, uploadViewsForJobs, type UploadMimeType, type UploadView } from './views';
 export { AFTER_LIMIT_MESSAGE, createUpload, UPLOAD_LIMIT_MESSAGE, type CreateUploadResult, type UploadTarget } from './create';
 export { removeUpload, type RemoveUploadResult } from './remove';

@@ -1,5 +1,5 @@
 /** Photos as the API shows them: rows with fresh signed URLs. */
-import { asc, customerUploads, eq, type CustomerUpload, type UploadKind, type UPLOAD_MIME_TYPES } from '@h2s/db';
+import { asc, customerUploads, inArray, type CustomerUpload, type UploadKind, type UPLOAD_MIME_TYPES } from '@h2s/db';
 import type { ApiDeps } from '../../trpc';
 import type { Viewer } from '../auth';
 import { jobAccess } from '../job-queries';
@@ -29,6 +29,7 @@ export function toView(deps: SigningDeps, row: CustomerUpload): UploadView {
     uploadId: row.id,
     jobId: row.jobId,
     url: signUploadUrl(deps, row.id),
+    // The same signature: the variant is a rendering of the photo the URL already grants.
     thumbnailUrl: `${signUploadUrl(deps, row.id)}&variant=thumb`,
     fileSize: row.fileSize,
     // The column's check constraint admits only these four.
@@ -40,14 +41,28 @@ export function toView(deps: SigningDeps, row: CustomerUpload): UploadView {
   };
 }
 
-/** A job's photos with fresh signed URLs, oldest first. Authorization is the caller's job. */
-export async function uploadViewsForJob(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigningSecret'>, jobId: string): Promise<UploadView[]> {
+/**
+ * Each job's photos with fresh signed URLs, oldest first, keyed by job id (a job without photos maps
+ * to []), in one query: an account's orders do not cost a query each. Authorization is the caller's job.
+ */
+export async function uploadViewsForJobs(
+  deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigningSecret'>,
+  jobIds: readonly string[],
+): Promise<Map<string, UploadView[]>> {
+  const byJob = new Map<string, UploadView[]>(jobIds.map((id) => [id, []]));
+  if (jobIds.length === 0) return byJob;
   const rows = await deps.db
     .select()
     .from(customerUploads)
-    .where(eq(customerUploads.jobId, jobId))
+    .where(inArray(customerUploads.jobId, [...new Set(jobIds)]))
     .orderBy(asc(customerUploads.createdAt), asc(customerUploads.id));
-  return rows.map((row) => toView(deps, row));
+  for (const row of rows) byJob.get(row.jobId)?.push(toView(deps, row));
+  return byJob;
+}
+
+/** One job's photos (see uploadViewsForJobs). */
+export async function uploadViewsForJob(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigningSecret'>, jobId: string): Promise<UploadView[]> {
+  return (await uploadViewsForJobs(deps, [jobId])).get(jobId) ?? [];
 }
 
 /** Everyone jobAccess lets see the job sees its photos, oldest first. */
