@@ -1,22 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { conflict, forbidden, notFound, tooManyRequests, unauthorized } from './errors';
+import { tooManyRequests, unauthorized } from './errors';
 import { blockedUntil, recordAttempt, retryMessage, secondsUntil, type RateLimit } from './rate-limit';
-import {
-  and,
-  eq,
-  gt,
-  loginFailures,
-  newUserId,
-  orders,
-  sessions,
-  signInTokens,
-  sql,
-  users,
-  type Database,
-  type DbOrTx,
-  type UserRole,
-} from '@h2s/db';
+import { and, eq, gt, loginFailures, orders, sessions, sql, users, type Database, type DbOrTx, type UserRole } from '@h2s/db';
 
 /** Who is calling: resolved from the session cookie once per request. */
 export interface Viewer {
@@ -40,13 +26,10 @@ export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 const SESSION_RENEW_AFTER_MS = SESSION_TTL_MS / 2;
 /** However often it is used, a session ends this long after sign-in (absolute lifetime). */
 export const SESSION_ABSOLUTE_TTL_MS = 30 * 24 * 3600 * 1000;
-/** A checkout session id signs its holder in to that one order until this long after payment. */
-export const CHECKOUT_GRANT_TTL_MS = 24 * 3600 * 1000;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 export const LOGIN_FAILURE_LIMIT = 5;
 /** Failed sign-ins from one address (any emails) in LOGIN_FAILURE_WINDOW_MS: password spraying. */
 export const LOGIN_FAILURES_PER_ADDRESS = 20;
-export const SIGN_IN_LINK_TTL_MS = 30 * 60 * 1000;
 
 export const hashPassword = (password: string) => hash(password, ARGON2_OPTIONS);
 
@@ -55,7 +38,7 @@ let decoyHash: Promise<string> | null = null;
 const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-const newToken = () => randomBytes(32).toString('base64url');
+export const newToken = () => randomBytes(32).toString('base64url');
 
 export interface NewSession {
   token: string;
@@ -184,7 +167,7 @@ export async function deleteSession(db: DbOrTx, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
-const emailKey = (email: string) => email.trim().toLowerCase();
+export const emailKey = (email: string) => email.trim().toLowerCase();
 
 /**
  * Password sign-in for pros and admins. Wrong email and wrong password give the same answer in
@@ -231,107 +214,4 @@ export async function login(
   await db.delete(loginFailures).where(eq(loginFailures.emailKey, key));
   const session = await createSession(db, staff.id, now);
   return { viewer: { userId: staff.id, role: staff.role, name: staff.name, email: staff.email }, session };
-}
-
-/** The customer account for an email, created on first checkout. */
-export async function upsertCustomer(db: DbOrTx, input: { email: string; name: string; phone: string }): Promise<string> {
-  const key = emailKey(input.email);
-  const [existing] = await db
-    .select({ id: users.id, role: users.role })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${key}`);
-  if (existing) {
-    if (existing.role !== 'customer') {
-      throw conflict('This email belongs to a staff account; use another email to order.');
-    }
-    return existing.id;
-  }
-  const id = newUserId();
-  const [row] = await db
-    .insert(users)
-    .values({ id, role: 'customer', email: input.email.trim(), name: input.name, phone: input.phone })
-    .onConflictDoNothing()
-    .returning({ id: users.id });
-  if (row) return row.id;
-  // A concurrent checkout with the same email created it first.
-  const [raced] = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${key}`);
-  if (!raced) throw new Error('customer upsert lost its row');
-  return raced.id;
-}
-
-/** A one-time sign-in link token for a customer email; null (and no mail) for unknown emails. */
-export async function createSignInToken(
-  db: DbOrTx,
-  email: string,
-  now: Date,
-): Promise<{ token: string; userId: string; name: string } | null> {
-  const [user] = await db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(sql`lower(${users.email}) = ${emailKey(email)}`, eq(users.role, 'customer')));
-  if (!user) return null;
-  const token = newToken();
-  await db.insert(signInTokens).values({
-    tokenHash: hashToken(token),
-    userId: user.id,
-    expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS),
-    createdAt: now,
-  });
-  return { token, userId: user.id, name: user.name };
-}
-
-/** Spends a sign-in link (once, before it expires) for a new customer session. */
-export async function redeemSignInToken(db: Database, token: string, now: Date): Promise<NewSession | null> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(signInTokens)
-      .set({ usedAt: now })
-      .where(and(eq(signInTokens.tokenHash, hashToken(token)), sql`${signInTokens.usedAt} is null`, gt(signInTokens.expiresAt, now)))
-      .returning({ userId: signInTokens.userId });
-    if (!row) return null;
-    return createSession(tx, row.userId, now);
-  });
-}
-
-/**
- * What a checkout session id proves: that its holder started that one checkout. Once the order is
- * paid it signs its holder in to that order (its schedule and photos), until CHECKOUT_GRANT_TTL_MS
- * after payment; an unpaid checkout grants nothing. Never the account: anyone can start a checkout
- * with anyone's email.
- */
-export async function checkoutGrant(db: DbOrTx, sessionId: string, now: Date): Promise<{ viewer: Viewer; expiresAt: Date }> {
-  const [order] = await db
-    .select({
-      orderId: orders.id,
-      userId: orders.customerUserId,
-      paymentStatus: orders.paymentStatus,
-      paidAt: orders.paidAt,
-      name: orders.customerName,
-      email: orders.customerEmail,
-    })
-    .from(orders)
-    .where(eq(orders.stripeSessionId, sessionId));
-  if (!order) throw notFound('Order');
-  if (order.paymentStatus !== 'paid' || !order.paidAt)
-    throw forbidden('This checkout is not paid; once it is, this page signs you in to the order.');
-  const expiresAt = new Date(order.paidAt.getTime() + CHECKOUT_GRANT_TTL_MS);
-  if (expiresAt.getTime() <= now.getTime()) {
-    throw forbidden('This checkout link has expired. Sign in with the link we email you from the account page.');
-  }
-  return {
-    viewer: { userId: order.userId, role: 'customer', name: order.name, email: order.email, scopeOrderId: order.orderId },
-    expiresAt,
-  };
-}
-
-/**
- * Whether a customer viewer may see and change an order: the account's own orders with a
- * whole-account session, that one order with a checkout grant.
- */
-export function customerMayAccessOrder(viewer: Viewer, order: { id: string; customerUserId: string }): boolean {
-  if (viewer.role !== 'customer' || viewer.userId !== order.customerUserId) return false;
-  return !viewer.scopeOrderId || viewer.scopeOrderId === order.id;
 }

@@ -15,67 +15,14 @@ import {
   type OrderItem,
 } from '@h2s/db';
 import { lookupPostalCode } from '@h2s/db/geo';
-import { upsertCustomer } from './auth';
+import { US_STATE_CODES } from '@h2s/db/us-states';
+import { upsertCustomer } from './customer-access';
 import { fieldError } from './errors';
 import { recordJobEvent } from './events';
 import { enqueueEmail } from './notifications';
 import { openForOffers } from './offer-timers';
 import { dispatchPolicy } from './policy';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
-
-export const US_STATES = [
-  'AL',
-  'AK',
-  'AZ',
-  'AR',
-  'CA',
-  'CO',
-  'CT',
-  'DE',
-  'DC',
-  'FL',
-  'GA',
-  'HI',
-  'ID',
-  'IL',
-  'IN',
-  'IA',
-  'KS',
-  'KY',
-  'LA',
-  'ME',
-  'MD',
-  'MA',
-  'MI',
-  'MN',
-  'MS',
-  'MO',
-  'MT',
-  'NE',
-  'NV',
-  'NH',
-  'NJ',
-  'NM',
-  'NY',
-  'NC',
-  'ND',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VT',
-  'VA',
-  'WA',
-  'WV',
-  'WI',
-  'WY',
-] as const;
 
 const text = (label: string, max: number) =>
   z
@@ -118,7 +65,7 @@ export const checkoutInput = z.object({
       .string()
       .trim()
       .toUpperCase()
-      .refine((v) => (US_STATES as readonly string[]).includes(v), 'Choose a US state'),
+      .refine((v) => (US_STATE_CODES as readonly string[]).includes(v), 'Choose a US state'),
     postalCode: z
       .string()
       .trim()

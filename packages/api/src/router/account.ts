@@ -1,7 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts';
-import { createSignInToken, redeemSignInToken, SESSION_TTL_MS } from '../domain/auth';
+import { SESSION_TTL_MS } from '../domain/auth';
+import { createSignInToken, redeemSignInToken } from '../domain/customer-access';
 import { ordersForCustomer } from '../domain/job-queries';
 import { devOutbox, sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';

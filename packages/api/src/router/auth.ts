@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { checkoutGrant, createSession, customerMayAccessOrder, deleteSession, hashToken, login, SESSION_TTL_MS } from '../domain/auth';
+import { createSession, deleteSession, hashToken, login, SESSION_TTL_MS } from '../domain/auth';
+import { checkoutGrant, customerMayAccessOrder } from '../domain/customer-access';
 import { publicProcedure, sessionIdInput, type Context } from '../trpc';
 
 const user = z.object({ id: z.string(), role: z.enum(['customer', 'pro', 'admin']), name: z.string() });

@@ -21,7 +21,8 @@ import {
   type UploadKind,
 } from '@h2s/db';
 import type { ApiDeps } from '../../trpc';
-import { customerMayAccessOrder, type Viewer } from '../auth';
+import type { Viewer } from '../auth';
+import { customerMayAccessOrder } from '../customer-access';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from '../errors';
 import { recordJobEvent } from '../events';
 import { thumbnailKey } from '../storage';
