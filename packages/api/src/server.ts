@@ -159,6 +159,9 @@ export function createAppServer(options: AppServerOptions) {
       createContext: () => createContext(scope),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path ?? '?'}`);
+        // A retryable failure (dropped connection, deadlock): the client is told to retry; say why here.
+        if (error.code === 'SERVICE_UNAVAILABLE')
+          console.warn(`[trpc] ${path ?? '?'}: 503 after`, (error.cause as Error | undefined)?.message);
       },
     });
   }

@@ -28,6 +28,23 @@ export const isExclusionViolation = (error: unknown, constraint?: string) => {
 
 export const isDeadlock = (error: unknown) => pgErrorOf(error)?.code === '40P01';
 
+/**
+ * Runs a whole transaction again when PostgreSQL aborted it for a deadlock or a serialization
+ * failure: nothing of it was committed, so a second run is safe, and the caller sees an answer
+ * instead of a 503 it would have to retry itself.
+ */
+export async function retryAbortedTransaction<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = pgErrorOf(error)?.code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
+    }
+  }
+}
+
 /** Errors a client may retry: a serialization failure, a deadlock, or a lost connection. */
 export function isRetryable(error: unknown): boolean {
   const pg = pgErrorOf(error);

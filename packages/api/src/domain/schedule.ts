@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { dispatchJobs, eq, orders, TIME_WINDOWS, type Database, type Order, type TimeWindow } from '@h2s/db';
+import { dispatchJobs, eq, orders, retryAbortedTransaction, TIME_WINDOWS, type Database, type Order, type TimeWindow } from '@h2s/db';
 import { moveAssignmentWindow } from './job-commands';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
@@ -102,6 +102,20 @@ export async function scheduleOrder(
   policy: DispatchPolicy = dispatchPolicy(),
 ): Promise<ScheduleResult> {
   const dueAt = validateSlot(request, now);
+  // A reschedule moves the pro's window while their other jobs may be accepted at that instant: a
+  // deadlock between the two is PostgreSQL's to break, and ours to run again.
+  return retryAbortedTransaction(() => scheduleInTransaction(db, selector, request, actor, now, policy, dueAt));
+}
+
+function scheduleInTransaction(
+  db: Database,
+  selector: OrderSelector,
+  request: ScheduleRequest,
+  actor: Actor,
+  now: Date,
+  policy: DispatchPolicy,
+  dueAt: Date,
+): Promise<ScheduleResult> {
   return db.transaction(async (tx) => {
     const where = 'sessionId' in selector ? eq(orders.stripeSessionId, selector.sessionId) : eq(orders.id, selector.orderId);
     const [order]: (Order | undefined)[] = await tx.select().from(orders).where(where).for('update');
