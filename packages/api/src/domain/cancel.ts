@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { and, dispatchJobs, enqueue, eq, jobAssignments, newRefundId, orders, refunds, type Database, type Refund } from '@h2s/db';
 import { conflict, fieldError, forbidden, notFound } from './errors';
+import { customerMayAccessOrder } from './customer-access';
 import { enqueueCancellationEmail } from './notifications';
 import { recordJobEvent, type Actor } from './events';
 import { clearOfferTimers } from './offer-timers';
@@ -51,7 +52,8 @@ export async function cancelOrder(
     const [order] = await tx.select().from(orders).where(eq(orders.id, input.orderId)).for('update');
     if (
       !order ||
-      (actor.role === 'customer' && (order.customerUserId !== actor.userId || (actor.scopeOrderId && actor.scopeOrderId !== order.id)))
+      (actor.role === 'customer' &&
+        !customerMayAccessOrder({ role: 'customer', userId: actor.userId ?? '', scopeOrderId: actor.scopeOrderId }, order))
     ) {
       throw notFound('Order');
     }

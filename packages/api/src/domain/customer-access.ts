@@ -108,7 +108,10 @@ export async function checkoutGrant(db: DbOrTx, sessionId: string, now: Date): P
  * Whether a customer viewer may see and change an order: the account's own orders with a
  * whole-account session, that one order with a checkout grant.
  */
-export function customerMayAccessOrder(viewer: Viewer, order: { id: string; customerUserId: string }): boolean {
+export function customerMayAccessOrder(
+  viewer: Pick<Viewer, 'role' | 'userId' | 'scopeOrderId'>,
+  order: { id: string; customerUserId: string },
+): boolean {
   if (viewer.role !== 'customer' || viewer.userId !== order.customerUserId) return false;
   return !viewer.scopeOrderId || viewer.scopeOrderId === order.id;
 }

@@ -164,6 +164,24 @@ describe.each([
     expect(own.status).toBe(200);
     expectNothingOfTheVictim(own);
   });
+
+  it("cannot cancel (and so refund) the victim's order, nor its own without the emailed link", async () => {
+    const grant = await call('POST', 'auth.checkoutSession', { sessionId: attacker.sessionId });
+    const cookie = cookieOf(grant);
+    expect(cookie).toBeDefined();
+
+    const theirs = await call('POST', 'orders.cancel', { orderId: victim.orderId }, cookie);
+    expect(theirs.status).toBe(404);
+    expectNothingOfTheVictim(theirs);
+    const [victimOrder] = await api.t.sql<{ cancelled: boolean; refunds: number }[]>`
+      select cancelled_at is not null as cancelled, (select count(*)::int from refunds where order_id = ${victim.orderId}) as refunds
+        from orders where id = ${victim.orderId}`;
+    expect(victimOrder).toEqual({ cancelled: false, refunds: 0 });
+
+    const own = await call('POST', 'orders.cancel', { orderId: attacker.orderId }, cookie);
+    expect(own.status).toBe(403);
+    expect(own.text).toContain('sign in to your account with the link we email you');
+  });
 });
 
 describe('the checkout grant', () => {
