@@ -8,8 +8,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyPng } from './test/images';
 import { createDb, runMigrations, type DbHandle } from '@h2s/db';
 import { runningPort, startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
 import { freePort } from '@h2s/db/testing';
@@ -69,31 +69,6 @@ const get = async (app: AppServer, cookie: string, path: string, input: unknown)
   return { status: response.status, body: (await response.json()) as { result?: { data: unknown }; error?: unknown } };
 };
 
-/** A valid 1×1 PNG of the given colour: distinct colours are distinct photos. */
-function png([r, g, b]: [number, number, number]): Uint8Array<ArrayBuffer> {
-  const chunk = (type: string, data: Uint8Array) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', header),
-      chunk('IDAT', deflateSync(Buffer.from([0, r, g, b]))),
-      chunk('IEND', new Uint8Array()),
-    ]),
-  );
-}
-
 describe('the pnpm dev database (embedded PostgreSQL)', () => {
   it('is real PostgreSQL 18 with btree_gist', async () => {
     const [row] = await handle.sql<{ version: string; gist: number }[]>`
@@ -151,7 +126,7 @@ describe('the pnpm dev database (embedded PostgreSQL)', () => {
       colours.map(async (rgb, i) => {
         const body = new FormData();
         body.set('sessionId', order!.sessionId);
-        body.set('file', new File([png(rgb)], `photo-${i}.png`, { type: 'image/png' }));
+        body.set('file', new File([tinyPng(rgb)], `photo-${i}.png`, { type: 'image/png' }));
         const response = await customer.handlePlainTrpc(
           new Request('http://app.test/api/trpc/uploads.create', { method: 'POST', body, headers: { cookie } }),
         );

@@ -2,6 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
+import { signTestEvent, testPayments } from '@h2s/api/domain/payments';
+import type { Database } from '@h2s/db';
 import { freePort } from '@h2s/db/testing';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -66,4 +69,34 @@ async function waitUntilUp(origin: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${origin} did not come up`);
+}
+
+/**
+ * A paid order in the database behind a running customer app: checkout.create's domain function,
+ * then the signed checkout.session.completed applied as the webhook would.
+ */
+export async function paidOrder(
+  db: Database,
+  webhookSecret: string,
+  customerOrigin: string,
+): Promise<{ orderId: string; sessionId: string }> {
+  const payments = testPayments(webhookSecret);
+  const order = await createCheckout(
+    { db, payments, customerOrigin },
+    {
+      items: [{ sku: 'wifi-mesh', quantity: 1 }],
+      customer: { name: 'Casey Customer', email: 'casey@example.com', phone: '312-555-0100' },
+      serviceAddress: { line1: '1 Main St', city: 'Chicago', state: 'IL', postalCode: '60601' },
+    },
+    new Date(),
+  );
+  const event = signTestEvent(payments, {
+    type: 'checkout.session.completed',
+    sessionId: order.sessionId,
+    orderId: order.orderId,
+    amountTotalCents: order.amountTotalCents,
+    paymentStatus: 'paid',
+  });
+  await applyStripeEvent({ db, payments }, event.payload, event.signature, new Date());
+  return { orderId: order.orderId, sessionId: order.sessionId };
 }

@@ -3,11 +3,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
-import { DEV_WEBHOOK_SECRET, signTestEvent, testPayments } from '@h2s/api/domain/payments';
+import { DEV_WEBHOOK_SECRET } from '@h2s/api/domain/payments';
 import { seedCatalog } from '@h2s/api/seed';
 import { createTestDatabase, type TestDatabase } from '@h2s/db/testing';
-import { startApp, type RunningApp } from './apps';
+import { paidOrder, startApp, type RunningApp } from './apps';
 
 let database: TestDatabase;
 let uploadDir: string;
@@ -20,24 +19,7 @@ beforeAll(async () => {
   await seedCatalog(database.db);
   uploadDir = mkdtempSync(join(tmpdir(), 'h2s-attack-uploads-'));
   customer = await startApp('customer', { DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, DATABASE_POOL_MAX: '4' });
-  const payments = testPayments(DEV_WEBHOOK_SECRET);
-  const order = await createCheckout(
-    { db: database.db, payments, customerOrigin: customer.origin },
-    {
-      items: [{ sku: 'wifi-mesh', quantity: 1 }],
-      customer: { name: 'Casey Customer', email: 'casey@example.com', phone: '312-555-0100' },
-      serviceAddress: { line1: '1 Main St', city: 'Chicago', state: 'IL', postalCode: '60601' },
-    },
-    new Date(),
-  );
-  const event = signTestEvent(payments, {
-    type: 'checkout.session.completed',
-    sessionId: order.sessionId,
-    orderId: order.orderId,
-    amountTotalCents: order.amountTotalCents,
-    paymentStatus: 'paid',
-  });
-  await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, new Date());
+  const order = await paidOrder(database.db, DEV_WEBHOOK_SECRET, customer.origin);
   sessionId = order.sessionId;
   const visit = await fetch(`${customer.origin}/api/trpc/auth.checkoutSession`, {
     method: 'POST',

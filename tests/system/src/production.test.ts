@@ -9,11 +9,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
-import { signTestEvent, testPayments } from '@h2s/api/domain/payments';
 import { seedCatalog } from '@h2s/api/seed';
 import { createTestDatabase, freePort, type TestDatabase } from '@h2s/db/testing';
-import { startApp, type RunningApp } from './apps';
+import { paidOrder, startApp, type RunningApp } from './apps';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const WEBHOOK_SECRET = 'whsec_system_test_not_the_dev_secret';
@@ -146,24 +144,7 @@ describe('the built customer app started right in production', () => {
   });
 
   it('takes a 10 MB photo with no BODY_SIZE_LIMIT set; a larger body is a tRPC-shaped 413', async () => {
-    const payments = testPayments(WEBHOOK_SECRET);
-    const order = await createCheckout(
-      { db: database.db, payments, customerOrigin: customer.origin },
-      {
-        items: [{ sku: 'wifi-mesh', quantity: 1 }],
-        customer: { name: 'Casey Customer', email: 'casey@example.com', phone: '312-555-0100' },
-        serviceAddress: { line1: '1 Main St', city: 'Chicago', state: 'IL', postalCode: '60601' },
-      },
-      new Date(),
-    );
-    const event = signTestEvent(payments, {
-      type: 'checkout.session.completed',
-      sessionId: order.sessionId,
-      orderId: order.orderId,
-      amountTotalCents: order.amountTotalCents,
-      paymentStatus: 'paid',
-    });
-    await applyStripeEvent({ db: database.db, payments }, event.payload, event.signature, new Date());
+    const order = await paidOrder(database.db, WEBHOOK_SECRET, customer.origin);
     const grant = await fetch(`${customer.origin}/api/trpc/auth.checkoutSession`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: customer.origin },
