@@ -7,12 +7,15 @@
  * - A refused configuration (ConfigError, packages/api/src/config.ts) prints its list and exits 1
  *   before any port is bound, instead of a stack trace.
  * - WEB_CONCURRENCY (default 1) worker processes share the port via node:cluster (issue 13).
+ * - Single API calls are answered by the API's node:http hot path before SvelteKit sees them
+ *   (packages/api/src/http/node-trpc.ts; the app's `init` hook offers it on a global, see
+ *   `appInit` in @h2s/ui/server). What it does not take goes on to SvelteKit as before.
  *
  * It wraps the adapter it is given (the apps pass `adapter()` from their own @sveltejs/adapter-node):
  * after adapter-node has written the build, its entry moves to `server.js` and a small `index.js`
  * sets the defaults first, then imports it.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -29,10 +32,22 @@ export default function withProductionDefaults(nodeAdapter, { out = 'build', bod
       renameSync(join(out, 'index.js'), join(out, 'server.js'));
       if (existsSync(join(out, 'index.js.map'))) renameSync(join(out, 'index.js.map'), join(out, 'server.js.map'));
       writeFileSync(join(out, 'index.js'), entry(bodySizeLimit));
+      const server = readFileSync(join(out, 'server.js'), 'utf8');
+      if (!server.includes(POLKA_CHAIN)) {
+        throw new Error(
+          `tooling/sveltekit/adapter.js: adapter-node's entry no longer contains "${POLKA_CHAIN}", so the API hot path cannot go in front of SvelteKit. Update HOT_PATH's splice for the new adapter-node.`,
+        );
+      }
+      writeFileSync(join(out, 'server.js'), server.replace(POLKA_CHAIN, `polka({ server: httpServer }).use(${HOT_PATH}, handler)`));
       builder.log.minor(`Wrote ${join(out, 'index.js')}: BODY_SIZE_LIMIT defaults to ${bodySizeLimit} bytes`);
     },
   };
 }
+
+/** Where adapter-node's entry hands every request to SvelteKit. */
+const POLKA_CHAIN = 'polka({ server: httpServer }).use(handler)';
+/** A polka middleware: the hot path answers what it takes (returns true), the rest goes on to SvelteKit. */
+const HOT_PATH = `(req, res, next) => { const hot = globalThis[Symbol.for('h2s.nodeHandler')]; if (!hot || !hot(req, res)) next(); }`;
 
 /** @param {number} limit */
 const entry = (limit) => `// Written by tooling/sveltekit/adapter.js after adapter-node; see that file for why.

@@ -1,7 +1,7 @@
-import { appErrorHandler, appHandle, closeOnShutdown } from '@h2s/ui/server';
+import { appErrorHandler, appHandle, appInit } from '@h2s/ui/server';
 import { server } from '$lib/server/api';
 
-export const init = closeOnShutdown(server);
+export const init = appInit(server);
 
 export const handle = appHandle(server);
 

@@ -1,8 +1,8 @@
-import { appErrorHandler, appHandle, closeOnShutdown } from '@h2s/ui/server';
+import { appErrorHandler, appHandle, appInit } from '@h2s/ui/server';
 import { server } from '$lib/server/api';
 import { redirectFor } from '$lib/server/guard';
 
-export const init = closeOnShutdown(server);
+export const init = appInit(server);
 
 // One gate for every page (and its data requests): no session, or the other role's pages.
 export const handle = appHandle(server, { redirectFor });

@@ -2,6 +2,7 @@
  * Server wiring shared by both apps: one ApiDeps per process, the tRPC fetch handler, the Stripe
  * webhook and the photo route. The apps only adapt SvelteKit's request and cookies to these.
  */
+import type { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { loadConfig, type AppConfig } from './config';
@@ -14,6 +15,7 @@ import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest } from './http/stripe-webhook';
+import { nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
@@ -22,6 +24,8 @@ export { fieldErrorsOfError } from './trpc';
 export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
 export { ConfigError, loadConfig, type AppConfig } from './config';
+export { SECURITY_HEADERS, HSTS, securityHeaders } from './http/security-headers';
+export type { NodeHandler } from './http/node-trpc';
 export type { Viewer } from './domain/auth';
 
 /** One photo plus the multipart envelope around it. */
@@ -31,8 +35,8 @@ const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 const trpcError = (status: number, code: string, message: string) =>
   Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
 
-const payloadTooLarge = () =>
-  trpcError(413, 'PAYLOAD_TOO_LARGE', `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+const PAYLOAD_TOO_LARGE_MESSAGE = `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
+const payloadTooLarge = () => trpcError(413, 'PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE);
 
 /** The whole body, or null once it passes `limit` bytes (or the server cut it off for its size). */
 async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
@@ -140,6 +144,12 @@ export function createAppServer(options: AppServerOptions) {
     return { ...deps, viewer: resolved?.viewer ?? null, cookies, sessionCookie, sessionKey: resolved ? hashToken(token!) : null, clientIp };
   }
 
+  const onTrpcError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path ?? '?'}`);
+    // A retryable failure (dropped connection, deadlock): the client is told to retry; say why here.
+    if (error.code === 'SERVICE_UNAVAILABLE') console.warn(`[trpc] ${path ?? '?'}: 503 after`, (error.cause as Error | undefined)?.message);
+  };
+
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
@@ -157,14 +167,21 @@ export function createAppServer(options: AppServerOptions) {
       req,
       router: appRouter,
       createContext: () => createContext(scope),
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path ?? '?'}`);
-        // A retryable failure (dropped connection, deadlock): the client is told to retry; say why here.
-        if (error.code === 'SERVICE_UNAVAILABLE')
-          console.warn(`[trpc] ${path ?? '?'}: 503 after`, (error.cause as Error | undefined)?.message);
-      },
+      onError: onTrpcError,
     });
   }
+
+  /** The node:http hot path for single calls (http/node-trpc.ts); false = not taken, serve it with handleTrpc. */
+  const handleNode: NodeHandler = nodeTrpcHandler({
+    router: appRouter,
+    createContext,
+    onError: (error, path) => onTrpcError({ error, path }),
+    secureCookies: deps.secureCookies,
+    hsts: config.secureTransport,
+    bodyLimit: TRPC_BODY_LIMIT,
+    payloadTooLargeMessage: PAYLOAD_TOO_LARGE_MESSAGE,
+    env: options.env ?? process.env,
+  });
 
   return {
     app: options.app,
@@ -177,6 +194,7 @@ export function createAppServer(options: AppServerOptions) {
     callerFor: async (ctx: Context) => createCaller(ctx),
 
     handleTrpc,
+    handleNode,
 
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {

@@ -1,6 +1,6 @@
 /** The `hooks.server.ts` pieces both apps share. */
 import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
-import { handleServerError, type AppServer, type Viewer } from '@h2s/api/server';
+import { handleServerError, HSTS, SECURITY_HEADERS, type AppServer, type Viewer } from '@h2s/api/server';
 import { resolveLocals } from '@h2s/api/sveltekit';
 
 /** What `event.locals` holds on every page request; each app's `App.Locals` extends it. */
@@ -12,10 +12,14 @@ export interface AppLocals {
 
 /** Headers every response carries: no MIME sniffing, no referrer to other sites, no framing. */
 export function setSecurityHeaders(headers: Headers): void {
-  headers.set('x-content-type-options', 'nosniff');
-  headers.set('referrer-policy', 'same-origin');
-  headers.set('x-frame-options', 'DENY');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
 }
+
+/**
+ * Where the built app's entry (tooling/sveltekit/adapter.js) finds the API's node:http hot path: the
+ * app's `init` puts it here, and the entry serves single API calls with it before SvelteKit.
+ */
+export const NODE_HANDLER_KEY = Symbol.for('h2s.nodeHandler');
 
 /**
  * adapter-node stops taking requests on SIGTERM/SIGINT and then emits `sveltekit:shutdown`; the
@@ -25,6 +29,14 @@ export const closeOnShutdown =
   (server: Pick<AppServer, 'close'>): ServerInit =>
   () => {
     process.once('sveltekit:shutdown', () => void server.close());
+  };
+
+/** The app's `init`: close on shutdown, and offer the API's node:http hot path to the built entry. */
+export const appInit =
+  (server: Pick<AppServer, 'close' | 'handleNode'>): ServerInit =>
+  () => {
+    closeOnShutdown(server)();
+    (globalThis as Record<symbol, unknown>)[NODE_HANDLER_KEY] = server.handleNode;
   };
 
 export interface AppHandleOptions {
@@ -47,7 +59,7 @@ export function appHandle(server: AppServer, options: AppHandleOptions = {}): Ha
     const response = await resolve(event);
     setSecurityHeaders(response.headers);
     // Production over HTTPS: browsers refuse plain HTTP to this host for two years.
-    if (server.config.secureTransport) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
+    if (server.config.secureTransport) response.headers.set('strict-transport-security', HSTS);
     return response;
   };
 }

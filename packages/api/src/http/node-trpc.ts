@@ -1,0 +1,261 @@
+/**
+ * The API's hot path on node:http (issue 13): single tRPC calls (`GET /api/trpc/<query>?input=…`,
+ * `POST /api/trpc/<mutation>` with a JSON body) answered straight from the node request, without
+ * SvelteKit's pipeline or tRPC's fetch adapter (web Request/Response objects, URL parsing, header
+ * copies). Those cost ~80% of a trivial request here; the procedures, their middlewares, the error
+ * formatter and the wire format are tRPC's own, so a client cannot tell the two paths apart
+ * (`node-trpc.test.ts` sends the same requests both ways and compares the answers).
+ *
+ * Anything else (batches, streaming links, subscriptions, multipart, HEAD, a method the procedure
+ * does not take, an unknown path) is left to the caller's fallback: SvelteKit's route, which runs
+ * tRPC's fetch adapter (`handleTrpc`). The built apps put this in front of SvelteKit
+ * (tooling/sveltekit/adapter.js); `pnpm dev` serves everything through SvelteKit.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+import {
+  getErrorShape,
+  getHTTPStatusCode,
+  getTRPCErrorFromUnknown,
+  transformTRPCResponse,
+  type AnyProcedure,
+  type AnyRouter,
+} from '@trpc/server/unstable-core-do-not-import';
+import type { Context, CookieJar, RequestScope } from '../trpc';
+import { securityHeaders } from './security-headers';
+
+const PREFIX = '/api/trpc/';
+
+export interface NodeTrpcOptions {
+  router: AnyRouter;
+  createContext(scope: RequestScope): Promise<Context>;
+  /** Logging, as tRPC's `onError` (internal errors under their id, 503 causes). */
+  onError(error: TRPCError, path: string): void;
+  secureCookies: boolean;
+  /** Strict-Transport-Security on every answer (production over HTTPS). */
+  hsts: boolean;
+  /** The largest body taken; a larger one is a 413 before (declared) or while (chunked) it is read. */
+  bodyLimit: number;
+  payloadTooLargeMessage: string;
+  /** adapter-node's settings for the client address and this site's host (ORIGIN, ADDRESS_HEADER, …). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Answers the request and returns true, or returns false (untouched) for the fallback to serve. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
+  const procedures = options.router._def.procedures as Record<string, AnyProcedure | undefined>;
+  const config = options.router._def._config;
+  const env = options.env ?? process.env;
+  const site = siteHost(env);
+  const clientAddress = clientAddressReader(env);
+  const baseHeaders: Record<string, string> = {
+    'content-type': 'application/json',
+    vary: 'trpc-accept, accept',
+    ...securityHeaders(options.hsts),
+  };
+
+  function send(res: ServerResponse, status: number, body: string, setCookies: string[] | null) {
+    const headers: Record<string, string | string[] | number> = { ...baseHeaders, 'content-length': Buffer.byteLength(body) };
+    if (setCookies?.length) headers['set-cookie'] = setCookies;
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
+  /** An error answer in tRPC's shape, through the app's own error formatter. */
+  function errorBody(error: TRPCError, path: string, type: 'query' | 'mutation', input: unknown, ctx: Context | undefined) {
+    const response = { error: getErrorShape({ config, error, type, path, input, ctx }) };
+    return { status: getHTTPStatusCode(response, [error]), body: JSON.stringify(transformTRPCResponse(config, response)) };
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, path: string, procedure: AnyProcedure, query: string | null) {
+    const type = procedure._def.type as 'query' | 'mutation';
+    const refuse = (error: TRPCError, input?: unknown) => {
+      options.onError(error, path);
+      const { status, body } = errorBody(error, path, type, input, undefined);
+      send(res, status, body, null);
+    };
+    if (type === 'mutation' && !sameOrigin(req.headers, site))
+      return send(res, 403, preTrpcError(403, 'FORBIDDEN', 'Cross-site request refused'), null);
+
+    let text: string | null = null;
+    if (type === 'query') {
+      text = query;
+    } else {
+      if (Number(req.headers['content-length'] ?? 0) > options.bodyLimit) return tooLarge(res);
+      const body = await readBody(req, options.bodyLimit);
+      if (body === null) return tooLarge(res);
+      text = body.length ? body.toString('utf8') : null;
+    }
+    // Parsed when the procedure asks, after its middlewares, as tRPC does (signed out + bad input → 401).
+    let input: unknown = undefined;
+    const getRawInput = async () => {
+      if (!text) return undefined;
+      try {
+        return (input = config.transformer.input.deserialize(JSON.parse(text)));
+      } catch (cause) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: cause instanceof Error ? cause.message : 'Invalid input', cause });
+      }
+    };
+
+    const setCookies: string[] = [];
+    const scope: RequestScope = { cookies: cookieJar(req.headers.cookie, setCookies, options.secureCookies), clientIp: clientAddress(req) };
+    let ctx: Context | undefined;
+    try {
+      ctx = await options.createContext(scope);
+      const data: unknown = await procedure({ path, getRawInput, ctx, type, signal: undefined, batchIndex: 0 });
+      send(res, 200, JSON.stringify(transformTRPCResponse(config, { result: { data } })), setCookies);
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      options.onError(error, path);
+      const { status, body } = errorBody(error, path, type, input, ctx);
+      send(res, status, body, setCookies);
+    }
+  }
+
+  function tooLarge(res: ServerResponse) {
+    // The rest of an oversized body is not read: close the connection rather than drain it.
+    res.setHeader('connection', 'close');
+    send(res, 413, preTrpcError(413, 'PAYLOAD_TOO_LARGE', options.payloadTooLargeMessage), null);
+  }
+
+  return (req, res) => {
+    const url = req.url;
+    if (!url?.startsWith(PREFIX)) return false;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url.slice(PREFIX.length) : url.slice(PREFIX.length, q);
+    const procedure = procedures[path];
+    if (!procedure) return false; // a batch ("a,b"), an escaped or unknown path: tRPC answers
+    const type = procedure._def.type;
+    if (!(type === 'query' ? req.method === 'GET' : type === 'mutation' && req.method === 'POST')) return false;
+    let query: string | null = null;
+    if (q >= 0) {
+      const params = new URLSearchParams(url.slice(q + 1));
+      if (params.has('batch')) return false;
+      query = params.get('input');
+    }
+    const accept = req.headers['trpc-accept'] ?? req.headers.accept;
+    if (accept?.includes('application/jsonl')) return false;
+    if (type === 'mutation' && mediaType(req.headers['content-type']) !== 'application/json') return false;
+
+    serve(req, res, path, procedure, query).catch((error: unknown) => {
+      // Only a broken socket gets here (every procedure error is answered above).
+      if (!res.headersSent) {
+        const body = errorBody(getTRPCErrorFromUnknown(error), path, type as 'query' | 'mutation', undefined, undefined);
+        send(res, body.status, body.body, null);
+      } else res.destroy();
+    });
+    return true;
+  };
+}
+
+/** A refusal made before tRPC runs, in the shape `handleTrpc` (server.ts) gives it. */
+const preTrpcError = (status: number, code: string, message: string) =>
+  JSON.stringify({ error: { message, code: -32600, data: { code, httpStatus: status } } });
+
+const mediaType = (value: string | undefined) => value?.split(';', 1)[0]?.trim().toLowerCase();
+
+/**
+ * Mutations must come from a page of this app (CSRF), as `isSameOrigin` in server.ts: requests
+ * without Origin (curl, servers) pass unless the browser says cross-site.
+ */
+function sameOrigin(headers: IncomingMessage['headers'], site: (headers: IncomingMessage['headers']) => string | undefined): boolean {
+  const origin = headers.origin;
+  if (!origin) return headers['sec-fetch-site'] !== 'cross-site';
+  try {
+    return new URL(origin).host === site(headers);
+  } catch {
+    return false;
+  }
+}
+
+/** This site's host as adapter-node sees it: ORIGIN when set, else HOST_HEADER (and PORT_HEADER) or Host. */
+function siteHost(env: NodeJS.ProcessEnv): (headers: IncomingMessage['headers']) => string | undefined {
+  if (env.ORIGIN) {
+    const host = new URL(env.ORIGIN).host;
+    return () => host;
+  }
+  const hostHeader = env.HOST_HEADER?.toLowerCase();
+  const portHeader = env.PORT_HEADER?.toLowerCase();
+  return (headers) => {
+    const host = (hostHeader && (headers[hostHeader] as string | undefined)) || headers.host;
+    const port = portHeader ? (headers[portHeader] as string | undefined) : undefined;
+    return port && host ? `${host.replace(/:\d+$/, '')}:${port}` : host;
+  };
+}
+
+/** The caller's address as adapter-node's `getClientAddress` gives it (ADDRESS_HEADER, XFF_DEPTH). */
+function clientAddressReader(env: NodeJS.ProcessEnv): (req: IncomingMessage) => string | null {
+  const header = env.ADDRESS_HEADER?.toLowerCase();
+  if (!header) return (req) => req.socket.remoteAddress ?? null;
+  const depth = Number(env.XFF_DEPTH ?? 1);
+  return (req) => {
+    const value = (req.headers[header] as string | undefined) ?? '';
+    if (header !== 'x-forwarded-for') return value || null;
+    const addresses = value.split(',');
+    return depth >= 1 && depth <= addresses.length ? addresses[addresses.length - depth]!.trim() || null : null;
+  };
+}
+
+/** The whole body, or null once it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('The client closed the request before sending its body'));
+    });
+  });
+}
+
+/** Cookies from the Cookie header; the ones set go out as Set-Cookie, with SvelteKit's attributes. */
+export function cookieJar(header: string | undefined, out: string[], secure: boolean): CookieJar {
+  const jar = parseCookies(header);
+  const attrs = `Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  return {
+    get: (name) => jar.get(name),
+    set: (name, value, { maxAgeSeconds }) => {
+      jar.set(name, value);
+      out.push(`${name}=${encodeURIComponent(value)}; Max-Age=${maxAgeSeconds}; ${attrs}`);
+    },
+    delete: (name) => {
+      jar.delete(name);
+      out.push(`${name}=; Max-Age=0; ${attrs}`);
+    },
+  };
+}
+
+/** name → value; the first of a repeated name wins, a value that is not valid %-encoding is kept as sent. */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const jar = new Map<string, string>();
+  if (!header) return jar;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const name = part.slice(0, i).trim();
+    if (jar.has(name)) continue;
+    let value = part.slice(i + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      value = value.includes('%') ? decodeURIComponent(value) : value;
+    } catch {
+      // keep it as sent
+    }
+    jar.set(name, value);
+  }
+  return jar;
+}
