@@ -71,11 +71,6 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
 
   async function serve(req: IncomingMessage, res: ServerResponse, path: string, procedure: AnyProcedure, query: string | null) {
     const type = procedure._def.type as 'query' | 'mutation';
-    const refuse = (error: TRPCError, input?: unknown) => {
-      options.onError(error, path);
-      const { status, body } = errorBody(error, path, type, input, undefined);
-      send(res, status, body, null);
-    };
     if (type === 'mutation' && !sameOrigin(req.headers, site))
       return send(res, 403, preTrpcError(403, 'FORBIDDEN', 'Cross-site request refused'), null);
 
