@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { listBundles } from '../domain/catalog';
+import { listBundlesCached } from '../domain/catalog';
 import { publicProcedure } from '../trpc';
 
 const bundle = z.object({
@@ -15,5 +15,7 @@ const bundle = z.object({
 });
 
 export const catalogRouter = {
-  list: publicProcedure.output(z.object({ bundles: z.array(bundle) })).query(async ({ ctx }) => ({ bundles: await listBundles(ctx.db) })),
+  list: publicProcedure
+    .output(z.object({ bundles: z.array(bundle) }))
+    .query(async ({ ctx }) => ({ bundles: await listBundlesCached(ctx.db) })),
 } satisfies TRPCRouterRecord;
