@@ -141,6 +141,8 @@ export async function startInProcessApp(name: AppName, port: number, env: AppEnv
   const appEnv = baseEnv(env, origin, port);
   const app: AppServer = createAppServer({ app: name, env: appEnv, handle: createDb(env.databaseUrl, { max: 10 }) });
   const server: Server = createHttpServer((req, res) => {
+    // The built apps' order: the API's node:http hot path first, the fetch adapter for the rest.
+    if (app.handleNode(req, res)) return;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
