@@ -57,8 +57,8 @@ export async function scheduleConfirm(arena: Arena) {
     name: `schedule.confirm (${config.scheduleSamples} orders)`,
     http: lat(confirm),
     baseline: `${lat(rawSchedule)} (2 UPDATEs in a transaction)`,
-    target: 'p99 ≤ 20 ms',
-    result: confirm.p99 <= 20 ? 'pass' : 'miss',
+    target: 'p99 ≤ 15 ms',
+    result: confirm.p99 <= 15 ? 'pass' : 'miss',
   });
   rows.push({
     name: 'schedule.confirm → job seen in jobs.mine',

@@ -54,8 +54,8 @@ export async function stripeWebhook(arena: Arena) {
     name: `Stripe webhook → order paid + job (${config.webhookSamples} events)`,
     http: lat(webhook),
     baseline: `${lat(rawWebhook)} (4 writes in a transaction)`,
-    target: 'p99 ≤ 20 ms',
-    result: webhook.p99 <= 20 ? 'pass' : 'miss',
+    target: 'p99 ≤ 15 ms',
+    result: webhook.p99 <= 15 ? 'pass' : 'miss',
   });
   log(`webhook ${lat(webhook)} vs raw ${lat(rawWebhook)}`);
   return { http: webhook, raw: rawWebhook };
