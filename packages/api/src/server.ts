@@ -14,7 +14,8 @@ import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
-import { handleStripeWebhookRequest } from './http/stripe-webhook';
+import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
+import { securityHeaders } from './http/security-headers';
 import { nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
@@ -172,7 +173,7 @@ export function createAppServer(options: AppServerOptions) {
   }
 
   /** The node:http hot path for single calls (http/node-trpc.ts); false = not taken, serve it with handleTrpc. */
-  const handleNode: NodeHandler = nodeTrpcHandler({
+  const handleNodeTrpc: NodeHandler = nodeTrpcHandler({
     router: appRouter,
     createContext,
     onError: (error, path) => onTrpcError({ error, path }),
@@ -182,6 +183,9 @@ export function createAppServer(options: AppServerOptions) {
     payloadTooLargeMessage: PAYLOAD_TOO_LARGE_MESSAGE,
     env: options.env ?? process.env,
   });
+  const handleNodeWebhook: NodeHandler | null =
+    options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
+  const handleNode: NodeHandler = (req, res) => handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
 
   return {
     app: options.app,

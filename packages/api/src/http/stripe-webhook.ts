@@ -6,6 +6,8 @@ import { applyStripeEvent, type StripeEventOutcome } from '../domain/checkout';
 import type { Clock } from '../domain/clock';
 import type { Payments } from '../domain/payments';
 import type { Database } from '@h2s/db';
+import type { ServerResponse } from 'node:http';
+import type { NodeHandler } from './node-trpc';
 
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -21,21 +23,74 @@ export function stripeWebhookReply(result: StripeEventOutcome): StripeWebhookRep
   return { status: 200, body: { received: true, ...result } };
 }
 
-const tooLarge = () => Response.json({ received: false, error: 'Payload too large' }, { status: 413 });
+const TOO_LARGE = { status: 413, body: { received: false, error: 'Payload too large' } } as const;
+
+/** The answer to one delivery: its raw body and signature header in, the status and JSON body out. */
+export async function answerStripeWebhook(
+  deps: { db: Database; payments: Payments; clock: Clock },
+  raw: string,
+  signature: string | null,
+): Promise<{ status: number; body: object }> {
+  if (raw.length > WEBHOOK_BODY_LIMIT) return TOO_LARGE;
+  try {
+    return stripeWebhookReply(await applyStripeEvent(deps, raw, signature, deps.clock.now()));
+  } catch (error) {
+    // Nothing was committed; Stripe retries a 5xx, and the retry applies the event once.
+    console.error('[stripe] webhook failed:', error);
+    return { status: 503, body: { received: false, error: 'Temporary failure, retry' } };
+  }
+}
 
 export async function handleStripeWebhookRequest(
   deps: { db: Database; payments: Payments; clock: Clock },
   request: Request,
 ): Promise<Response> {
-  if (Number(request.headers.get('content-length') ?? 0) > WEBHOOK_BODY_LIMIT) return tooLarge();
-  const raw = await request.text();
-  if (raw.length > WEBHOOK_BODY_LIMIT) return tooLarge();
-  try {
-    const reply = stripeWebhookReply(await applyStripeEvent(deps, raw, request.headers.get('stripe-signature'), deps.clock.now()));
-    return Response.json(reply.body, { status: reply.status });
-  } catch (error) {
-    // Nothing was committed; Stripe retries a 5xx, and the retry applies the event once.
-    console.error('[stripe] webhook failed:', error);
-    return Response.json({ received: false, error: 'Temporary failure, retry' }, { status: 503 });
-  }
+  if (Number(request.headers.get('content-length') ?? 0) > WEBHOOK_BODY_LIMIT) return Response.json(TOO_LARGE.body, { status: 413 });
+  const reply = await answerStripeWebhook(deps, await request.text(), request.headers.get('stripe-signature'));
+  return Response.json(reply.body, { status: reply.status });
+}
+
+/**
+ * The same on node:http, for the built customer app's hot path (no web Request/Response, no
+ * SvelteKit pipeline): `POST /api/stripe/webhook` only; anything else is left to the fallback.
+ */
+export function nodeStripeWebhookHandler(
+  deps: { db: Database; payments: Payments; clock: Clock },
+  headers: Record<string, string>,
+): NodeHandler {
+  const reply = (res: ServerResponse, status: number, body: object) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  return (req, res) => {
+    if (req.url !== '/api/stripe/webhook' || req.method !== 'POST') return false;
+    if (Number(req.headers['content-length'] ?? 0) > WEBHOOK_BODY_LIMIT) {
+      res.setHeader('connection', 'close');
+      reply(res, 413, TOO_LARGE.body);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > WEBHOOK_BODY_LIMIT && !refused) {
+        refused = true;
+        res.setHeader('connection', 'close');
+        reply(res, 413, TOO_LARGE.body);
+        req.pause();
+      }
+      if (!refused) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      const signature = req.headers['stripe-signature'];
+      answerStripeWebhook(deps, Buffer.concat(chunks, total).toString('utf8'), typeof signature === 'string' ? signature : null)
+        .then(({ status, body }) => reply(res, status, body))
+        .catch(() => res.destroy());
+    });
+    req.on('error', () => res.destroy());
+    return true;
+  };
 }
