@@ -35,6 +35,7 @@ export const RANGE = {
   webhookRaw: 25_000_000,
   upload: 26_000_000,
   fixedCluster: 27_000_000,
+  raceDomain: 28_000_000,
 } as const;
 
 export const CUSTOMERS = 1000;

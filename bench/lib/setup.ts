@@ -64,6 +64,7 @@ async function seed(seedSql: DbHandle['sql'], racerIds: string[]): Promise<void>
   const near = { center: CHICAGO, spread: 0.1 };
   await seedJobs(seedSql, { from: RANGE.raceHttp, count: config.raceJobs, where: near, scheduledShare: 0 });
   await seedJobs(seedSql, { from: RANGE.raceRaw, count: config.raceJobs, where: near, scheduledShare: 0 });
+  await seedJobs(seedSql, { from: RANGE.raceDomain, count: config.raceJobs, where: near, scheduledShare: 0 });
   // Each sequential measurement starts with unrecorded warm-up requests on rows of their own.
   await seedJobs(seedSql, {
     from: RANGE.scheduleHttp,
