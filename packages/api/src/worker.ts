@@ -15,6 +15,8 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** The worker's own connection pool (graphile-worker's default is 10). */
   maxPoolSize?: number;
+  /** Recurring jobs, in graphile-worker's crontab format (tasks/housekeeping.ts: CRONTAB). */
+  crontab?: string;
 }
 
 export function startWorker(options: WorkerOptions): Promise<Runner> {
@@ -24,6 +26,7 @@ export function startWorker(options: WorkerOptions): Promise<Runner> {
     concurrency: options.concurrency ?? 2,
     pollInterval: options.pollIntervalMs ?? 1000,
     ...(options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {}),
+    ...(options.crontab ? { crontab: options.crontab } : {}),
     // The process that starts the worker owns SIGTERM/SIGINT and stops it with runner.stop().
     noHandleSignals: true,
     logger: quietQueueLogger,

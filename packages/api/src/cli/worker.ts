@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../config';
 import { clockFromEnv } from '../domain/clock';
 import { mailerFromEnv } from '../domain/email';
 import { paymentsFor } from '../server';
-import { createTaskList } from '../tasks';
+import { createTaskList, CRONTAB } from '../tasks';
 import { startWorker } from '../worker';
 
 const env = process.env;
@@ -30,6 +30,7 @@ const runner = await startWorker({
   concurrency: Number(env.WORKER_CONCURRENCY ?? 2),
   // The same cap as the apps' pools.
   maxPoolSize: Number(env.DATABASE_POOL_MAX ?? 10),
+  crontab: CRONTAB,
   taskList: createTaskList({
     db: handle.db,
     mailer,

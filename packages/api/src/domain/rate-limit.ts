@@ -65,7 +65,7 @@ export async function spendAttempt(db: Database, limits: RateLimit[], now: Date,
   if (until) throw tooManyRequests(retryMessage(what, until, now), secondsUntil(until, now));
 }
 
-/** Old attempts no longer count for anything; `pnpm integrity` or a worker may call this. */
+/** Old attempts no longer count for anything; the worker forgets them hourly (tasks/housekeeping.ts). */
 export async function forgetOldAttempts(db: Database, olderThan: Date): Promise<number> {
   const removed = await db.delete(rateLimitHits).where(lt(rateLimitHits.at, olderThan)).returning({ id: rateLimitHits.id });
   return removed.length;
