@@ -28,6 +28,8 @@ test('a customer signs in with an emailed link and sees their orders in words', 
   await expect(order.getByText('Waiting to be scheduled')).toBeVisible();
   await expect(order.getByText('Not scheduled yet')).toBeVisible();
   await expect(order).toContainText('Smart Home Starter, Whole-Home Wi-Fi Mesh');
+  // The tracking page every email links to is one click away here too.
+  await expect(order.getByRole('link', { name: /^Follow your visit/ })).toHaveAttribute('href', /^\/track\/ORD-/);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders');

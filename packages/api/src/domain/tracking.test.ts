@@ -11,6 +11,14 @@ afterAll(async () => api?.close());
 const tokenOf = (orderId: string, version = 1) => trackingToken(api.server.deps, orderId, version);
 
 describe('tracking.get', () => {
+  it('is linked from the account page for paid orders', async () => {
+    const order = await api.paidOrder();
+    const { orders } = await (await api.caller(order.customer)).account.orders();
+    const path = orders.find((o) => o.orderId === order.orderId)?.trackingPath;
+    expect(path).toBe(`/track/${tokenOf(order.orderId)}`);
+    expect((await (await api.caller(null)).tracking.get({ token: path!.slice('/track/'.length) })).status).toBe('queued');
+  });
+
   it("follows the visit step by step, with the window in the customer's timezone and the pro's first name only", async () => {
     const order = await api.paidOrder({
       serviceAddress: { line1: '1 Secret Garden Ln', city: 'Chicago', state: 'IL', postalCode: '60601' },

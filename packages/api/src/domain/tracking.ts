@@ -34,6 +34,18 @@ export async function trackingPathOf(
   return row ? `/track/${trackingToken(deps, order.orderId, row.version)}` : null;
 }
 
+/** trackingPathOf for many paid orders in one query: order id → path (orders not paid are left out). */
+export async function trackingPathsOf(db: DbOrTx, deps: TrackingDeps, orderIds: string[]): Promise<Map<string, string>> {
+  const paths = new Map<string, string>();
+  if (!orderIds.length) return paths;
+  const rows = await db
+    .select({ id: orders.id, version: orders.trackingVersion })
+    .from(orders)
+    .where(and(inArray(orders.id, orderIds), eq(orders.paymentStatus, 'paid')));
+  for (const row of rows) paths.set(row.id, `/track/${trackingToken(deps, row.id, row.version)}`);
+  return paths;
+}
+
 export const TRACKING_TOKEN_PATTERN = /^ORD-[A-Z2-7]{8}\.[1-9]\d{0,8}\.[A-Za-z0-9_-]{43}$/;
 
 /** The order a token opens, or NOT_FOUND for a forged, mangled or revoked one (one answer for all). */

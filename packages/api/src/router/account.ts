@@ -4,6 +4,7 @@ import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts
 import { SESSION_TTL_MS } from '../domain/auth';
 import { createSignInToken, redeemSignInToken } from '../domain/customer-access';
 import { ordersForCustomer } from '../domain/job-queries';
+import { trackingPathsOf } from '../domain/tracking';
 import { devOutbox, sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJobs } from '../domain/uploads';
@@ -23,6 +24,8 @@ const signInLinkLimits = (email: string, clientIp: string | null): RateLimit[] =
 const accountOrder = orderWithUploads.extend({
   paymentUrl: z.string().nullable().optional(),
   paymentExpiresAt: z.string().optional(),
+  /** The tracking page (the link every email carries); null until paid. */
+  trackingPath: z.string().nullable(),
 });
 
 export const accountRouter = {
@@ -36,11 +39,17 @@ export const accountRouter = {
       ctx,
       orders.flatMap((order) => (order.job ? [order.job.jobId] : [])),
     );
+    const tracking = await trackingPathsOf(
+      ctx.db,
+      ctx,
+      orders.map((order) => order.orderId),
+    );
     return {
       orders: await Promise.all(
         orders.map(async (order) => ({
           ...order,
           uploads: (order.job && uploads.get(order.job.jobId)) || [],
+          trackingPath: tracking.get(order.orderId) ?? null,
           ...(order.paymentStatus === 'pending'
             ? {
                 paymentUrl: await ctx.payments.resumeUrl(order.sessionId),
