@@ -126,3 +126,25 @@ test('a customer cancels before the cutoff and is refunded; inside it the refusa
   await expect(order).toContainText('is being refunded to your card');
   await artifact(page, 'rules-customer-cancelled');
 });
+
+test('dispatch reschedules a visit past the customer limits from the job page, and the history says so', async ({ page }) => {
+  const booking = await bookJob({ schedule: { inDays: 5, timeWindow: '12pm - 3pm' } });
+  // The customer has used every online reschedule: dispatch is not held to that.
+  await sqlOnE2eDatabase((sql) => sql`update orders set reschedule_count = 3 where id = ${booking.orderId}`);
+  await signIn(page, ADMIN);
+  await page.goto(`/admin/jobs/${booking.jobId}`, { waitUntil: 'networkidle' });
+  const card = page.getByRole('form', { name: 'Reschedule the visit' });
+  const later = localDatePlus('America/Chicago', 8);
+  await card.getByLabel('Date').fill(later);
+  await card.getByLabel('Time window').selectOption('9am - 12pm');
+  await card.getByRole('button', { name: `Reschedule ${booking.jobId}` }).click();
+  await expect(card.getByRole('status')).toHaveText(`Moved to ${later}, 9am - 12pm.`);
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Job history' })).toContainText(/Rescheduled/i);
+
+  // A date that is not one is refused next to the field.
+  await card.getByLabel('Date').fill('');
+  await card.getByLabel('Date').evaluate((input: HTMLInputElement) => input.removeAttribute('required'));
+  await card.getByRole('button', { name: `Reschedule ${booking.jobId}` }).click();
+  await expect(card.getByLabel('Date')).toHaveAttribute('aria-invalid', 'true');
+});

@@ -3,7 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
 import type { RouterInputs } from '@h2s/api/client';
-import { actionMessage, failLoad } from '@h2s/ui/server';
+import { actionMessage, failLoad, formProblem } from '@h2s/ui/server';
+import { TIME_WINDOWS } from '@h2s/db';
 import { photosFor } from '$lib/server/photos';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
       locals.api.admin.pros({ jobId: params.jobId }),
       photosFor(locals.api, params.jobId),
     ]);
-    return { job, events, pros, photos, now: server.deps.clock.now().toISOString() };
+    return { job, events, pros, photos, now: server.deps.clock.now().toISOString(), timeWindows: Object.keys(TIME_WINDOWS) };
   } catch (e) {
     failLoad(e, url);
   }
@@ -33,6 +34,35 @@ export const actions = {
     } catch (e) {
       const { status, message } = actionMessage(e);
       return fail(status, { action: 'moveBack' as const, message, reason });
+    }
+  },
+  /** Dispatch moves the visit to another day or window (no cutoff, no limit); the customer's time zone stays. */
+  reschedule: async ({ locals, params, request }) => {
+    const form = await request.formData();
+    const date = String(form.get('date') ?? '');
+    const timeWindow = String(form.get('timeWindow') ?? '');
+    try {
+      const job = await locals.api.jobs.get({ jobId: params.jobId });
+      const timezone = job.scheduleTimezone ?? job.timezone;
+      const moved = await locals.api.admin.reschedule({
+        orderId: job.orderId,
+        date,
+        timeWindow,
+        timezone,
+      } as RouterInputs['admin']['reschedule']);
+      return {
+        action: 'reschedule' as const,
+        message: `Moved to ${date}, ${timeWindow}.${moved.proReleased ? ' The pro was busy then, so the job is back in offers.' : ''}`,
+      };
+    } catch (e) {
+      const problem = formProblem(e);
+      return fail(problem.status, {
+        action: 'reschedule' as const,
+        message: problem.message,
+        fieldErrors: problem.fieldErrors,
+        date,
+        timeWindow,
+      });
     }
   },
   cancel: async ({ locals, params, request }) => {
