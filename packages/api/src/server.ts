@@ -13,6 +13,7 @@ import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
+import { createLiveHub } from './http/live-sse';
 import { handleStripeWebhookRequest } from './http/stripe-webhook';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
@@ -130,6 +131,8 @@ export function createAppServer(options: AppServerOptions) {
     void sweep();
   };
   const createCaller = createCallerFactory(appRouter);
+  // The live subscriptions' fan-out for the node:http fast path (http/live-sse.ts's serveLiveSse).
+  const liveHub = createLiveHub(deps);
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
     startSweeper();
@@ -177,6 +180,7 @@ export function createAppServer(options: AppServerOptions) {
     callerFor: async (ctx: Context) => createCaller(ctx),
 
     handleTrpc,
+    liveHub,
 
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {
@@ -195,6 +199,7 @@ export function createAppServer(options: AppServerOptions) {
 
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await liveHub.close();
       await deps.live.close();
       await handle.close();
     },
