@@ -127,11 +127,11 @@ const confirmSchedule = async (sessionId: string) =>
   (await api.caller(null)).schedule.confirm({ sessionId, date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
 
 /** A raw GET's status, headers and body text up to (and including) `until`, or to its end; `opened` once it is connected. */
-function rawGet(url: string, cookie: string | null, until: string | null) {
+function rawGet(url: string, cookie: string | null, until: string | null, extra: Record<string, string> = {}) {
   let markOpened!: () => void;
   const opened = new Promise<void>((r) => (markOpened = r));
   const result = new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
-    const req = request(url, { headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}) } }, (res) => {
+    const req = request(url, { headers: { accept: 'text/event-stream', ...extra, ...(cookie ? { cookie } : {}) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
@@ -152,11 +152,17 @@ function rawGet(url: string, cookie: string | null, until: string | null) {
 }
 
 /** The body tRPC's own handler (the SvelteKit fallback) answers the same GET with, up to `until`. */
-async function trpcBody(path: string, cookie: string | null, until: string | null, onOpen?: () => Promise<void>) {
+async function trpcBody(
+  path: string,
+  cookie: string | null,
+  until: string | null,
+  onOpen?: () => Promise<void>,
+  extra: Record<string, string> = {},
+) {
   const controller = new AbortController();
   const response = await api.server.handlePlainTrpc(
     new Request(`http://portal.test/api/trpc/${path}`, {
-      headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}) },
+      headers: { accept: 'text/event-stream', ...extra, ...(cookie ? { cookie } : {}) },
       signal: controller.signal,
     }),
   );
@@ -195,7 +201,7 @@ describe('live.jobChanges on node:http (serveLiveSse)', () => {
   it("speaks tRPC's own bytes: the same headers and the same events as tRPC's handler", async () => {
     const pro = await api.pro();
     const marker = randomUUID();
-    const change = { jobId: marker, type: 'scheduled', at: '2026-01-09T15:00:00.000Z' } as JobChange;
+    const change: JobChange = { jobId: marker, type: 'scheduled', at: '2026-01-09T15:00:00.000Z' };
     // Read up to the end of the change's event (the two servers cut their writes into chunks differently).
     const frameEnd = `${JSON.stringify(change)}\n\n\n`;
     const ours = rawGet(`${origin}/api/trpc/live.jobChanges`, portalCookie(pro.token), frameEnd);
@@ -218,6 +224,30 @@ describe('live.jobChanges on node:http (serveLiveSse)', () => {
     expect(refused.status).toBe(200);
     expect(refused.text).toBe(trpcRefused.text);
     expect(refused.text).toContain('event: serialized-error');
+  });
+
+  it('after a reconnect with a Last-Event-ID, restores that id after each event, as tRPC does', async () => {
+    const pro = await api.pro();
+    const change: JobChange = { jobId: randomUUID(), type: 'scheduled', at: '2026-01-09T15:00:00.000Z' };
+    const reconnect = { 'last-event-id': 'evt-7' };
+    const frameEnd = 'id: evt-7\n\n\n';
+    const ours = rawGet(`${origin}/api/trpc/live.jobChanges`, portalCookie(pro.token), frameEnd, reconnect);
+    await ours.opened;
+    const theirs = await trpcBody(
+      'live.jobChanges',
+      portalCookie(pro.token),
+      frameEnd,
+      async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        await notify(change);
+      },
+      reconnect,
+    );
+    const mine = await ours.result;
+    expect(mine.text).toBe(theirs.text);
+    expect(mine.text).toBe(
+      `event: connected\ndata: {}\n\n\ndata: ${JSON.stringify(change)}\nid: \n\n\nevent: restore-id\ndata: \nid: evt-7\n\n\n`,
+    );
   });
 
   it('refuses a visitor who is not signed in (UNAUTHORIZED) and a customer (FORBIDDEN)', async () => {
@@ -280,7 +310,7 @@ describe('live.jobChanges on node:http (serveLiveSse)', () => {
     const pros = await Promise.all(Array.from({ length: 10 }, () => api.pro()));
     const streams = Array.from({ length: 200 }, (_, i) => watchJobs(portalCookie(pros[i % pros.length]!.token)));
     await Promise.all(streams.map((s) => s.started));
-    const markers = Array.from({ length: 3 }, () => randomUUID());
+    const markers: string[] = Array.from({ length: 3 }, () => randomUUID());
     for (const marker of markers) await notify({ jobId: marker, type: 'scheduled', at: new Date().toISOString() });
     // Changes arrive in order on each stream: once the last is in, any duplicate of an earlier one would be too.
     await Promise.all(streams.map((s) => s.next((c) => c.jobId === markers[2])));
@@ -332,14 +362,17 @@ describe('live hub', () => {
     return { bus, emit: (change: JobChange) => listener?.(change) };
   }
 
-  /** A response whose socket has `buffered` bytes it could not send yet. */
+  /** A chunked response whose socket holds `buffered` bytes it could not send yet. */
   function fakeResponse(buffered: number) {
     const writes: string[] = [];
     let destroyed = false;
+    const record = (chunk?: Buffer) => void (chunk && writes.push(chunk.toString()));
     const res = {
-      writableLength: buffered,
-      write: (chunk: Buffer) => (writes.push(chunk.toString()), true),
-      end: (chunk?: Buffer) => void (chunk && writes.push(chunk.toString())),
+      chunkedEncoding: true,
+      writableLength: 0,
+      socket: { writableLength: buffered, write: record },
+      write: record,
+      end: record,
       destroy: () => void (destroyed = true),
       once: () => res,
     };
@@ -358,7 +391,8 @@ describe('live hub', () => {
     emit({ jobId: 'JOB-1', type: 'scheduled', at: '2026-01-09T15:00:00.000Z' });
     expect(stringify).toHaveBeenCalledTimes(1);
     stringify.mockRestore();
-    expect(reading.writes).toEqual(['data: {"jobId":"JOB-1","type":"scheduled","at":"2026-01-09T15:00:00.000Z"}\n\n\n']);
+    const frame = 'data: {"jobId":"JOB-1","type":"scheduled","at":"2026-01-09T15:00:00.000Z"}\n\n\n';
+    expect(reading.writes).toEqual([`${frame.length.toString(16)}\r\n${frame}\r\n`]);
     expect(stuck.writes).toEqual([]);
     expect(stuck.destroyed()).toBe(true);
     expect(local.size).toBe(1);
