@@ -264,6 +264,19 @@ describe('live.jobChanges on node:http (serveLiveSse)', () => {
     expect((refused as TRPCClientError<AppRouter>).message).toBe('Live job changes are for pros and dispatch.');
   });
 
+  it("refuses a customer and a forged tracking link with the same bytes as tRPC's handler (FORBIDDEN, NOT_FOUND, not a 500)", async () => {
+    const order = await api.paidOrder();
+    const session = await createSession(api.t.db, order.customer.userId, api.clock.now());
+    const forbidden = await rawGet(`${origin}/api/trpc/live.jobChanges`, portalCookie(session.token), null).result;
+    expect(forbidden.text).toContain('"code":"FORBIDDEN"');
+    expect(forbidden.text).toBe((await trpcBody('live.jobChanges', portalCookie(session.token), null)).text);
+
+    const forged = `tracking.changes?input=${encodeURIComponent(JSON.stringify({ token: 'ORD-AAAAAAAA.1.forged' }))}`;
+    const notFound = await rawGet(`${origin}/api/trpc/${forged}`, null, null).result;
+    expect(notFound.text).toContain('"code":"NOT_FOUND"');
+    expect(notFound.text).toBe((await trpcBody(forged, null, null)).text);
+  });
+
   it("signing out ends that session's stream at once; another session's stays open", async () => {
     const pro = await api.pro();
     const other = await api.pro();

@@ -29,11 +29,14 @@ export const trackingRouter = {
     )
     .query(({ ctx, input }) => getTracking(ctx, input.token)),
   /** A tick (server-sent events) each time the order's job changes; the page then reloads tracking.get. */
-  changes: publicProcedure.input(trackingTokenInput).subscription(async function* ({ ctx, input, signal }) {
+  changes: publicProcedure.input(trackingTokenInput).subscription(async ({ ctx, input, signal }) => {
+    // Resolved before streaming starts, so a bad link is NOT_FOUND (a throw inside the stream skips mapErrors).
     const { jobId } = await orderOfToken(ctx.db, ctx, input.token);
-    if (!jobId) return;
-    for await (const change of ctx.live.changes(signal ?? new AbortController().signal)) {
-      if (change.jobId === jobId) yield { type: change.type, at: change.at };
-    }
+    return (async function* () {
+      if (!jobId) return;
+      for await (const change of ctx.live.changes(signal ?? new AbortController().signal)) {
+        if (change.jobId === jobId) yield { type: change.type, at: change.at };
+      }
+    })();
   }),
 } satisfies TRPCRouterRecord;
