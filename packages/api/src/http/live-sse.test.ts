@@ -411,4 +411,15 @@ describe('live hub', () => {
     expect(local.size).toBe(1);
     await local.close();
   });
+  it('rechecks again after a check that found nothing to check, and ends a stream whose session is unknown', async () => {
+    const { bus } = handBus();
+    const local = createLiveHub({ ...api.server.deps, live: bus, streams: new SessionStreams(), recheckMs: 3_600_000 });
+    await local.recheck(); // nothing open yet
+    const orphan = fakeResponse(0);
+    local.add({ res: orphan.res, key: 'no-such-session', byJob: false, restoreId: null });
+    await local.recheck();
+    expect(orphan.writes).toEqual(['event: return\ndata: \n\n\n']);
+    expect(local.size).toBe(0);
+    await local.close();
+  });
 });

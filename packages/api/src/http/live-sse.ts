@@ -152,19 +152,21 @@ export function createLiveHub(deps: LiveHubDeps) {
   };
   const stopListeningToSignOut = deps.streams.onEnd(endSession);
 
-  const recheck = (): Promise<void> =>
-    (rechecking ??= (async () => {
-      try {
-        const keys = [...bySession.keys()].filter((key): key is string => key !== null);
-        if (!keys.length) return;
-        const open = await openSessionKeys(deps.db, keys, deps.clock.now());
-        for (const key of keys) if (!open.has(key)) endSession(key);
-      } catch (error) {
-        logInternalError(error, '[live] session recheck');
-      } finally {
-        rechecking = null;
-      }
-    })());
+  /** Ends the streams whose session is gone; one check at a time (a slow query is not stacked). */
+  const checkSessions = async () => {
+    try {
+      const keys = [...bySession.keys()].filter((key): key is string => key !== null);
+      if (!keys.length) return;
+      const open = await openSessionKeys(deps.db, keys, deps.clock.now());
+      for (const key of keys) if (!open.has(key)) endSession(key);
+    } catch (error) {
+      logInternalError(error, '[live] session recheck');
+    }
+  };
+  const recheck = (): Promise<void> => {
+    if (!rechecking) rechecking = checkSessions().finally(() => (rechecking = null));
+    return rechecking;
+  };
 
   const add = (stream: Stream) => {
     const groups = stream.byJob ? byJob : bySession;
