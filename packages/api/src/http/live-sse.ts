@@ -112,8 +112,8 @@ export function createLiveHub(deps: LiveHubDeps) {
   const send = (stream: Stream, frames: Frames) => {
     const { res } = stream;
     const socket = res.socket;
-    if (!socket || socket.writableLength + res.writableLength > maxBuffered) {
-      // A client that stopped reading: drop it rather than hold its backlog; its EventSource reconnects.
+    if (!socket || socket.destroyed || socket.writableLength + res.writableLength > maxBuffered) {
+      // Gone, or a client that stopped reading: drop it rather than hold its backlog (its EventSource reconnects).
       remove(stream);
       res.destroy();
       return;
