@@ -17,6 +17,7 @@ import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
 import { securityHeaders } from './http/security-headers';
 import { nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
+import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
@@ -135,6 +136,8 @@ export function createAppServer(options: AppServerOptions) {
     void sweep();
   };
   const createCaller = createCallerFactory(appRouter);
+  // The live subscriptions' fan-out for the node:http fast path (http/live-sse.ts's serveLiveSse).
+  const liveHub = createLiveHub(deps);
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
     startSweeper();
@@ -182,6 +185,8 @@ export function createAppServer(options: AppServerOptions) {
     bodyLimit: TRPC_BODY_LIMIT,
     payloadTooLargeMessage: PAYLOAD_TOO_LARGE_MESSAGE,
     env: options.env ?? process.env,
+    // live.jobChanges and tracking.changes: one LISTEN, one frame per change written to every socket.
+    subscriptions: { takes: isLiveSsePath, serve: (request) => serveLiveSse(liveHub, request) },
   });
   const handleNodeWebhook: NodeHandler | null =
     options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
@@ -199,6 +204,7 @@ export function createAppServer(options: AppServerOptions) {
 
     handleTrpc,
     handleNode,
+    liveHub,
 
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {
@@ -217,6 +223,7 @@ export function createAppServer(options: AppServerOptions) {
 
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await liveHub.close();
       await deps.live.close();
       await handle.close();
     },

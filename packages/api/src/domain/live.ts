@@ -1,11 +1,13 @@
 import { EventEmitter, on } from 'node:events';
 import type postgres from 'postgres';
-import { and, eq, gt, sessions, sql, type Database } from '@h2s/db';
+import { and, gt, inArray, sessions, type Database } from '@h2s/db';
 import { LIVE_CHANNEL, type JobChange } from './events';
 
 /** Job changes from every app instance, fed by PostgreSQL LISTEN/NOTIFY. */
 export interface LiveBus {
   changes(signal: AbortSignal): AsyncIterable<JobChange>;
+  /** Calls `listener` for each change until the returned function is called; resolves once listening. */
+  subscribe(listener: (change: JobChange) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,16 @@ export function pgLiveBus(sql: postgres.Sql): LiveBus {
         if ((error as Error).name !== 'AbortError') throw error;
       }
     },
+    async subscribe(listener) {
+      emitter.on('change', listener);
+      try {
+        await start();
+      } catch (error) {
+        emitter.off('change', listener);
+        throw error;
+      }
+      return () => void emitter.off('change', listener);
+    },
     async close() {
       if (listening) await (await listening).unlisten().catch(() => {});
       listening = null;
@@ -44,6 +56,13 @@ export function pgLiveBus(sql: postgres.Sql): LiveBus {
  */
 export class SessionStreams {
   readonly #bySession = new Map<string, Set<AbortController>>();
+  readonly #endListeners = new Set<(sessionKey: string) => void>();
+
+  /** Also told when a session's streams end (the live hub's streams are not AbortControllers). */
+  onEnd(listener: (sessionKey: string) => void): () => void {
+    this.#endListeners.add(listener);
+    return () => void this.#endListeners.delete(listener);
+  }
 
   open(sessionKey: string): { signal: AbortSignal; close(): void } {
     const controller = new AbortController();
@@ -62,10 +81,27 @@ export class SessionStreams {
   end(sessionKey: string): void {
     for (const controller of this.#bySession.get(sessionKey) ?? []) controller.abort();
     this.#bySession.delete(sessionKey);
+    for (const listener of this.#endListeners) listener(sessionKey);
   }
 }
 
 export const SESSION_RECHECK_MS = 60_000;
+
+/** Bind parameters per query: PostgreSQL allows 65,535; a few thousand keep each statement small. */
+const KEYS_PER_QUERY = 5_000;
+
+/** Which of these sessions (token hashes) still exist and have not expired: one query per 5,000 keys. */
+export async function openSessionKeys(db: Database, sessionKeys: readonly string[], now: Date): Promise<Set<string>> {
+  const open = new Set<string>();
+  for (let i = 0; i < sessionKeys.length; i += KEYS_PER_QUERY) {
+    const rows = await db
+      .select({ key: sessions.tokenHash })
+      .from(sessions)
+      .where(and(inArray(sessions.tokenHash, sessionKeys.slice(i, i + KEYS_PER_QUERY)), gt(sessions.expiresAt, now)));
+    for (const row of rows) open.add(row.key);
+  }
+  return open;
+}
 
 /**
  * The live feed for one signed-in session: it ends when the client goes, when the session signs out
@@ -82,12 +118,9 @@ export async function* sessionChanges(
   }
   const stream = deps.streams.open(sessionKey);
   const recheck = setInterval(() => {
-    void deps.db
-      .select({ one: sql<number>`1` })
-      .from(sessions)
-      .where(and(eq(sessions.tokenHash, sessionKey), gt(sessions.expiresAt, deps.clock.now())))
-      .then((rows) => {
-        if (!rows.length) deps.streams.end(sessionKey);
+    void openSessionKeys(deps.db, [sessionKey], deps.clock.now())
+      .then((open) => {
+        if (!open.has(sessionKey)) deps.streams.end(sessionKey);
       })
       .catch(() => {});
   }, SESSION_RECHECK_MS);

@@ -190,6 +190,25 @@ describe('the node:http hot path answers exactly as tRPC does', () => {
     expect(hot.taken).toEqual(['GET /api/trpc/catalog.list']);
   });
 
+  it('serves live subscriptions from the live hub', async () => {
+    hot.taken.length = 0;
+    const controller = new AbortController();
+    const response = await fetch(`${hot.origin}/api/trpc/live.jobChanges`, {
+      headers: { cookie: proCookie, accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('event: connected');
+    await expect.poll(() => api.server.liveHub.size).toBe(1);
+    controller.abort();
+    await expect.poll(() => api.server.liveHub.size).toBe(0);
+    expect(hot.taken).toEqual(['GET /api/trpc/live.jobChanges']);
+  });
+
   it('sends the security headers the pages carry', async () => {
     const answer = await send(hot.origin, 'GET', q('catalog.list'));
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');

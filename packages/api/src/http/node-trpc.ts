@@ -39,6 +39,14 @@ export interface NodeTrpcOptions {
   payloadTooLargeMessage: string;
   /** adapter-node's settings for the client address and this site's host (ORIGIN, ADDRESS_HEADER, …). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Subscriptions served on node sockets (the live hub, http/live-sse.ts): the paths it takes, and how.
+   * It answers every request it is given, errors included (as tRPC does: a 200 event stream).
+   */
+  subscriptions?: {
+    takes(path: string): boolean;
+    serve(request: { req: IncomingMessage; res: ServerResponse; ctx: Context; path: string; input: unknown }): Promise<void>;
+  };
 }
 
 /** Answers the request and returns true, or returns false (untouched) for the fallback to serve. */
@@ -115,6 +123,15 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     send(res, 413, preTrpcError(413, 'PAYLOAD_TOO_LARGE', options.payloadTooLargeMessage), null);
   }
 
+  async function subscribe(req: IncomingMessage, res: ServerResponse, path: string, input: unknown) {
+    const setCookies: string[] = [];
+    const scope: RequestScope = { cookies: cookieJar(req.headers.cookie, setCookies, options.secureCookies), clientIp: clientAddress(req) };
+    const ctx = await options.createContext(scope);
+    for (const [name, value] of Object.entries(baseHeaders)) if (name !== 'content-type') res.setHeader(name, value);
+    if (setCookies.length) res.setHeader('set-cookie', setCookies);
+    await options.subscriptions!.serve({ req, res, ctx, path, input });
+  }
+
   return (req, res) => {
     const url = req.url;
     if (!url?.startsWith(PREFIX)) return false;
@@ -123,13 +140,30 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     const procedure = procedures[path];
     if (!procedure) return false; // a batch ("a,b"), an escaped or unknown path: tRPC answers
     const type = procedure._def.type;
-    if (!(type === 'query' ? req.method === 'GET' : type === 'mutation' && req.method === 'POST')) return false;
     let query: string | null = null;
     if (q >= 0) {
       const params = new URLSearchParams(url.slice(q + 1));
       if (params.has('batch')) return false;
       query = params.get('input');
     }
+    if (type === 'subscription') {
+      if (req.method !== 'GET' || !options.subscriptions?.takes(path)) return false;
+      let input: unknown;
+      try {
+        input = query ? config.transformer.input.deserialize(JSON.parse(query)) : undefined;
+      } catch {
+        return false; // malformed input: tRPC's adapter says so in its own words
+      }
+      subscribe(req, res, path, input).catch((error: unknown) => {
+        options.onError(getTRPCErrorFromUnknown(error), path);
+        if (!res.headersSent) {
+          res.writeHead(500, { ...baseHeaders });
+          res.end(preTrpcError(500, 'INTERNAL_SERVER_ERROR', 'Something went wrong on our side. Please try again.'));
+        } else res.destroy();
+      });
+      return true;
+    }
+    if (!(type === 'query' ? req.method === 'GET' : type === 'mutation' && req.method === 'POST')) return false;
     const accept = req.headers['trpc-accept'] ?? req.headers.accept;
     if (accept?.includes('application/jsonl')) return false;
     if (type === 'mutation' && mediaType(req.headers['content-type']) !== 'application/json') return false;

@@ -5,8 +5,12 @@ import { sessionChanges } from '../domain/live';
 
 export const liveRouter = {
   /** Job changes as they commit anywhere (server-sent events); ids and kinds only, no customer data. */
-  jobChanges: authedProcedure.subscription(async function* ({ ctx, signal }) {
-    if (ctx.viewer.role === 'customer') throw forbidden('Live job changes are for pros and dispatch.');
-    yield* sessionChanges(ctx, ctx.sessionKey, signal ?? new AbortController().signal);
-  }),
+  jobChanges: authedProcedure
+    // Refused in a middleware, not inside the generator: an error thrown while streaming skips mapErrors
+    // and reaches the client as INTERNAL_SERVER_ERROR.
+    .use(({ ctx, next }) => {
+      if (ctx.viewer.role === 'customer') throw forbidden('Live job changes are for pros and dispatch.');
+      return next();
+    })
+    .subscription(({ ctx, signal }) => sessionChanges(ctx, ctx.sessionKey, signal ?? new AbortController().signal)),
 } satisfies TRPCRouterRecord;

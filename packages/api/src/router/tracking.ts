@@ -5,12 +5,12 @@ import { JOB_STATUSES } from '@h2s/db';
 import { publicProcedure } from '../trpc';
 
 /** Any string: a malformed token gets the same NOT_FOUND as a forged one. */
-const tokenInput = z.object({ token: z.string().max(200) });
+export const trackingTokenInput = z.object({ token: z.string().max(200) });
 
 export const trackingRouter = {
   /** The order's progress for whoever holds its tracking link; never the address or the pro's full name. */
   get: publicProcedure
-    .input(tokenInput)
+    .input(trackingTokenInput)
     .output(
       z.object({
         status: z.enum(JOB_STATUSES),
@@ -29,11 +29,14 @@ export const trackingRouter = {
     )
     .query(({ ctx, input }) => getTracking(ctx, input.token)),
   /** A tick (server-sent events) each time the order's job changes; the page then reloads tracking.get. */
-  changes: publicProcedure.input(tokenInput).subscription(async function* ({ ctx, input, signal }) {
+  changes: publicProcedure.input(trackingTokenInput).subscription(async ({ ctx, input, signal }) => {
+    // Resolved before streaming starts, so a bad link is NOT_FOUND (a throw inside the stream skips mapErrors).
     const { jobId } = await orderOfToken(ctx.db, ctx, input.token);
-    if (!jobId) return;
-    for await (const change of ctx.live.changes(signal ?? new AbortController().signal)) {
-      if (change.jobId === jobId) yield { type: change.type, at: change.at };
-    }
+    return (async function* () {
+      if (!jobId) return;
+      for await (const change of ctx.live.changes(signal ?? new AbortController().signal)) {
+        if (change.jobId === jobId) yield { type: change.type, at: change.at };
+      }
+    })();
   }),
 } satisfies TRPCRouterRecord;
