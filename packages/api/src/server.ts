@@ -13,6 +13,7 @@ import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
+import { isStreamedUploadCall, streamUploadCall } from './http/upload-call';
 import { handleStripeWebhookRequest } from './http/stripe-webhook';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
@@ -23,6 +24,14 @@ export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
 export { ConfigError, loadConfig, type AppConfig } from './config';
 export type { Viewer } from './domain/auth';
+export {
+  parseStreamedUpload,
+  StreamedUpload,
+  UPLOAD_BODY_LIMIT,
+  UploadRefused,
+  uploadRefusalResponse,
+  type StreamedUploadOptions,
+} from './http/multipart';
 
 /** One photo plus the multipart envelope around it. */
 const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -144,6 +153,8 @@ export function createAppServer(options: AppServerOptions) {
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
     if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
+    // A photo is streamed to a temporary file (http/upload-call.ts), never buffered whole; then answered below.
+    if (isStreamedUploadCall(request)) return streamUploadCall(request, (req) => handleTrpc(req, scope));
     let req = request;
     if (request.body && request.method !== 'GET') {
       // A body without a declared length (chunked), or cut off by the server's own BODY_SIZE_LIMIT,

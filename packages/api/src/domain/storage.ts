@@ -1,13 +1,24 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve, sep } from 'node:path';
 import { idPatternSource } from '@h2s/db/ids';
 
+/** Bytes already in a local file (a streamed upload's temporary file), stored without reading them into memory. */
+export interface FileOnDisk {
+  path: string;
+  size: number;
+}
+
+export const isFileOnDisk = (body: Uint8Array | FileOnDisk): body is FileOnDisk => !(body instanceof Uint8Array);
+
 /** Where customer photos live. Keys are `customer-uploads/{jobId}/{sha256}-{uploadId}.{ext}` (older rows: without the id). */
 export interface FileStore {
   kind: 'local' | 'uploadthing';
-  /** Stores the bytes under the key; returns the store's URL for them. Same key, same bytes: idempotent. */
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<{ url: string }>;
+  /**
+   * Stores the bytes (or a local file's, which stays where it is) under the key; returns the store's
+   * URL for them. Same key, same bytes: idempotent.
+   */
+  put(key: string, body: Uint8Array | FileOnDisk, contentType: string): Promise<{ url: string }>;
   get(key: string): Promise<Uint8Array | null>;
   /** Size in bytes, or null when the key holds nothing. */
   size(key: string): Promise<number | null>;
@@ -43,13 +54,19 @@ export function localFileStore(rootDir: string): FileStore {
   };
   return {
     kind: 'local',
-    async put(key, bytes) {
+    async put(key, body) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
       // Write then rename: a crash never leaves a half-written photo under its final name.
       const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
-      await writeFile(partial, bytes);
-      await rename(partial, path);
+      try {
+        if (isFileOnDisk(body)) await linkOrCopy(body.path, partial);
+        else await writeFile(partial, body);
+        await rename(partial, path);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
       return { url: `local:${key}` };
     },
     async get(key) {
@@ -91,4 +108,19 @@ export function localFileStore(rootDir: string): FileStore {
       }
     },
   };
+}
+
+/**
+ * A second name for a file on the same filesystem (no bytes copied; the temporary name can then go
+ * on its own), else a copy (the temporary directory is on another disk).
+ */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // EXDEV: another filesystem; EPERM/ENOTSUP: one without hard links.
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+    await copyFile(from, to);
+  }
 }

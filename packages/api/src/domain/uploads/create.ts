@@ -25,9 +25,10 @@ import type { Viewer } from '../auth';
 import { customerMayAccessOrder } from '../customer-access';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from '../errors';
 import { recordJobEvent } from '../events';
-import { thumbnailKey } from '../storage';
+import { thumbnailKey, type FileOnDisk } from '../storage';
 import { storeThumbnail } from '../thumbnails';
 import { displayFilename, uploadStorageKey } from './names';
+import type { ReceivedPhoto } from './received';
 import { detectImageType, NOT_AN_IMAGE_MESSAGE } from './sniff';
 import { toView, type UploadView } from './views';
 
@@ -106,14 +107,39 @@ async function uploadBySha(db: DbOrTx, jobId: string, sha256: string): Promise<C
 
 const tooLarge = () => payloadTooLarge(`Photos can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`);
 
+/** What createUpload needs of a photo, whether it came in memory or was streamed to disk. */
+interface PhotoContent {
+  head: Uint8Array;
+  sha256: string;
+  /** What the store copies: the bytes, or the local file (never read into memory here). */
+  body: Uint8Array | FileOnDisk;
+  /** What the thumbnail is made from: the bytes or the local file's path. */
+  source: Uint8Array | string;
+}
+
+async function contentOf(file: ReceivedPhoto): Promise<PhotoContent> {
+  if (!(file instanceof File)) {
+    const onDisk = { path: file.path, size: file.size };
+    return { head: file.head, sha256: file.sha256, body: onDisk, source: file.path };
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  // The File said its size; the bytes are what counts.
+  if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge();
+  if (bytes.length === 0) throw fieldError(['file'], 'This file is empty.');
+  return { head: bytes, sha256: createHash('sha256').update(bytes).digest('hex'), body: bytes, source: bytes };
+}
+
+const sizeOf = (body: Uint8Array | FileOnDisk) => (body instanceof Uint8Array ? body.length : body.size);
+
 /**
  * Stores one photo for the customer's job. The same bytes twice give back the first upload
  * (duplicate: true). The file is written first, with no transaction open; then one short
- * transaction records it; if that fails, the file is removed again (or swept later).
+ * transaction records it; if that fails, the file is removed again (or swept later). A streamed
+ * photo (StagedPhoto) arrives hashed and on disk: it is moved into the store, never read whole.
  */
 export async function createUpload(
   deps: ApiDeps,
-  { file, viewer, ...target }: UploadTarget & { file: File; viewer: Viewer },
+  { file, viewer, ...target }: UploadTarget & { file: ReceivedPhoto; viewer: Viewer },
 ): Promise<CreateUploadResult> {
   // Before anything reads the body into memory.
   if (file.size > MAX_UPLOAD_BYTES) throw tooLarge();
@@ -122,13 +148,11 @@ export async function createUpload(
   const { jobId } =
     'jobId' in target ? await afterPhotoTarget(deps.db, target.jobId, viewer) : await uploadTarget(deps.db, target.sessionId, viewer);
 
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge();
-  if (bytes.length === 0) throw fieldError(['file'], 'This file is empty.');
-  const type = detectImageType(bytes);
+  const { head, sha256, body, source } = await contentOf(file);
+  const fileSize = sizeOf(body);
+  const type = detectImageType(head);
   if (!type) throw fieldError(['file'], NOT_AN_IMAGE_MESSAGE);
 
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const existing = await uploadBySha(deps.db, jobId, sha256);
   if (existing) return { upload: toView(deps, existing), duplicate: true };
 
@@ -142,7 +166,7 @@ export async function createUpload(
   const uploadId = newUploadId();
   const key = uploadStorageKey(jobId, sha256, uploadId, type.ext);
   // Disk or network I/O, before any transaction: no lock is held while the bytes travel.
-  const stored = await deps.storage.put(key, bytes, type.mime);
+  const stored = await deps.storage.put(key, body, type.mime);
   try {
     const row = await deps.db.transaction(async (tx) => {
       // Checked again under the job's lock (which the per-job trigger takes too): completion may have just landed.
@@ -158,9 +182,9 @@ export async function createUpload(
           jobId,
           storageKey: key,
           url: stored.url,
-          fileSize: bytes.length,
+          fileSize,
           mimeType: type.mime,
-          originalFilename: displayFilename(file.name),
+          originalFilename: displayFilename(file instanceof File ? file.name : file.filename),
           sha256,
           uploadedBy: viewer.userId,
           kind,
@@ -173,12 +197,12 @@ export async function createUpload(
         jobId,
         'photo_added',
         { userId: viewer.userId, role },
-        { uploadId, sha256, mimeType: type.mime, fileSize: bytes.length, kind },
+        { uploadId, sha256, mimeType: type.mime, fileSize, kind },
       );
       return inserted;
     });
     // After the commit, outside any transaction: resizing takes tens of milliseconds of CPU.
-    await storeThumbnail(deps.storage, key, bytes).catch((error: unknown) => console.error(`[uploads] no thumbnail for ${key}:`, error));
+    await storeThumbnail(deps.storage, key, source).catch((error: unknown) => console.error(`[uploads] no thumbnail for ${key}:`, error));
     return { upload: toView(deps, row), duplicate: false };
   } catch (error) {
     // The key is this attempt's own: no other row can point at it.
