@@ -13,6 +13,7 @@ import { stripePayments, testPayments, type Payments } from './domain/payments';
 import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
+import { DEFAULT_UPLOAD_TMP_DIR } from './http/multipart';
 import { isStreamedUploadCall, streamUploadCall } from './http/upload-call';
 import { handleStripeWebhookRequest } from './http/stripe-webhook';
 import { logInternalError } from './internal-errors';
@@ -86,6 +87,8 @@ export interface AppServerOptions {
   clock?: Clock;
   storage?: FileStore;
   payments?: Payments;
+  /** Where streamed photos wait while their call runs (default: h2s-upload-staging in the OS temp directory). */
+  uploadTmpDir?: string;
 }
 
 export type AppServer = ReturnType<typeof createAppServer>;
@@ -139,6 +142,7 @@ export function createAppServer(options: AppServerOptions) {
     void sweep();
   };
   const createCaller = createCallerFactory(appRouter);
+  const uploadTmpDir = options.uploadTmpDir ?? DEFAULT_UPLOAD_TMP_DIR;
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
     startSweeper();
@@ -154,7 +158,7 @@ export function createAppServer(options: AppServerOptions) {
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
     if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
     // A photo is streamed to a temporary file (http/upload-call.ts), never buffered whole; then answered below.
-    if (isStreamedUploadCall(request)) return streamUploadCall(request, (req) => handleTrpc(req, scope));
+    if (isStreamedUploadCall(request)) return streamUploadCall(request, (req) => handleTrpc(req, scope), { tmpDir: uploadTmpDir });
     let req = request;
     if (request.body && request.method !== 'GET') {
       // A body without a declared length (chunked), or cut off by the server's own BODY_SIZE_LIMIT,
@@ -188,6 +192,8 @@ export function createAppServer(options: AppServerOptions) {
     callerFor: async (ctx: Context) => createCaller(ctx),
 
     handleTrpc,
+    /** Where parseStreamedUpload puts this app's photos while their call runs. */
+    uploadTmpDir,
 
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {

@@ -24,7 +24,7 @@ export { StreamedUpload } from '../domain/uploads/received';
 export const UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /** Where temporary upload files go by default (one directory, so a crash's leftovers are easy to find). */
-export const DEFAULT_UPLOAD_TMP_DIR = join(tmpdir(), 'h2s-uploads');
+export const DEFAULT_UPLOAD_TMP_DIR = join(tmpdir(), 'h2s-upload-staging');
 
 export interface StreamedUploadOptions {
   /** Largest photo accepted, in bytes (default MAX_UPLOAD_BYTES, 10 MB). */
