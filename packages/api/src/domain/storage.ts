@@ -58,9 +58,11 @@ export function localFileStore(rootDir: string): FileStore {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
       // Write then rename: a crash never leaves a half-written photo under its final name.
+      // A file on disk gets a second name under the key: atomic too, and no bytes copied.
+      if (isFileOnDisk(body) && (await linked(body.path, path))) return { url: `local:${key}` };
       const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
       try {
-        if (isFileOnDisk(body)) await linkOrCopy(body.path, partial);
+        if (isFileOnDisk(body)) await copyFile(body.path, partial);
         else await writeFile(partial, body);
         await rename(partial, path);
       } catch (error) {
@@ -111,16 +113,16 @@ export function localFileStore(rootDir: string): FileStore {
 }
 
 /**
- * A second name for a file on the same filesystem (no bytes copied; the temporary name can then go
- * on its own), else a copy (the temporary directory is on another disk).
+ * Gives the file a second name at `to` when both are on one filesystem (the temporary name can then
+ * go on its own); false when it cannot (another disk, no hard links, or `to` taken: then a copy).
  */
-async function linkOrCopy(from: string, to: string): Promise<void> {
+async function linked(from: string, to: string): Promise<boolean> {
   try {
     await link(from, to);
+    return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    // EXDEV: another filesystem; EPERM/ENOTSUP: one without hard links.
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
-    await copyFile(from, to);
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK' || code === 'EEXIST') return false;
+    throw error;
   }
 }

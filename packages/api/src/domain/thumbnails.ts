@@ -32,7 +32,11 @@ export async function makeThumbnail(original: Uint8Array | string): Promise<Uint
 
 /** Makes and stores the thumbnail of a stored original (its bytes or a local copy's path); returns its bytes, or null when there is none to make. */
 export async function storeThumbnail(storage: FileStore, originalKey: string, original: Uint8Array | string): Promise<Uint8Array | null> {
-  const thumb = await makeThumbnail(original);
+  return putThumbnail(storage, originalKey, await makeThumbnail(original));
+}
+
+/** Stores a thumbnail made beforehand (makeThumbnail) beside its original; null: there was none to make. */
+export async function putThumbnail(storage: FileStore, originalKey: string, thumb: Uint8Array | null): Promise<Uint8Array | null> {
   if (thumb) await storage.put(thumbnailKey(originalKey), thumb, THUMBNAIL_MIME);
   return thumb;
 }

@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
@@ -147,7 +147,7 @@ export async function parseStreamedUpload(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     body.on('error', onBodyError);
     body.on('close', onBodyClose);
-    await mkdir(tmpDir, { recursive: true });
+    await ensureDir(tmpDir);
     if (failure) throw failure;
     body.on('data', count);
     body.pipe(parser);
@@ -173,6 +173,14 @@ export async function parseStreamedUpload(
   }
 }
 
+const madeDirs = new Set<string>();
+/** The staging directory, made once per process (and again should something have removed it: see stage). */
+async function ensureDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true });
+  madeDirs.add(dir);
+}
+
 /** Writes one file part to `path`, hashing it and keeping its first bytes; rejects past maxFileBytes. */
 async function stage(stream: Readable, path: string, info: busboy.FileInfo, maxFileBytes: number): Promise<StagedPhotoFile> {
   const hash = createHash('sha256');
@@ -187,7 +195,12 @@ async function stage(stream: Readable, path: string, info: busboy.FileInfo, maxF
       done(null, chunk);
     },
   });
-  await pipeline(stream, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  file.once('error', (error: NodeJS.ErrnoException) => {
+    // The directory went (a temp cleaner): made again for the next upload.
+    if (error.code === 'ENOENT') madeDirs.delete(dirname(path));
+  });
+  await pipeline(stream, meter, file);
   return new StagedPhotoFile(
     path,
     size,
