@@ -1,7 +1,7 @@
 /**
  * Adding a photo: the customer's of the site (before) or the assigned pro's of the finished work
  * (after). Bytes go to the FileStore under a key built from the job id and the bytes' sha256, never
- * from anything the client sent; the row is recorded in one short transaction afterwards.
+ * from anything the client sent; the row is recorded in one short statement afterwards.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -160,7 +160,7 @@ const sizeOf = (body: Uint8Array | FileOnDisk) => (body instanceof Uint8Array ? 
 /**
  * Stores one photo for the customer's job. The same bytes twice give back the first upload
  * (duplicate: true). The file is written first, with no transaction open; then one short
- * transaction records it; if that fails, the file is removed again (or swept later). A streamed
+ * statement (recordUpload) records it; if that fails, the file is removed again (or swept later). A streamed
  * photo (StagedPhoto) arrives hashed and on disk: it is moved into the store, never read whole.
  */
 export async function createUpload(
