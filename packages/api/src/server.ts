@@ -18,6 +18,8 @@ import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/str
 import { securityHeaders } from './http/security-headers';
 import { nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
+import { DEFAULT_UPLOAD_TMP_DIR, parseStreamedUpload as parseUpload, uploadRefusalBody, UploadRefused as Refused } from './http/multipart';
+import { isStreamedUploadCall, streamUploadCall } from './http/upload-call';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
 import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
@@ -29,6 +31,14 @@ export { ConfigError, loadConfig, type AppConfig } from './config';
 export { SECURITY_HEADERS, HSTS, securityHeaders } from './http/security-headers';
 export type { NodeHandler } from './http/node-trpc';
 export type { Viewer } from './domain/auth';
+export {
+  parseStreamedUpload,
+  StreamedUpload,
+  UPLOAD_BODY_LIMIT,
+  UploadRefused,
+  uploadRefusalResponse,
+  type StreamedUploadOptions,
+} from './http/multipart';
 
 /** One photo plus the multipart envelope around it. */
 const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -83,6 +93,8 @@ export interface AppServerOptions {
   clock?: Clock;
   storage?: FileStore;
   payments?: Payments;
+  /** Where streamed photos wait while their call runs (default: h2s-upload-staging in the OS temp directory). */
+  uploadTmpDir?: string;
 }
 
 export type AppServer = ReturnType<typeof createAppServer>;
@@ -138,6 +150,7 @@ export function createAppServer(options: AppServerOptions) {
   const createCaller = createCallerFactory(appRouter);
   // The live subscriptions' fan-out for the node:http fast path (http/live-sse.ts's serveLiveSse).
   const liveHub = createLiveHub(deps);
+  const uploadTmpDir = options.uploadTmpDir ?? DEFAULT_UPLOAD_TMP_DIR;
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
     startSweeper();
@@ -158,6 +171,8 @@ export function createAppServer(options: AppServerOptions) {
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
     if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
+    // A photo is streamed to a temporary file (http/upload-call.ts), never buffered whole; then answered below.
+    if (isStreamedUploadCall(request)) return streamUploadCall(request, (req) => handleTrpc(req, scope), { tmpDir: uploadTmpDir });
     let req = request;
     if (request.body && request.method !== 'GET') {
       // A body without a declared length (chunked), or cut off by the server's own BODY_SIZE_LIMIT,
@@ -187,6 +202,18 @@ export function createAppServer(options: AppServerOptions) {
     env: options.env ?? process.env,
     // live.jobChanges and tracking.changes: one LISTEN, one frame per change written to every socket.
     subscriptions: { takes: isLiveSsePath, serve: (request) => serveLiveSse(liveHub, request) },
+    // uploads.create: the photo streams to a file on disk (http/multipart.ts), never whole in memory.
+    multipart: {
+      takes: (path) => path === 'uploads.create',
+      async parse(req) {
+        const upload = await parseUpload(req.headers, req, { tmpDir: uploadTmpDir });
+        return { input: upload, dispose: () => upload.dispose() };
+      },
+      refusal: (error, path) =>
+        error instanceof Refused
+          ? { status: error.status, body: JSON.stringify(uploadRefusalBody(error, path)), cutOff: error.cutOff }
+          : null,
+    },
   });
   const handleNodeWebhook: NodeHandler | null =
     options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
@@ -205,6 +232,8 @@ export function createAppServer(options: AppServerOptions) {
     handleTrpc,
     handleNode,
     liveHub,
+    /** Where parseStreamedUpload puts this app's photos while their call runs. */
+    uploadTmpDir,
 
     /** handleTrpc for plain HTTP (tests, benchmarks): cookies come from and go to headers. */
     async handlePlainTrpc(request: Request): Promise<Response> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,22 @@ describe('localFileStore', () => {
     expect(await store.size(key)).toBeNull();
     // Removing what is not there is not an error: cleanup paths may run twice.
     await expect(store.remove(key)).resolves.toBeUndefined();
+  });
+
+  it('stores a file from disk under its key (a second name, no copy in memory); the original stays for its owner to remove', async () => {
+    const staging = join(root, 'staging');
+    mkdirSync(staging);
+    const path = join(staging, 'upload.part');
+    writeFileSync(path, bytes(9, 8, 7, 6));
+    await store.put(key, { path, size: 4 }, 'image/png');
+    expect(await store.get(key)).toEqual(bytes(9, 8, 7, 6));
+    expect(existsSync(path)).toBe(true);
+    rmSync(path);
+    expect(await store.get(key)).toEqual(bytes(9, 8, 7, 6));
+    expect(readdirSync(join(root, 'uploads/customer-uploads/JOB-ABCDEFGH'))).toEqual([`${'a'.repeat(64)}.png`]);
+    // A file that is not there fails the put and leaves nothing behind.
+    await expect(store.put(key.replace('a'.repeat(64), 'b'.repeat(64)), { path, size: 4 }, 'image/png')).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(join(root, 'uploads/customer-uploads/JOB-ABCDEFGH'))).toEqual([`${'a'.repeat(64)}.png`]);
   });
 
   it('refuses any key it did not build, before touching the disk', async () => {

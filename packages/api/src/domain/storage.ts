@@ -1,13 +1,24 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve, sep } from 'node:path';
 import { idPatternSource } from '@h2s/db/ids';
 
+/** Bytes already in a local file (a streamed upload's temporary file), stored without reading them into memory. */
+export interface FileOnDisk {
+  path: string;
+  size: number;
+}
+
+export const isFileOnDisk = (body: Uint8Array | FileOnDisk): body is FileOnDisk => !(body instanceof Uint8Array);
+
 /** Where customer photos live. Keys are `customer-uploads/{jobId}/{sha256}-{uploadId}.{ext}` (older rows: without the id). */
 export interface FileStore {
   kind: 'local' | 'uploadthing';
-  /** Stores the bytes under the key; returns the store's URL for them. Same key, same bytes: idempotent. */
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<{ url: string }>;
+  /**
+   * Stores the bytes (or a local file's, which stays where it is) under the key; returns the store's
+   * URL for them. Same key, same bytes: idempotent.
+   */
+  put(key: string, body: Uint8Array | FileOnDisk, contentType: string): Promise<{ url: string }>;
   get(key: string): Promise<Uint8Array | null>;
   /** Size in bytes, or null when the key holds nothing. */
   size(key: string): Promise<number | null>;
@@ -43,13 +54,21 @@ export function localFileStore(rootDir: string): FileStore {
   };
   return {
     kind: 'local',
-    async put(key, bytes) {
+    async put(key, body) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
       // Write then rename: a crash never leaves a half-written photo under its final name.
+      // A file on disk gets a second name under the key: atomic too, and no bytes copied.
+      if (isFileOnDisk(body) && (await linked(body.path, path))) return { url: `local:${key}` };
       const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
-      await writeFile(partial, bytes);
-      await rename(partial, path);
+      try {
+        if (isFileOnDisk(body)) await copyFile(body.path, partial);
+        else await writeFile(partial, body);
+        await rename(partial, path);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
       return { url: `local:${key}` };
     },
     async get(key) {
@@ -91,4 +110,19 @@ export function localFileStore(rootDir: string): FileStore {
       }
     },
   };
+}
+
+/**
+ * Gives the file a second name at `to` when both are on one filesystem (the temporary name can then
+ * go on its own); false when it cannot (another disk, no hard links, or `to` taken: then a copy).
+ */
+async function linked(from: string, to: string): Promise<boolean> {
+  try {
+    await link(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK' || code === 'EEXIST') return false;
+    throw error;
+  }
 }

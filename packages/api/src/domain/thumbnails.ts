@@ -9,10 +9,17 @@ import { thumbnailKey, type FileStore } from './storage';
 export const THUMBNAIL_PX = 320;
 export const THUMBNAIL_MIME = 'image/webp';
 
-/** A WebP no larger than THUMBNAIL_PX on its longest side, upright; null when the image cannot be decoded (HEIC). */
-export async function makeThumbnail(bytes: Uint8Array): Promise<Uint8Array | null> {
+// Thumbnails are made from streamed uploads' temporary files, each read once: libvips must not keep
+// them open in its cache (by default 20 files), which would hold the space of files already deleted.
+sharp.cache({ files: 0 });
+
+/**
+ * A WebP no larger than THUMBNAIL_PX on its longest side, upright; null when the image cannot be
+ * decoded (HEIC). From the bytes, or from a local file's path (libvips reads it itself).
+ */
+export async function makeThumbnail(original: Uint8Array | string): Promise<Uint8Array | null> {
   try {
-    const out = await sharp(bytes, { failOn: 'error', limitInputPixels: 50_000_000 })
+    const out = await sharp(original, { failOn: 'error', limitInputPixels: 50_000_000 })
       .rotate() // honour EXIF orientation before the metadata is dropped
       .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 72 })
@@ -23,9 +30,13 @@ export async function makeThumbnail(bytes: Uint8Array): Promise<Uint8Array | nul
   }
 }
 
-/** Makes and stores the thumbnail of a stored original; returns its bytes, or null when there is none to make. */
-export async function storeThumbnail(storage: FileStore, originalKey: string, original: Uint8Array): Promise<Uint8Array | null> {
-  const thumb = await makeThumbnail(original);
+/** Makes and stores the thumbnail of a stored original (its bytes or a local copy's path); returns its bytes, or null when there is none to make. */
+export async function storeThumbnail(storage: FileStore, originalKey: string, original: Uint8Array | string): Promise<Uint8Array | null> {
+  return putThumbnail(storage, originalKey, await makeThumbnail(original));
+}
+
+/** Stores a thumbnail made beforehand (makeThumbnail) beside its original; null: there was none to make. */
+export async function putThumbnail(storage: FileStore, originalKey: string, thumb: Uint8Array | null): Promise<Uint8Array | null> {
   if (thumb) await storage.put(thumbnailKey(originalKey), thumb, THUMBNAIL_MIME);
   return thumb;
 }

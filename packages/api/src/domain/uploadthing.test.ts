@@ -5,6 +5,9 @@
  * assert the requests the store sends.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
 import { uploadThingStore } from './uploadthing';
@@ -222,6 +225,29 @@ describe('uploadThingStore', () => {
     const result = await store.put(keyFor(raced), raced, 'image/png');
     expect(result.url).toBe(`https://${APP_ID}.ufs.sh/f/${encodeURIComponent(keyFor(raced))}`);
     expect(ut.byCustomId.get(keyFor(raced))?.bytes).toEqual(raced);
+  });
+
+  it('uploads a streamed photo from its temporary file, the file staying where it is', async () => {
+    const ut = fakeUploadThing();
+    const store = uploadThingStore(TOKEN, { fetch: ut.fetch });
+    const bytes = someBytes(8);
+    const dir = mkdtempSync(join(tmpdir(), 'h2s-ut-staged-'));
+    try {
+      const path = join(dir, 'upload.part');
+      writeFileSync(path, bytes);
+      await store.put(keyFor(bytes), { path, size: bytes.length }, 'image/png');
+      const put = ut.requests[1]!;
+      expect(put.url.searchParams.get('x-ut-file-size')).toBe(String(bytes.length));
+      expect(new Uint8Array(await put.file!.arrayBuffer())).toEqual(bytes);
+      expect(ut.byCustomId.get(keyFor(bytes))?.bytes).toEqual(bytes);
+      expect(readFileSync(path)).toEqual(Buffer.from(bytes));
+      // Already there with this size: not sent again.
+      ut.requests.length = 0;
+      await store.put(keyFor(bytes), { path, size: bytes.length }, 'image/png');
+      expect(ut.requests.map((r) => r.method)).toEqual(['HEAD']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('signs with the token it was given: a wrong API key is refused by the service', async () => {

@@ -3,8 +3,9 @@
  * customId, so every operation addresses the file by the key we already hold, and putting the
  * same key twice finds the first copy instead of making a second.
  */
+import { openAsBlob } from 'node:fs';
 import { UTApi, UTFile } from 'uploadthing/server';
-import { assertStorageKey, type FileStore } from './storage';
+import { assertStorageKey, isFileOnDisk, type FileStore } from './storage';
 
 export interface UploadThingStoreOptions {
   /** Every request the store makes (the SDK's and its own downloads) goes through this. */
@@ -55,16 +56,19 @@ export function uploadThingStore(token: string, options: UploadThingStoreOptions
 
   return {
     kind: 'uploadthing',
-    async put(key, bytes, contentType) {
+    async put(key, body, contentType) {
       assertStorageKey(key);
+      const length = isFileOnDisk(body) ? body.size : body.length;
       // The key names the bytes (it ends in their sha256), so a file already there of this size is this file.
-      if ((await size(key)) === bytes.length) return { url: await fileUrl(key) };
+      if ((await size(key)) === length) return { url: await fileUrl(key) };
       const name = key.slice(key.lastIndexOf('/') + 1);
-      const file = new UTFile([new Uint8Array(bytes)], name, { type: contentType, customId: key });
+      // A file on disk goes as a file-backed Blob: read as it is sent, never held whole in memory.
+      const part = isFileOnDisk(body) ? await openAsBlob(body.path, { type: contentType }) : new Uint8Array(body);
+      const file = new UTFile([part], name, { type: contentType, customId: key });
       const result = await api.uploadFiles(file, { contentDisposition: 'inline' });
       if (result.error) {
         // A concurrent put of the same key may have claimed the customId first; its bytes are ours.
-        if ((await size(key)) === bytes.length) return { url: await fileUrl(key) };
+        if ((await size(key)) === length) return { url: await fileUrl(key) };
         throw new Error(`UploadThing: upload of ${key} failed: ${result.error.code} ${result.error.message}`);
       }
       return { url: result.data.ufsUrl };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_BYTES } from '@h2s/db';
 import { createTestApi, type TestApi } from '../test/fixtures';
+import { tinyPng } from '../test/images';
 
 let api: TestApi;
 let hot: { origin: string; server: Server; taken: string[] };
@@ -207,6 +208,47 @@ describe('the node:http hot path answers exactly as tRPC does', () => {
     controller.abort();
     await expect.poll(() => api.server.liveHub.size).toBe(0);
     expect(hot.taken).toEqual(['GET /api/trpc/live.jobChanges']);
+  });
+
+  it('streams photo uploads (multipart) and refuses bad ones as tRPC does', async () => {
+    const pro = await api.pro({ name: 'Uma Upload', postalCode: '60601' });
+    const order = await api.paidOrder();
+    const c = await api.caller(pro);
+    await c.jobs.accept({ jobId: order.jobId });
+    await c.jobs.depart({ jobId: order.jobId });
+    await c.jobs.start({ jobId: order.jobId });
+    const cookie = `h2s_portal_session=${pro.token}`;
+    const form = (fields: Record<string, string>, file?: Uint8Array) => {
+      const body = new FormData();
+      for (const [k, v] of Object.entries(fields)) body.set(k, v);
+      if (file) body.set('file', new File([file], 'after.png', { type: 'image/png' }));
+      return body;
+    };
+    const post = async (origin: string, body: FormData, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${origin}/api/trpc/uploads.create`, { method: 'POST', body, headers });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+
+    hot.taken.length = 0;
+    const stored = await post(hot.origin, form({ jobId: order.jobId, kind: 'after' }, tinyPng([10, 200, 30])), { cookie });
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ result: { data: { duplicate: false, upload: { jobId: order.jobId, kind: 'after' } } } });
+    expect(hot.taken).toEqual(['POST /api/trpc/uploads.create']);
+    expect((await c.uploads.list({ jobId: order.jobId })).uploads.filter((u) => u.kind === 'after')).toHaveLength(1);
+
+    // Refusals: the same status and body on both paths.
+    const cases: [FormData, Record<string, string>][] = [
+      [form({ jobId: order.jobId, kind: 'after' }, tinyPng([1, 2, 3])), {}], // signed out
+      [form({ jobId: order.jobId, kind: 'before' }, tinyPng([1, 2, 4])), { cookie }], // wrong kind
+      [form({ jobId: order.jobId, kind: 'after' }), { cookie }], // no file
+      [form({ jobId: order.jobId, kind: 'after' }, new TextEncoder().encode('not an image at all')), { cookie }],
+    ];
+    for (const [body, headers] of cases) {
+      const a = await post(hot.origin, body, headers);
+      const b = await post(plain.origin, body, headers);
+      expect(a).toEqual(b);
+      expect(a.status).toBeGreaterThanOrEqual(400);
+    }
   });
 
   it('sends the security headers the pages carry', async () => {

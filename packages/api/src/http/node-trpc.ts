@@ -43,6 +43,17 @@ export interface NodeTrpcOptions {
    * Subscriptions served on node sockets (the live hub, http/live-sse.ts): the paths it takes, and how.
    * It answers every request it is given, errors included (as tRPC does: a 200 event stream).
    */
+  /**
+   * Mutations that take a streamed multipart body (uploads.create: http/multipart.ts): the paths, how
+   * the body becomes the procedure's raw input (on disk, never whole in memory), and what a refusal
+   * answers. Anything else multipart goes to the fallback.
+   */
+  multipart?: {
+    takes(path: string): boolean;
+    parse(req: IncomingMessage): Promise<{ input: unknown; dispose(): Promise<void> }>;
+    /** The answer for a refused body (too large, malformed), or null for an error that is not one. */
+    refusal(error: unknown, path: string): { status: number; body: string; cutOff: boolean } | null;
+  };
   subscriptions?: {
     takes(path: string): boolean;
     serve(request: { req: IncomingMessage; res: ServerResponse; ctx: Context; path: string; input: unknown }): Promise<void>;
@@ -77,23 +88,62 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     return { status: getHTTPStatusCode(response, [error]), body: JSON.stringify(transformTRPCResponse(config, response)) };
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, path: string, procedure: AnyProcedure, query: string | null) {
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    procedure: AnyProcedure,
+    query: string | null,
+    multipart = false,
+  ) {
     const type = procedure._def.type as 'query' | 'mutation';
     if (type === 'mutation' && !sameOrigin(req.headers, site))
       return send(res, 403, preTrpcError(403, 'FORBIDDEN', 'Cross-site request refused'), null);
 
     let text: string | null = null;
+    let upload: { input: unknown; dispose(): Promise<void> } | null = null;
     if (type === 'query') {
       text = query;
     } else {
       if (Number(req.headers['content-length'] ?? 0) > options.bodyLimit) return tooLarge(res);
-      const body = await readBody(req, options.bodyLimit);
-      if (body === null) return tooLarge(res);
-      text = body.length ? body.toString('utf8') : null;
+      if (multipart) {
+        try {
+          upload = await options.multipart!.parse(req);
+        } catch (error) {
+          const refusal = options.multipart!.refusal(error, path);
+          if (!refusal) throw error;
+          if (refusal.cutOff) res.setHeader('connection', 'close');
+          // A body within the limit is read to its end, so the answer goes out on an open connection.
+          else if (!req.readableEnded) req.resume();
+          return send(res, refusal.status, refusal.body, null);
+        }
+      } else {
+        const body = await readBody(req, options.bodyLimit);
+        if (body === null) return tooLarge(res);
+        text = body.length ? body.toString('utf8') : null;
+      }
     }
+    try {
+      await call(req, res, path, procedure, type, text, upload?.input);
+    } finally {
+      await upload?.dispose();
+    }
+  }
+
+  /** One procedure call and its answer: context, middlewares, input parsed when asked, output or error shape. */
+  async function call(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    procedure: AnyProcedure,
+    type: 'query' | 'mutation',
+    text: string | null,
+    given: unknown,
+  ) {
     // Parsed when the procedure asks, after its middlewares, as tRPC does (signed out + bad input → 401).
     let input: unknown = undefined;
     const getRawInput = async () => {
+      if (given !== undefined) return (input = given);
       if (!text) return undefined;
       try {
         return (input = config.transformer.input.deserialize(JSON.parse(text)));
@@ -166,9 +216,11 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     if (!(type === 'query' ? req.method === 'GET' : type === 'mutation' && req.method === 'POST')) return false;
     const accept = req.headers['trpc-accept'] ?? req.headers.accept;
     if (accept?.includes('application/jsonl')) return false;
-    if (type === 'mutation' && mediaType(req.headers['content-type']) !== 'application/json') return false;
+    const media = type === 'mutation' ? mediaType(req.headers['content-type']) : undefined;
+    const multipart = media === 'multipart/form-data' && Boolean(options.multipart?.takes(path));
+    if (type === 'mutation' && media !== 'application/json' && !multipart) return false;
 
-    serve(req, res, path, procedure, query).catch((error: unknown) => {
+    serve(req, res, path, procedure, query, multipart).catch((error: unknown) => {
       // Only a broken socket gets here (every procedure error is answered above).
       if (!res.headersSent) {
         const body = errorBody(getTRPCErrorFromUnknown(error), path, type as 'query' | 'mutation', undefined, undefined);

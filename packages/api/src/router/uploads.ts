@@ -1,18 +1,29 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { uploadIdSchema } from '@h2s/db';
-import { createUpload, listUploads, removeUpload, type UploadTarget } from '../domain/uploads';
+import {
+  createUpload,
+  isReceivedPhoto,
+  listUploads,
+  removeUpload,
+  StreamedUpload,
+  type ReceivedPhoto,
+  type UploadTarget,
+} from '../domain/uploads';
 import { forbidden } from '../domain/errors';
 import { uploadView } from './outputs';
 import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '../trpc';
 
 /**
- * The multipart form the photo picker posts. Each missing or malformed field is reported under
- * its own name, so the form can show the message next to it.
+ * The multipart form the photo picker posts: a FormData (server-side callers) or, over HTTP, the
+ * same form streamed to disk (StreamedUpload, issue 13). Each missing or malformed field is reported
+ * under its own name, so the form can show the message next to it.
  */
 const uploadForm = z
-  .instanceof(FormData, { error: 'Send the photo as a multipart form with sessionId and file.' })
-  .transform((form, ctx): UploadTarget & { file: File } => {
+  .custom<FormData | StreamedUpload>((value) => value instanceof FormData || value instanceof StreamedUpload, {
+    error: 'Send the photo as a multipart form with sessionId and file.',
+  })
+  .transform((form, ctx): UploadTarget & { file: ReceivedPhoto } => {
     const rawFile = form.get('file');
     // A file that is not one is reported by the branch below, next to its other field.
     if (form.get('kind') === 'after' || form.has('jobId')) {
@@ -27,7 +38,7 @@ const uploadForm = z
           message: jobId.error.issues[0]?.message ?? 'Not a job id',
           input: form.get('jobId'),
         });
-      const file = rawFile instanceof File ? rawFile : null;
+      const file = isReceivedPhoto(rawFile) ? rawFile : null;
       if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
       if (kind !== 'after' || !jobId.success || !file) return z.NEVER;
       return { jobId: jobId.data, kind: 'after', file };
@@ -39,7 +50,7 @@ const uploadForm = z
       ctx.addIssue({ code: 'custom', path: ['sessionId'], message, input: rawSessionId });
     }
     // A text field named "file" is not a file.
-    const file = rawFile instanceof File ? rawFile : null;
+    const file = isReceivedPhoto(rawFile) ? rawFile : null;
     if (!file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'Choose a photo to upload', input: rawFile });
     if (!sessionId?.success || !file) return z.NEVER;
     return { sessionId: sessionId.data, file };

@@ -25,6 +25,8 @@ export interface TestApi {
   server: AppServer;
   clock: Clock & { set(at: string | Date): void };
   uploadDir: string;
+  /** Where streamed uploads wait while their call runs (empty between calls). */
+  uploadTmpDir: string;
   /** A caller as this viewer (null: anonymous); pass a cookie jar to inspect what it sets. */
   caller(viewer?: Viewer | null, cookies?: MemoryCookies): Promise<Awaited<ReturnType<AppServer['caller']>>>;
   /** A signed-in pro (created with a real account and session). */
@@ -66,6 +68,7 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
   let instant = new Date(options.now ?? '2026-01-09T15:00:00.000Z');
   const clock = { now: () => new Date(instant), set: (at: string | Date) => void (instant = new Date(at)) };
   const uploadDir = mkdtempSync(join(tmpdir(), 'h2s-uploads-'));
+  const uploadTmpDir = mkdtempSync(join(tmpdir(), 'h2s-upload-staging-'));
   const payments = testPayments(TEST_WEBHOOK_SECRET, 'http://customer.test');
   const server = createAppServer({
     app: options.app ?? 'customer',
@@ -73,6 +76,7 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
     clock,
     payments,
     storage: localFileStore(uploadDir),
+    uploadTmpDir,
     env: { NODE_ENV: 'test', CUSTOMER_ORIGIN: 'http://customer.test' },
   });
   await seedCatalog(t.db);
@@ -118,6 +122,7 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
     server,
     clock,
     uploadDir,
+    uploadTmpDir,
     caller,
     pro: (input) => staff('pro', input),
     admin: () => staff('admin'),
@@ -155,6 +160,7 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
       await server.deps.live.close();
       await t.drop();
       rmSync(uploadDir, { recursive: true, force: true });
+      rmSync(uploadTmpDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,3 +9,4 @@ export { signUploadUrl, UPLOAD_URL_TTL_SECONDS, verifyUploadSignature } from './
 export { listUploads, uploadViewsForJob, uploadViewsForJobs, type UploadMimeType, type UploadView } from './views';
 export { AFTER_LIMIT_MESSAGE, createUpload, UPLOAD_LIMIT_MESSAGE, type CreateUploadResult, type UploadTarget } from './create';
 export { removeUpload, type RemoveUploadResult } from './remove';
+export { isReceivedPhoto, PHOTO_HEAD_BYTES, StagedPhotoFile, StreamedUpload, type ReceivedPhoto, type StagedPhoto } from './received';
