@@ -101,9 +101,9 @@ async function waitUntilServing(client: HttpClient, child: ChildProcess | null, 
 
 export async function startBuiltApp(name: AppName, port: number, env: AppEnv, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const origin = `http://127.0.0.1:${port}`;
-  // `--cpu-prof=<dir>`: the portal writes a V8 CPU profile there as it stops (bench/profile.ts reads it).
+  // `--cpu-prof=<dir>`: each app (one process each) writes a V8 CPU profile there as it stops (bench/profile.ts reads it).
   const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
-  const profile = profileDir && name === 'portal' && !extraEnv.WEB_CONCURRENCY ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const profile = profileDir && !extraEnv.WEB_CONCURRENCY ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(process.execPath, [...profile, join(root, 'apps', name, 'build')], {
     env: { ...baseEnv(env, origin, port), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,14 +56,23 @@ export function localFileStore(rootDir: string): FileStore {
     kind: 'local',
     async put(key, body) {
       const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
+      // The job's folder usually exists (its other photos, this photo's original): made only when missing,
+      // which saves a thread-pool round trip per file (issue 13).
+      const inFolder = async <T>(write: () => Promise<T>): Promise<T> => {
+        try {
+          return await write();
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          await mkdir(dirname(path), { recursive: true });
+          return write();
+        }
+      };
       // Write then rename: a crash never leaves a half-written photo under its final name.
       // A file on disk gets a second name under the key: atomic too, and no bytes copied.
-      if (isFileOnDisk(body) && (await linked(body.path, path))) return { url: `local:${key}` };
+      if (isFileOnDisk(body) && (await inFolder(() => linked(body.path, path)))) return { url: `local:${key}` };
       const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
       try {
-        if (isFileOnDisk(body)) await copyFile(body.path, partial);
-        else await writeFile(partial, body);
+        await inFolder(() => (isFileOnDisk(body) ? copyFile(body.path, partial) : writeFile(partial, body)));
         await rename(partial, path);
       } catch (error) {
         await rm(partial, { force: true });

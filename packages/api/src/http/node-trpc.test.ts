@@ -218,7 +218,7 @@ describe('the node:http hot path answers exactly as tRPC does', () => {
     await c.jobs.depart({ jobId: order.jobId });
     await c.jobs.start({ jobId: order.jobId });
     const cookie = `h2s_portal_session=${pro.token}`;
-    const form = (fields: Record<string, string>, file?: Uint8Array) => {
+    const form = (fields: Record<string, string>, file?: Uint8Array<ArrayBuffer>) => {
       const body = new FormData();
       for (const [k, v] of Object.entries(fields)) body.set(k, v);
       if (file) body.set('file', new File([file], 'after.png', { type: 'image/png' }));
