@@ -7,6 +7,7 @@ import { multipart } from '../lib/http';
 import { makeJpeg } from '../lib/jpeg';
 import { orderId, RANGE, sessionIdOf } from '../lib/seed';
 import { customerCookie } from '../lib/setup';
+import { rssKb } from '../lib/load';
 import { mapLimit, summarize, timed } from '../lib/stats';
 
 export async function photoUpload(arena: Arena) {
@@ -15,6 +16,8 @@ export async function photoUpload(arena: Arena) {
   // The success page signs in for 24 hours after payment (issue 15): these orders were just paid.
   await arena.seedSql`update orders set paid_at = now() where id = any(${uploadOrders.map((n) => orderId(n))})`;
   const uploadCookies = await mapLimit(uploadOrders, 4, (n) => customerCookie(customer.client, sessionIdOf(n)));
+  // First, while the process has handled no upload yet: a burst, for the memory row.
+  const memory = await concurrentMemory(arena, uploadOrders.slice(0, CONCURRENT), uploadCookies);
   const photos = uploadOrders.map(() => makeJpeg(UPLOAD_BYTES));
   const uploadTimes: number[] = [];
   for (const [i, n] of uploadOrders.entries()) {
@@ -55,5 +58,51 @@ export async function photoUpload(arena: Arena) {
     detail: `p50 is ${(upload.p50 / rawUpload.p50).toFixed(1)}× baseline`,
   });
   log(`upload ${lat(upload)} vs sha256+writeFile ${lat(rawUpload)}`);
-  return { http: upload, raw: rawUpload, bytes: UPLOAD_BYTES };
+  if (memory) {
+    rows.push({
+      name: `uploads.create memory: ${CONCURRENT} uploads of 2 MB at once (${(CONCURRENT * UPLOAD_BYTES) / 1024 / 1024} MB of bodies in flight)`,
+      http: `the customer process grew by ${memory.growthMb} MB at its peak (VmRSS sampled every 5 ms; ${memory.stored}/${CONCURRENT} stored)`,
+      baseline: `${memory.beforeMb} MB before`,
+      target: 'does not grow with the bodies in flight (well under their total)',
+      result: memory.growthMb < (CONCURRENT * UPLOAD_BYTES) / 1024 / 1024 / 2 ? 'pass' : 'miss',
+    });
+    log(`upload memory: ${CONCURRENT} concurrent 2 MB uploads, peak growth ${memory.growthMb} MB`);
+  }
+  return { http: upload, raw: rawUpload, bytes: UPLOAD_BYTES, concurrentMemory: memory };
+}
+
+/** Uploads at once for the memory row (each to its own order, so the 12-photo limit is never near). */
+const CONCURRENT = 16;
+
+/**
+ * CONCURRENT new 2 MB photos sent at the same time, the customer process's VmRSS sampled meanwhile:
+ * streamed to disk, the bodies in flight should not show up in its memory. Null for an in-process app.
+ */
+async function concurrentMemory(arena: Arena, orders: number[], cookies: string[]) {
+  const { customer } = arena;
+  if (customer.pid === process.pid) return null;
+  const photos = orders.map(() => makeJpeg(UPLOAD_BYTES));
+  const forms = orders.map((n, i) =>
+    multipart({ sessionId: sessionIdOf(n) }, { field: 'file', filename: `burst-${i}.jpg`, contentType: 'image/jpeg', bytes: photos[i]! }),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  const beforeKb = rssKb(customer.pid) ?? 0;
+  let peakKb = beforeKb;
+  const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(customer.pid) ?? 0)), 5);
+  let stored = 0;
+  try {
+    await Promise.all(
+      forms.map(async (form, i) => {
+        const response = await customer.client.send('POST', '/api/trpc/uploads.create', {
+          headers: { 'content-type': form.contentType, cookie: cookies[i]!, origin: customer.origin },
+          body: form.body,
+        });
+        if (response.status === 200) stored++;
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+  }
+  peakKb = Math.max(peakKb, rssKb(customer.pid) ?? 0);
+  return { beforeMb: Math.round(beforeKb / 1024), growthMb: Math.round((peakKb - beforeKb) / 1024), stored };
 }
