@@ -118,7 +118,8 @@ export function createLiveHub(deps: LiveHubDeps) {
       res.destroy();
       return;
     }
-    if ((res as ChunkedResponse).chunkedEncoding && !stream.restoreId) {
+    // Only when the response holds nothing of its own yet unsent: the socket then carries its bytes in order.
+    if ((res as ChunkedResponse).chunkedEncoding && !stream.restoreId && res.writableLength === 0) {
       // The same chunk res.write would frame, written in one call: res.write costs three socket writes and a tick each.
       socket.write(frames.chunked());
     } else if (stream.restoreId) {
