@@ -1,5 +1,5 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, customerUploads, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
+import { and, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type Database, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
 import { WIDENED_RADIUS_FACTOR } from './policy';
 import { clashesSql, holdsSkillsSql, withinHoursSql, withinReachSql } from './reach';
@@ -85,22 +85,26 @@ export function explainOffer(job: {
   return reasons;
 }
 
+/** The pro's own row, as offers need it. */
+function proLookup(db: Database) {
+  return db
+    .select({ lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active })
+    .from(pros)
+    .where(eq(pros.userId, sql.placeholder('proId')))
+    .prepare('h2s_offers_pro');
+}
+
+const boxPlaceholder = (prefix: string) =>
+  sql`box(point(${sql.placeholder(`${prefix}MinLng`)}, ${sql.placeholder(`${prefix}MinLat`)}), point(${sql.placeholder(`${prefix}MaxLng`)}, ${sql.placeholder(`${prefix}MaxLat`)}))`;
+
 /**
- * Open jobs a pro may take, best first: within reach (1.5x radius once a job has widened), needing
- * only skills the pro holds, in the pro's working hours and not clashing with a job they already
- * have (the same SQL rules jobs.accept applies). SQL narrows to a lat/lng box on the partial index
- * of open jobs; the scoring package measures the distance and ranks.
+ * The open jobs near one pro, with what SQL computes cheaper than the app: the order's items as the
+ * pro reads them ("TV mount ×2") and the job's photo count. Built and planned once per database and
+ * connection (a prepared statement): the pro and the boxes are its parameters.
  */
-export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<Offer[]> {
-  const [pro] = await db.select().from(pros).where(eq(pros.userId, proId));
-  if (!pro) throw notFound('Pro');
-  if (!pro.active) return [];
-  const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
-  const box = boundingBox(pro, pro.serviceRadiusMiles);
-  const wideBox = boundingBox(pro, reach);
-  const inBox = (b: LatLngBox) =>
-    sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${b.minLng}, ${b.minLat}), point(${b.maxLng}, ${b.maxLat}))`;
-  const rows = await db
+function candidateJobs(db: Database) {
+  const proId = sql`${sql.placeholder('proId')}`;
+  return db
     .select({
       jobId: dispatchJobs.id,
       status: dispatchJobs.status,
@@ -113,11 +117,13 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
       state: dispatchJobs.state,
       postalCode: dispatchJobs.postalCode,
       equipment: dispatchJobs.equipment,
-      jobDetails: dispatchJobs.jobDetails,
-      items: orders.items,
       notes: orders.notes,
       timeWindow: orders.scheduleTimeWindow,
       scheduleDate: orders.scheduleDate,
+      bundles: sql<string[]>`array(
+        select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
+          from jsonb_array_elements(${orders.items}) with ordinality as line(item, n) order by n)`,
+      photoCount: sql<number>`(select count(*)::int from customer_uploads u where u.job_id = ${dispatchJobs.id})`,
     })
     .from(dispatchJobs)
     .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
@@ -128,31 +134,51 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
         isNull(dispatchJobs.assignedProId),
         // Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
         // dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
-        sql`(${inBox(box)} or (${dispatchJobs.widenedAt} is not null and ${inBox(wideBox)}))`,
+        sql`(point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ ${boxPlaceholder('near')}
+             or (${dispatchJobs.widenedAt} is not null and point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ ${boxPlaceholder('wide')}))`,
         withinReachSql('dispatch_jobs', 'pros'),
         holdsSkillsSql('dispatch_jobs', 'pros'),
         withinHoursSql('dispatch_jobs', 'pros'),
         sql`not ${clashesSql('dispatch_jobs', proId)}`,
       ),
-    );
+    )
+    .prepare('h2s_offers_candidates');
+}
+
+/** Built once per database (the apps have one): a request runs the prepared statements. */
+const prepared = new WeakMap<Database, { pro: ReturnType<typeof proLookup>; candidates: ReturnType<typeof candidateJobs> }>();
+
+const boxParams = (prefix: string, box: LatLngBox) => ({
+  [`${prefix}MinLng`]: box.minLng,
+  [`${prefix}MinLat`]: box.minLat,
+  [`${prefix}MaxLng`]: box.maxLng,
+  [`${prefix}MaxLat`]: box.maxLat,
+});
+
+/**
+ * Open jobs a pro may take, best first: within reach (1.5x radius once a job has widened), needing
+ * only skills the pro holds, in the pro's working hours and not clashing with a job they already
+ * have (the same SQL rules jobs.accept applies). SQL narrows to a lat/lng box on the partial index
+ * of open jobs; the scoring package measures the distance and ranks. Two round trips: the pro, then
+ * the candidates with their photo counts.
+ */
+export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = { pro: proLookup(db), candidates: candidateJobs(db) }));
+  const [pro] = await statements.pro.execute({ proId });
+  if (!pro) throw notFound('Pro');
+  if (!pro.active) return [];
+  const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
+  const rows = await statements.candidates.execute({
+    proId,
+    ...boxParams('near', boundingBox(pro, pro.serviceRadiusMiles)),
+    ...boxParams('wide', boundingBox(pro, reach)),
+  });
   const ranked = rankOffers(
-    rows.map((row) => ({ ...row, status: row.status as 'queued' | 'scheduled' })),
+    rows as ((typeof rows)[number] & { status: 'queued' | 'scheduled' })[],
     { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: reach },
     now,
   );
-  const photos = ranked.length
-    ? await db
-        .select({ jobId: customerUploads.jobId, count: sql<number>`count(*)::int` })
-        .from(customerUploads)
-        .where(
-          inArray(
-            customerUploads.jobId,
-            ranked.map((job) => job.jobId),
-          ),
-        )
-        .groupBy(customerUploads.jobId)
-    : [];
-  const photoCounts = new Map(photos.map((row) => [row.jobId, row.count]));
   return ranked.map((job) => ({
     jobId: job.jobId,
     status: job.status,
@@ -166,12 +192,12 @@ export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<
     distanceMiles: job.distanceMiles,
     score: job.score,
     breakdown: job.breakdown,
-    bundles: job.items.map((item) => (item.quantity > 1 ? `${item.name} ×${item.quantity}` : item.name)),
+    bundles: job.bundles,
     equipment: job.equipment,
     hasNotes: !isBlankText(job.notes),
     createdAt: job.createdAt.toISOString(),
     reasons: explainOffer(job),
-    photoCount: photoCounts.get(job.jobId) ?? 0,
+    photoCount: job.photoCount,
     outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
     awaitingSchedule: job.status === 'queued',
   }));

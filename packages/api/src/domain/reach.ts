@@ -20,9 +20,10 @@ export const holdsSkillsSql = (j: string, p: string): SQL => sql.raw(`${p}.skill
 
 /** The pro already has a live job whose window overlaps this job's (never true for an unscheduled job). */
 export const clashesSql = (j: string, proId: SQL | string): SQL =>
-  sql`exists (select 1 from job_assignments busy
+  // The due_at test first: an unscheduled job skips the lookup (half of all offers, each a probe of the index).
+  sql`(${sql.raw(`${j}.due_at`)} is not null and exists (select 1 from job_assignments busy
                where busy.pro_id = ${proId} and busy.state = 'accepted' and busy.job_id <> ${sql.raw(`${j}.id`)}
-                 and busy.window_range && ${jobWindowSql(sql.raw(`${j}.due_at`))})`;
+                 and busy.window_range && ${jobWindowSql(sql.raw(`${j}.due_at`))}))`;
 
 /**
  * The job's window falls inside the pro's working hours on that weekday (in the pro's timezone) and

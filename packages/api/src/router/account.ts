@@ -7,7 +7,7 @@ import { ordersForCustomer } from '../domain/job-queries';
 import { devOutbox, sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJobs } from '../domain/uploads';
-import { accountProcedure, publicProcedure } from '../trpc';
+import { accountProcedure, checkedOutput, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
 
 const LINK_WINDOW_MS = 15 * 60 * 1000;
@@ -26,7 +26,7 @@ const accountOrder = orderWithUploads.extend({
 });
 
 export const accountRouter = {
-  orders: accountProcedure.output(z.object({ orders: z.array(accountOrder) })).query(async ({ ctx }) => {
+  orders: accountProcedure.output(checkedOutput(z.object({ orders: z.array(accountOrder) }))).query(async ({ ctx }) => {
     const now = ctx.clock.now();
     // Expired, failed and lapsed checkouts leave the list: nothing was charged, nothing is left to do.
     const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
@@ -54,7 +54,7 @@ export const accountRouter = {
   /** Emails a one-time sign-in link. The answer is the same whether or not the email has orders. */
   requestLink: publicProcedure
     .input(z.object({ email: z.email('Enter a valid email address').max(254) }))
-    .output(z.object({ sent: z.literal(true) }))
+    .output(checkedOutput(z.object({ sent: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock.now();
       // Counted whether or not the email has an account, so the answer still says nothing about it.
@@ -77,7 +77,7 @@ export const accountRouter = {
     }),
   redeemLink: publicProcedure
     .input(z.object({ token: z.string().min(20).max(100) }))
-    .output(z.object({ ok: z.boolean() }))
+    .output(checkedOutput(z.object({ ok: z.boolean() })))
     .mutation(async ({ ctx, input }) => {
       const session = await redeemSignInToken(ctx.db, input.token, ctx.clock.now());
       if (!session) return { ok: false };

@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { listBundles } from '../domain/catalog';
-import { publicProcedure } from '../trpc';
+import { checkedOutput, publicProcedure } from '../trpc';
 
 const bundle = z.object({
   sku: z.string(),
@@ -15,5 +15,7 @@ const bundle = z.object({
 });
 
 export const catalogRouter = {
-  list: publicProcedure.output(z.object({ bundles: z.array(bundle) })).query(async ({ ctx }) => ({ bundles: await listBundles(ctx.db) })),
+  list: publicProcedure
+    .output(checkedOutput(z.object({ bundles: z.array(bundle) })))
+    .query(async ({ ctx }) => ({ bundles: await listBundles(ctx.db) })),
 } satisfies TRPCRouterRecord;
