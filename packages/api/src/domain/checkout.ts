@@ -247,7 +247,7 @@ function orderToPay(db: Database) {
       postalCode: orders.postalCode,
       version: sql<string>`${orders}.xmin::text`,
       skills: sql<Skill[]>`array(select distinct skill from bundles b, unnest(b.skills) skill
-                                   where b.sku in (select item->>'sku' from jsonb_array_elements(${orders.items}) item))`,
+                                   where b.sku in (select item->>'sku' from jsonb_array_elements(${orders}.items) item))`,
     })
     .from(orders)
     .where(eq(orders.id, sql.placeholder('orderId')))
