@@ -29,8 +29,14 @@ export async function enqueueEmail(tx: DbOrTx, request: EmailRequest): Promise<b
 }
 
 /** enqueueEmail as SQL to splice into a statement, whose own rows may make the key and the data. */
-export const enqueueEmailSql = (request: Omit<EmailRequest, 'key' | 'data'> & { key: SQL | string; data: SQL }): SQL =>
-  sql`enqueue_email(${request.key}, ${request.kind}, ${request.orderId}, ${request.jobId ?? null}, ${request.data})`;
+export const enqueueEmailSql = (
+  request: Omit<EmailRequest, 'key' | 'data' | 'orderId' | 'jobId'> & {
+    key: SQL | string;
+    data: SQL;
+    orderId: SQL | string | null;
+    jobId?: SQL | string | null;
+  },
+): SQL => sql`enqueue_email(${request.key}, ${request.kind}, ${request.orderId}, ${request.jobId ?? null}, ${request.data})`;
 
 export const REMINDER_LEAD_MS = 24 * 3600 * 1000;
 export const reminderJobKey = (jobId: string) => `reminder:${jobId}`;
