@@ -58,8 +58,8 @@ export interface Offer {
 /** "9am - 12pm" as a pro writes it: "9am-12pm". */
 const compactWindow = (timeWindow: string) => timeWindow.replace(/\s*[-–]\s*/, '-');
 
-/** Built once: an Intl formatter costs far more to create than to use (it was 7% of a busy portal's CPU). */
-const WEEKDAY = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: 'UTC' });
+/** en-US short weekdays by getUTCDay(): what Intl's `weekday: 'short'` says, without formatting per offer. */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /** The offer's score, explained in a pro's words rather than points. */
 export function explainOffer(job: {
@@ -71,7 +71,7 @@ export function explainOffer(job: {
 }): string[] {
   const reasons: string[] = [];
   if (job.status === 'scheduled' && job.scheduleDate && job.timeWindow) {
-    const weekday = WEEKDAY.format(new Date(`${job.scheduleDate}T12:00:00Z`));
+    const weekday = WEEKDAYS[new Date(`${job.scheduleDate}T12:00:00Z`).getUTCDay()];
     reasons.push(`Scheduled for ${weekday} ${compactWindow(job.timeWindow)}`);
   } else {
     reasons.push('The customer has not picked a time yet');
@@ -145,6 +145,7 @@ function candidateJobs(db: Database) {
     .prepare('h2s_offers_candidates');
 }
 
+export const offerStatements = (db: Database) => prepared.get(db);
 /** Built once per database (the apps have one): a request runs the prepared statements. */
 const prepared = new WeakMap<Database, { pro: ReturnType<typeof proLookup>; candidates: ReturnType<typeof candidateJobs> }>();
 
@@ -174,33 +175,58 @@ export async function listOffers(db: Database, proId: string, now: Date): Promis
     ...boxParams('near', boundingBox(pro, pro.serviceRadiusMiles)),
     ...boxParams('wide', boundingBox(pro, reach)),
   });
+  return offersFromCandidates(rows, pro, now);
+}
+
+type Candidate = Awaited<ReturnType<ReturnType<typeof candidateJobs>['execute']>>[number];
+
+/** The candidates ranked (packages/scoring) and as a pro reads them. Pure: no I/O, no clock. */
+export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng: number; serviceRadiusMiles: number }, now: Date): Offer[] {
+  // Ranked as slim copies (what scoring reads, and the row's index): rankOffers copies each job it returns.
   const ranked = rankOffers(
-    rows as ((typeof rows)[number] & { status: 'queued' | 'scheduled' })[],
-    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: reach },
+    rows.map((row, index) => ({
+      jobId: row.jobId,
+      status: row.status as 'queued' | 'scheduled',
+      dueAt: row.dueAt,
+      createdAt: row.createdAt,
+      lat: row.lat,
+      lng: row.lng,
+      index,
+    })),
+    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR },
     now,
   );
-  return ranked.map((job) => ({
-    jobId: job.jobId,
-    status: job.status,
-    dueAt: job.dueAt?.toISOString() ?? null,
-    timeWindow: job.timeWindow,
-    scheduleDate: job.scheduleDate,
-    timezone: job.timezone,
-    city: job.city,
-    state: job.state,
-    postalCode: job.postalCode,
-    distanceMiles: job.distanceMiles,
-    score: job.score,
-    breakdown: job.breakdown,
-    bundles: job.bundles,
-    equipment: job.equipment,
-    hasNotes: !isBlankText(job.notes),
-    createdAt: job.createdAt.toISOString(),
-    reasons: explainOffer(job),
-    photoCount: job.photoCount,
-    outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
-    awaitingSchedule: job.status === 'queued',
-  }));
+  return ranked.map((job) => {
+    const row = rows[job.index]!;
+    return {
+      jobId: job.jobId,
+      status: job.status,
+      dueAt: job.dueAt?.toISOString() ?? null,
+      timeWindow: row.timeWindow,
+      scheduleDate: row.scheduleDate,
+      timezone: row.timezone,
+      city: row.city,
+      state: row.state,
+      postalCode: row.postalCode,
+      distanceMiles: job.distanceMiles,
+      score: job.score,
+      breakdown: job.breakdown,
+      bundles: row.bundles,
+      equipment: row.equipment,
+      hasNotes: !isBlankText(row.notes),
+      createdAt: job.createdAt.toISOString(),
+      reasons: explainOffer({
+        status: job.status,
+        scheduleDate: row.scheduleDate,
+        timeWindow: row.timeWindow,
+        distanceMiles: job.distanceMiles,
+        breakdown: job.breakdown,
+      }),
+      photoCount: row.photoCount,
+      outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
+      awaitingSchedule: job.status === 'queued',
+    };
+  });
 }
 
 /** How many open jobs there are at all, for the empty state ("none in your radius" vs "none anywhere"). */

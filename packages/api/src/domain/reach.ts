@@ -34,7 +34,7 @@ export const withinHoursSql = (j: string, p: string): SQL => {
   return sql.raw(`(${j}.due_at is null or (
     exists (select 1 from pro_working_hours h
              where h.pro_id = ${p}.user_id
-               and h.weekday = extract(isodow from ${local})
+               and h.weekday = extract(isodow from ${local})::int
                and h.starts_at <= ${local}::time
                and ((${j}.due_at + make_interval(hours => ${WINDOW_HOURS})) at time zone ${p}.timezone) <= ${local}::date + h.ends_at)
     and not exists (select 1 from pro_days_off d where d.pro_id = ${p}.user_id and d.day = ${local}::date)))`);
