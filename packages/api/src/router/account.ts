@@ -85,8 +85,25 @@ export const accountRouter = {
       return { ok: true };
     }),
   /** Development only: the mail the app would have sent. */
-  outbox: publicProcedure.query(async ({ ctx }) => {
-    if (!ctx.development) return { emails: [] };
-    return { emails: await devOutbox(ctx.db) };
-  }),
+  outbox: publicProcedure
+    .output(
+      checkedOutput(
+        z.object({
+          emails: z.array(
+            z.object({
+              id: z.number(),
+              toAddress: z.string(),
+              subject: z.string(),
+              body: z.string(),
+              idempotencyKey: z.string().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) => {
+      if (!ctx.development) return { emails: [] };
+      return { emails: await devOutbox(ctx.db) };
+    }),
 } satisfies TRPCRouterRecord;
