@@ -261,7 +261,8 @@ export function rankOffers<T extends ScoredJob>(jobs: readonly T[], pro: Scoring
     else assertValidJob(job);
     const tenths = distanceTenths(job, pro);
     if (!withinRadiusTenths(tenths, pro)) continue;
-    offers.push({ ...job, ...scoreFromTenths(job, tenths, now) });
+    // Object.assign, not spread: the same shallow copy, and many times faster where spread is transpiled (tsx).
+    offers.push(Object.assign({}, job, scoreFromTenths(job, tenths, now)));
   }
   return offers.sort(compareOffers);
 }
