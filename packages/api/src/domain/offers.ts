@@ -1,5 +1,5 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type Database, type DbOrTx } from '@h2s/db';
+import { and, dispatchJobs, eq, inArray, isBlankText, isNull, preparedPerDatabase, pros, sql, type Database, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
 import { WIDENED_RADIUS_FACTOR } from './policy';
 import { clashesSql, holdsSkillsSql, withinHoursSql, withinReachSql } from './reach';
@@ -97,57 +97,57 @@ function proLookup(db: Database) {
 const boxPlaceholder = (prefix: string) =>
   sql`box(point(${sql.placeholder(`${prefix}MinLng`)}, ${sql.placeholder(`${prefix}MinLat`)}), point(${sql.placeholder(`${prefix}MaxLng`)}, ${sql.placeholder(`${prefix}MaxLat`)}))`;
 
-/**
- * The open jobs near one pro, with what SQL computes cheaper than the app: the order's items as the
- * pro reads them ("TV mount ×2") and the job's photo count. Built and planned once per database and
- * connection (a prepared statement): the pro and the boxes are its parameters.
- */
-function candidateJobs(db: Database) {
-  const proId = sql`${sql.placeholder('proId')}`;
-  return db
-    .select({
-      jobId: dispatchJobs.id,
-      status: dispatchJobs.status,
-      dueAt: dispatchJobs.dueAt,
-      createdAt: dispatchJobs.createdAt,
-      lat: dispatchJobs.lat,
-      lng: dispatchJobs.lng,
-      timezone: dispatchJobs.timezone,
-      city: dispatchJobs.city,
-      state: dispatchJobs.state,
-      postalCode: dispatchJobs.postalCode,
-      equipment: dispatchJobs.equipment,
-      notes: orders.notes,
-      timeWindow: orders.scheduleTimeWindow,
-      scheduleDate: orders.scheduleDate,
-      bundles: sql<string[]>`array(
-        select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
-          from jsonb_array_elements(${orders.items}) with ordinality as line(item, n) order by n)`,
-      photoCount: sql<number>`(select count(*)::int from customer_uploads u where u.job_id = ${dispatchJobs.id})`,
-    })
-    .from(dispatchJobs)
-    .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
-    .innerJoin(pros, eq(pros.userId, proId))
-    .where(
-      and(
-        inArray(dispatchJobs.status, ['queued', 'scheduled']),
-        isNull(dispatchJobs.assignedProId),
-        // Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
-        // dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
-        sql`(point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ ${boxPlaceholder('near')}
-             or (${dispatchJobs.widenedAt} is not null and point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ ${boxPlaceholder('wide')}))`,
-        withinReachSql('dispatch_jobs', 'pros'),
-        holdsSkillsSql('dispatch_jobs', 'pros'),
-        withinHoursSql('dispatch_jobs', 'pros'),
-        sql`not ${clashesSql('dispatch_jobs', proId)}`,
-      ),
-    )
-    .prepare('h2s_offers_candidates');
+/** A candidate job as the statement returns it: instants already as ISO strings, no row mapping. */
+interface Candidate {
+  jobId: string;
+  status: 'queued' | 'scheduled';
+  dueAt: string | null;
+  createdAt: string;
+  lat: number;
+  lng: number;
+  timezone: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  equipment: string[];
+  notes: string | null;
+  timeWindow: string | null;
+  scheduleDate: string | null;
+  bundles: string[];
+  photoCount: number;
 }
 
-export const offerStatements = (db: Database) => prepared.get(db);
+/** An instant as the contract's ISO-8601 UTC string, made by the database (as events' `at` is). */
+const isoSql = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * The open jobs near one pro, with what SQL computes cheaper than the app: instants as ISO strings,
+ * the order's items as the pro reads them ("TV mount ×2") and the job's photo count. A prepared
+ * statement whose rows come as the driver reads them (no per-row mapping): built and planned once per
+ * database and connection, the pro and the boxes its parameters.
+ */
+const candidatesStatement = preparedPerDatabase<Candidate>('h2s_offers_candidates', () => {
+  const proId = sql`${sql.placeholder('proId')}::text`;
+  return sql`
+    select j.id as "jobId", j.status, ${isoSql('j.due_at')} as "dueAt", ${isoSql('j.created_at')} as "createdAt", j.lat, j.lng,
+           j.timezone, j.city, j.state, j.postal_code as "postalCode", j.equipment, o.notes, o.schedule_time_window as "timeWindow",
+           o.schedule_date::text as "scheduleDate",
+           array(select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
+                   from jsonb_array_elements(o.items) with ordinality as line(item, n) order by n) as bundles,
+           (select count(*)::int from customer_uploads u where u.job_id = j.id) as "photoCount"
+      from dispatch_jobs j
+      join orders o on o.id = j.order_id
+      join pros p on p.user_id = ${proId}
+     where j.status in ('queued', 'scheduled') and j.assigned_pro_id is null
+       -- Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
+       -- dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
+       and (point(j.lng, j.lat) <@ ${boxPlaceholder('near')} or (j.widened_at is not null and point(j.lng, j.lat) <@ ${boxPlaceholder('wide')}))
+       and ${withinReachSql('j', 'p')} and ${holdsSkillsSql('j', 'p')} and ${withinHoursSql('j', 'p')}
+       and not ${clashesSql('j', proId)}`;
+});
+
 /** Built once per database (the apps have one): a request runs the prepared statements. */
-const prepared = new WeakMap<Database, { pro: ReturnType<typeof proLookup>; candidates: ReturnType<typeof candidateJobs> }>();
+const proLookups = new WeakMap<Database, ReturnType<typeof proLookup>>();
 
 const boxParams = (prefix: string, box: LatLngBox) => ({
   [`${prefix}MinLng`]: box.minLng,
@@ -164,13 +164,13 @@ const boxParams = (prefix: string, box: LatLngBox) => ({
  * the candidates with their photo counts.
  */
 export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
-  let statements = prepared.get(db);
-  if (!statements) prepared.set(db, (statements = { pro: proLookup(db), candidates: candidateJobs(db) }));
-  const [pro] = await statements.pro.execute({ proId });
+  let lookup = proLookups.get(db);
+  if (!lookup) proLookups.set(db, (lookup = proLookup(db)));
+  const [pro] = await lookup.execute({ proId });
   if (!pro) throw notFound('Pro');
   if (!pro.active) return [];
   const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
-  const rows = await statements.candidates.execute({
+  const rows = await candidatesStatement(db).execute({
     proId,
     ...boxParams('near', boundingBox(pro, pro.serviceRadiusMiles)),
     ...boxParams('wide', boundingBox(pro, reach)),
@@ -178,17 +178,15 @@ export async function listOffers(db: Database, proId: string, now: Date): Promis
   return offersFromCandidates(rows, pro, now);
 }
 
-type Candidate = Awaited<ReturnType<ReturnType<typeof candidateJobs>['execute']>>[number];
-
 /** The candidates ranked (packages/scoring) and as a pro reads them. Pure: no I/O, no clock. */
 export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng: number; serviceRadiusMiles: number }, now: Date): Offer[] {
   // Ranked as slim copies (what scoring reads, and the row's index): rankOffers copies each job it returns.
   const ranked = rankOffers(
     rows.map((row, index) => ({
       jobId: row.jobId,
-      status: row.status as 'queued' | 'scheduled',
-      dueAt: row.dueAt,
-      createdAt: row.createdAt,
+      status: row.status,
+      dueAt: row.dueAt === null ? null : new Date(row.dueAt),
+      createdAt: new Date(row.createdAt),
       lat: row.lat,
       lng: row.lng,
       index,
@@ -201,7 +199,7 @@ export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng:
     return {
       jobId: job.jobId,
       status: job.status,
-      dueAt: job.dueAt?.toISOString() ?? null,
+      dueAt: row.dueAt,
       timeWindow: row.timeWindow,
       scheduleDate: row.scheduleDate,
       timezone: row.timezone,
@@ -214,7 +212,7 @@ export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng:
       bundles: row.bundles,
       equipment: row.equipment,
       hasNotes: !isBlankText(row.notes),
-      createdAt: job.createdAt.toISOString(),
+      createdAt: row.createdAt,
       reasons: explainOffer({
         status: job.status,
         scheduleDate: row.scheduleDate,

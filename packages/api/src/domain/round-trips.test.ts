@@ -84,8 +84,23 @@ describe('round trips per request', () => {
     const more = await roundTrips(() => listOffers(counted, pro.userId, now()));
     expect(more.value.length).toBeGreaterThan(few.value.length);
     expect([few.trips, more.trips]).toEqual([2, 2]);
-    // The app's procedure returns the same offers.
+    // The app's procedure returns the same offers, with instants as the contract's ISO strings.
     expect((await (await api.caller(pro)).offers.list()).offers).toEqual(more.value);
+    const scheduled = await api.paidOrder(at('Chicago', 'IL', '60614', '2400 N Clark St'));
+    await scheduleOrder(
+      db,
+      { sessionId: scheduled.sessionId },
+      { date: '2026-01-15', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' },
+      { userId: null, role: 'customer' },
+      now(),
+    );
+    const offer = (await listOffers(db, pro.userId, now())).find((o) => o.jobId === scheduled.jobId);
+    expect(offer).toMatchObject({
+      status: 'scheduled',
+      dueAt: '2026-01-15T18:00:00.000Z',
+      createdAt: '2026-01-09T16:00:00.000Z',
+      scheduleDate: '2026-01-15',
+    });
   });
 
   it('jobs.accept: one, won or refused, and the refusal still says why', async () => {
