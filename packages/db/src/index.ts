@@ -3,6 +3,7 @@ export * from './errors';
 export * from './ids';
 export * from './migrate';
 export * from './queue';
+export * from './prepared';
 export * as schema from './schema';
 export * from './schema';
 export type { SQL } from 'drizzle-orm';

@@ -5,7 +5,7 @@
  * its job instead of adding a second one.
  */
 import { Logger } from 'graphile-worker';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 
 export interface EnqueueOptions {
@@ -21,22 +21,31 @@ export interface EnqueueOptions {
   queueName?: string;
 }
 
-/** Adds a job in the caller's transaction. */
-export async function enqueue(tx: DbOrTx, task: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
-  await tx.execute(sql`select graphile_worker.add_job(
+/**
+ * THE call that adds a queue job, as SQL to splice into a statement (a one-statement write adds its
+ * jobs from its own rows); `payload` is SQL so the statement can build it.
+ */
+export const addJobSql = (task: string, payload: SQL, options: EnqueueOptions = {}): SQL => sql`graphile_worker.add_job(
     ${task},
-    ${JSON.stringify(payload)}::json,
+    ${payload},
     queue_name => ${options.queueName ?? null}::text,
     run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
     max_attempts => ${options.maxAttempts ?? null}::int,
     job_key => ${options.jobKey ?? null}::text,
     job_key_mode => ${options.jobKeyMode ?? 'replace'}::text
-  )`);
+  )`;
+
+/** Removes a pending job by its key, as SQL to splice into a statement. */
+export const removeJobSql = (jobKey: string): SQL => sql`graphile_worker.remove_job(${jobKey})`;
+
+/** Adds a job in the caller's transaction. */
+export async function enqueue(tx: DbOrTx, task: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
+  await tx.execute(sql`select ${addJobSql(task, sql`${JSON.stringify(payload)}::json`, options)}`);
 }
 
 /** Removes a pending job by its key (a cancelled reminder); a job already running is left to finish. */
 export async function dequeue(tx: DbOrTx, jobKey: string): Promise<void> {
-  await tx.execute(sql`select graphile_worker.remove_job(${jobKey})`);
+  await tx.execute(sql`select ${removeJobSql(jobKey)}`);
 }
 
 /** graphile-worker's logger without its debug chatter; warnings and errors still reach stderr. */

@@ -119,8 +119,10 @@ export function isWithinRadius(job: Pick<ScoredJob, 'lat' | 'lng'>, pro: Scoring
   return withinRadiusTenths(distanceTenths(job, pro), pro);
 }
 
+const isValidDate = (value: Date): boolean => value instanceof Date && !Number.isNaN(value.getTime());
+
 function assertValidDate(value: Date, name: string): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+  if (!isValidDate(value)) {
     throw new RangeError(`${name} must be a valid Date`);
   }
 }
@@ -135,10 +137,15 @@ function assertFiniteCoords(point: { lat: number; lng: number }, name: string): 
 // total order, so they are rejected up front rather than scored.
 function assertValidInputs(job: ScoredJob, pro: { lat: number; lng: number }, now: Date): void {
   assertValidDate(now, 'now');
-  assertValidDate(job.createdAt, `job ${job.jobId} createdAt`);
-  if (job.dueAt !== null) assertValidDate(job.dueAt, `job ${job.jobId} dueAt`);
-  assertFiniteCoords(job, `job ${job.jobId}`);
+  assertValidJob(job);
   assertFiniteCoords(pro, 'pro');
+}
+
+function assertValidJob(job: ScoredJob): void {
+  // The names are built only for the error: this runs once per offer.
+  if (!isValidDate(job.createdAt)) assertValidDate(job.createdAt, `job ${job.jobId} createdAt`);
+  if (job.dueAt !== null && !isValidDate(job.dueAt)) assertValidDate(job.dueAt, `job ${job.jobId} dueAt`);
+  if (!Number.isFinite(job.lat) || !Number.isFinite(job.lng)) assertFiniteCoords(job, `job ${job.jobId}`);
 }
 
 function formatPoints(points: number): string {
@@ -187,11 +194,17 @@ function urgencyLine(dueAt: Date | null, now: Date): BreakdownLine | null {
 }
 
 function scoreFromTenths(job: ScoredJob, tenths: number, now: Date): JobScore {
-  const breakdown = [statusLine(job.status), distanceBandLine(tenths), distancePenaltyLine(tenths), urgencyLine(job.dueAt, now)].filter(
-    (line): line is BreakdownLine => line !== null,
-  );
+  // Built line by line (no intermediate arrays): this runs once per offer on every offers.list.
+  const breakdown: BreakdownLine[] = [statusLine(job.status)];
+  const band = distanceBandLine(tenths);
+  if (band) breakdown.push(band);
+  const penalty = distancePenaltyLine(tenths);
+  if (penalty) breakdown.push(penalty);
+  const urgency = urgencyLine(job.dueAt, now);
+  if (urgency) breakdown.push(urgency);
   // Derived from the lines rather than computed separately so the two can never disagree.
-  const score = breakdown.reduce((sum, line) => sum + line.points, 0);
+  let score = 0;
+  for (const line of breakdown) score += line.points;
   return { score, distanceMiles: tenths / 10, breakdown };
 }
 
@@ -242,11 +255,14 @@ export function compareOffers(a: ComparableOffer, b: ComparableOffer): number {
  */
 export function rankOffers<T extends ScoredJob>(jobs: readonly T[], pro: ScoringPro, now: Date): Array<T & JobScore> {
   const offers: Array<T & JobScore> = [];
-  for (const job of jobs) {
-    assertValidInputs(job, pro, now);
+  for (const [index, job] of jobs.entries()) {
+    // The same checks, in the same order, as scoreJob's; `now` and the pro need checking only once.
+    if (index === 0) assertValidInputs(job, pro, now);
+    else assertValidJob(job);
     const tenths = distanceTenths(job, pro);
     if (!withinRadiusTenths(tenths, pro)) continue;
-    offers.push({ ...job, ...scoreFromTenths(job, tenths, now) });
+    // Object.assign, not spread: the same shallow copy, and many times faster where spread is transpiled (tsx).
+    offers.push(Object.assign({}, job, scoreFromTenths(job, tenths, now)));
   }
   return offers.sort(compareOffers);
 }

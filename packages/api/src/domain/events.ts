@@ -15,9 +15,10 @@ export interface JobChange {
 
 /** What one audit row says. `data` is SQL so a statement can fill it from its own rows. */
 export interface JobEventRow {
-  jobId: string;
+  /** A value, or SQL (a placeholder of a prepared statement, a column of the statement's rows). */
+  jobId: string | SQL;
   type: JobEventType;
-  actor: Actor;
+  actor: { userId: string | SQL | null; role: Actor['role'] };
   data: SQL;
 }
 

@@ -8,6 +8,7 @@ import {
   jobAssignments,
   jobWindowSql,
   newAssignmentId,
+  preparedPerDatabase,
   pros,
   sql,
   type Database,
@@ -17,7 +18,7 @@ import {
 } from '@h2s/db';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
-import { enqueueEmail } from './notifications';
+import { enqueueEmail, enqueueEmailSql } from './notifications';
 import { openForOffers } from './offer-timers';
 import type { DispatchPolicy } from './policy';
 import { holdsSkillsSql, withinReachSql } from './reach';
@@ -39,11 +40,11 @@ const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
  * (job, pro)); returns its `id`. A pro's own accept is acknowledged at once; dispatch's waits for the pro.
  */
 const acceptedAssignmentSql = (
-  a: { jobId: SQL | string; proId: string; at: SQL; window: SQL; byDispatch: boolean },
+  a: { id?: SQL; jobId: SQL | string; proId: SQL | string; at: SQL; window: SQL; byDispatch: boolean },
   from?: SQL,
 ): SQL => sql`
   insert into job_assignments (id, job_id, pro_id, state, assigned_at, acknowledged_at, window_range)
-  select ${newAssignmentId()}, ${a.jobId}, ${a.proId}, 'accepted', ${a.at}, ${a.byDispatch ? sql`null::timestamptz` : a.at}, ${a.window}${from ? sql` from ${from}` : sql``}
+  select ${a.id ?? newAssignmentId()}, ${a.jobId}, ${a.proId}, 'accepted', ${a.at}, ${a.byDispatch ? sql`null::timestamptz` : a.at}, ${a.window}${from ? sql` from ${from}` : sql``}
   on conflict (job_id, pro_id) do update
     set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at,
         released_at = null, completed_at = null, window_range = excluded.window_range
@@ -73,36 +74,15 @@ async function acceptedAssignment(db: DbOrTx, jobId: string, proId: string) {
  * the pro is active, within reach (1.5x radius once the job has widened) and holds every skill the job
  * needs; and the exclusion constraint on the pro's live windows refuses an overlapping job, racing or
  * not. Racing it, PostgreSQL re-checks `assigned_pro_id is null` after the first commit, so every
- * other pro matches no row. Nothing read before the statement takes part in deciding; what is read
- * after it only explains a refusal. The same pro asking again gets the same assignment back.
+ * other pro matches no row. Nothing read outside the UPDATE takes part in deciding; what the statement
+ * reads beside it only explains a refusal. The same pro asking again gets the same assignment back.
+ * One round trip, won or refused.
  */
 export async function acceptJob(db: Database, jobId: string, proId: string, now: Date): Promise<AcceptResult> {
-  const at = sql`${now.toISOString()}::timestamptz`;
-  let row: { assignment_id: string | null; mine: string | null } | undefined;
+  let row: AcceptRow | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      // The hot path, so one statement instead of a transaction of five: the conditional UPDATE picks
-      // the winner, and the winner's assignment, audit row and NOTIFY (what recordJobEvent writes) ride
-      // along in data-modifying CTEs built from the same SQL the ordinary path runs (acceptedAssignmentSql,
-      // jobEventInsertSql). A statement is atomic: all of it happens, or none.
-      [row] = await db.execute<{ assignment_id: string | null; mine: string | null }>(sql`
-        with won as (
-          update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
-            from pros p
-           where j.id = ${jobId} and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
-             and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
-          returning j.id, j.due_at
-        ), assignment as (
-          ${acceptedAssignmentSql({ jobId: sql`won.id`, proId, at, window: jobWindowSql(sql`won.due_at`), byDispatch: false }, sql`won`)}
-        ), event as (
-          ${jobEventInsertSql({ jobId, type: 'accepted', actor: { userId: proId, role: 'pro' }, data: sql`jsonb_build_object('assignmentId', assignment.id)` }, sql`assignment`)}
-        )
-        select (select id from assignment) as assignment_id,
-               (select enqueue_email('pro_assigned:' || ${jobId} || ':' || event.id, 'pro_assigned',
-                                     (select order_id from dispatch_jobs where id = ${jobId}), ${jobId},
-                                     jsonb_build_object('proId', ${proId}::text)) from event) as emailed,
-               (select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted') as mine,
-               (select ${jobEventNotifySql(sql`event`)} from event) as notified`);
+      [row] = await acceptStatement(db).execute({ jobId, proId, at: now.toISOString(), assignmentId: newAssignmentId() });
       break;
     } catch (error) {
       // Two overlapping accepts by one pro: the constraint refuses the later. When both inserted before
@@ -115,16 +95,60 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
   }
   const assignmentId = row?.assignment_id ?? row?.mine;
   if (assignmentId) return { jobId, proId, assignmentId, state: 'accepted' };
-  throw await whyNotAccepted(db, jobId, proId);
+  throw whyNotAccepted(row?.why ?? null);
 }
 
-/** Explains a refused accept, from the state after the statement (never used to decide it). */
-async function whyNotAccepted(db: DbOrTx, jobId: string, proId: string) {
-  const [why] = await db.execute<{ active: boolean; skilled: boolean; reachable: boolean; missing: string[] }>(sql`
-    select p.active,
-           ${holdsSkillsSql('j', 'p')} as skilled, ${withinReachSql('j', 'p')} as reachable,
-           array(select s from unnest(j.skills) s where not s = any(p.skills)) as missing
-      from dispatch_jobs j, pros p where j.id = ${jobId} and p.user_id = ${proId}`);
+interface WhyNot {
+  active: boolean;
+  skilled: boolean;
+  reachable: boolean;
+  missing: string[];
+}
+interface AcceptRow {
+  assignment_id: string | null;
+  mine: string | null;
+  why: WhyNot | null;
+}
+
+/**
+ * The hot path, so one statement instead of a transaction of five, prepared once per connection (its
+ * parameters: jobId, proId, at, assignmentId): the conditional UPDATE picks the winner, and the
+ * winner's assignment, audit row, email and NOTIFY (what recordJobEvent writes) ride along in
+ * data-modifying CTEs built from the same SQL the ordinary path runs (acceptedAssignmentSql,
+ * jobEventInsertSql). A statement is atomic: all of it happens, or none. A refused pro also gets, in
+ * the same round trip, what explains the refusal (`why`; read, never used to decide).
+ */
+const acceptStatement = preparedPerDatabase<AcceptRow>('h2s_accept_job', () => {
+  const jobId = sql`${sql.placeholder('jobId')}::text`;
+  const proId = sql`${sql.placeholder('proId')}::text`;
+  const at = sql`${sql.placeholder('at')}::timestamptz`;
+  return sql`
+    with won as (
+      update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
+        from pros p
+       where j.id = ${jobId} and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
+         and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
+      returning j.id, j.due_at
+    ), assignment as (
+      ${acceptedAssignmentSql({ id: sql`${sql.placeholder('assignmentId')}::text`, jobId: sql`won.id`, proId, at, window: jobWindowSql(sql`won.due_at`), byDispatch: false }, sql`won`)}
+    ), event as (
+      ${jobEventInsertSql({ jobId, type: 'accepted', actor: { userId: proId, role: 'pro' }, data: sql`jsonb_build_object('assignmentId', assignment.id)` }, sql`assignment`)}
+    ), mine as (
+      select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state = 'accepted'
+    )
+    select (select id from assignment) as assignment_id,
+           (select ${enqueueEmailSql({ kind: 'pro_assigned', key: sql`'pro_assigned:' || ${jobId} || ':' || event.id`, orderId: sql`(select order_id from dispatch_jobs where id = ${jobId})`, jobId, data: sql`jsonb_build_object('proId', ${proId})` })} from event) as emailed,
+           (select id from mine) as mine,
+           (select ${jobEventNotifySql(sql`event`)} from event) as notified,
+           case when not exists (select 1 from assignment) and not exists (select 1 from mine) then
+             (select jsonb_build_object('active', p.active, 'skilled', ${holdsSkillsSql('j', 'p')}, 'reachable', ${withinReachSql('j', 'p')},
+                                        'missing', array(select s from unnest(j.skills) s where not s = any(p.skills)))
+                from dispatch_jobs j, pros p where j.id = ${jobId} and p.user_id = ${proId})
+           end as why`;
+});
+
+/** Explains a refused accept from what the statement read beside it (never used to decide it). */
+function whyNotAccepted(why: WhyNot | null) {
   if (!why) return notFound('Job');
   // Reasons about the pro first: a job never offered to them is "not for you", taken or not.
   if (!why.active) return forbidden('Your account is paused; contact dispatch.');

@@ -4,7 +4,7 @@
  * Every message has an idempotency key that names the change, unique in the database, so a
  * retried change, a redelivered webhook or a crashed worker can never send it twice.
  */
-import { dequeue, dispatchJobs, enqueue, eq, sql, type DbOrTx, type EmailKind } from '@h2s/db';
+import { addJobSql, dequeue, dispatchJobs, eq, removeJobSql, sql, type DbOrTx, type EmailKind, type SQL } from '@h2s/db';
 
 export interface EmailRequest {
   kind: EmailKind;
@@ -23,10 +23,20 @@ export interface EmailRequest {
  */
 export async function enqueueEmail(tx: DbOrTx, request: EmailRequest): Promise<boolean> {
   const [row] = await tx.execute<{ id: string | null }>(
-    sql`select enqueue_email(${request.key}, ${request.kind}, ${request.orderId}, ${request.jobId ?? null}, ${JSON.stringify(request.data ?? {})}::jsonb) as id`,
+    sql`select ${enqueueEmailSql({ ...request, data: sql`${JSON.stringify(request.data ?? {})}::jsonb` })} as id`,
   );
   return row?.id != null;
 }
+
+/** enqueueEmail as SQL to splice into a statement, whose own rows may make the key and the data. */
+export const enqueueEmailSql = (
+  request: Omit<EmailRequest, 'key' | 'data' | 'orderId' | 'jobId'> & {
+    key: SQL | string;
+    data: SQL;
+    orderId: SQL | string | null;
+    jobId?: SQL | string | null;
+  },
+): SQL => sql`enqueue_email(${request.key}, ${request.kind}, ${request.orderId}, ${request.jobId ?? null}, ${request.data})`;
 
 export const REMINDER_LEAD_MS = 24 * 3600 * 1000;
 export const reminderJobKey = (jobId: string) => `reminder:${jobId}`;
@@ -36,12 +46,15 @@ export const reminderJobKey = (jobId: string) => `reminder:${jobId}`;
  * rescheduled, removed when it is cancelled. A window less than 24 h away gets no reminder.
  */
 export async function scheduleReminder(tx: DbOrTx, jobId: string, dueAt: Date, now: Date): Promise<void> {
+  await tx.execute(sql`select ${scheduleReminderSql(jobId, dueAt, now)}`);
+}
+
+/** scheduleReminder as SQL to splice into a statement. */
+export function scheduleReminderSql(jobId: string, dueAt: Date, now: Date): SQL {
   const runAt = new Date(dueAt.getTime() - REMINDER_LEAD_MS);
-  if (runAt.getTime() <= now.getTime()) {
-    await dequeue(tx, reminderJobKey(jobId));
-    return;
-  }
-  await enqueue(tx, 'send_reminder', { jobId, dueAt: dueAt.toISOString() }, { jobKey: reminderJobKey(jobId), runAt, maxAttempts: 25 });
+  if (runAt.getTime() <= now.getTime()) return removeJobSql(reminderJobKey(jobId));
+  const payload = JSON.stringify({ jobId, dueAt: dueAt.toISOString() });
+  return addJobSql('send_reminder', sql`${payload}::json`, { jobKey: reminderJobKey(jobId), runAt, maxAttempts: 25 });
 }
 
 /** Raises the job's calendar SEQUENCE (RFC 5545: every revision of the invite carries a higher one). */

@@ -5,7 +5,7 @@
  * at most once, only while the job is still unclaimed and only when it is due, so a task that runs
  * early, twice or after a restart does the right thing.
  */
-import { dequeue, dispatchJobs, enqueue, eq, sql, type Database, type DbOrTx } from '@h2s/db';
+import { addJobSql, dequeue, dispatchJobs, enqueue, eq, sql, type Database, type DbOrTx, type SQL } from '@h2s/db';
 import { recordJobEvent } from './events';
 import type { DispatchPolicy } from './policy';
 
@@ -30,8 +30,13 @@ const runAtFor = (dueAt: Date, now: Date) => new Date(Date.now() + Math.max(0, d
 export async function openForOffers(tx: DbOrTx, jobId: string, now: Date, policy: DispatchPolicy): Promise<void> {
   await tx.update(dispatchJobs).set({ openedAt: now, widenedAt: null, needsDispatchAt: null }).where(eq(dispatchJobs.id, jobId));
   await dequeue(tx, escalateKey(jobId));
+  await tx.execute(sql`select ${widenTimerSql(jobId, now, policy)}`);
+}
+
+/** The widen job of a job opened to offers at `now`, as SQL to splice into a statement. */
+export function widenTimerSql(jobId: string, now: Date, policy: DispatchPolicy): SQL {
   const dueAt = new Date(now.getTime() + policy.widenAfterMinutes * MINUTE);
-  await enqueue(tx, WIDEN_TASK, { jobId }, { jobKey: widenKey(jobId), runAt: runAtFor(dueAt, now) });
+  return addJobSql(WIDEN_TASK, sql`${JSON.stringify({ jobId })}::json`, { jobKey: widenKey(jobId), runAt: runAtFor(dueAt, now) });
 }
 
 /** The job left the offers for good (cancelled): its timers go too. */

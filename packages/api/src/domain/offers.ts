@@ -1,5 +1,5 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, customerUploads, dispatchJobs, eq, inArray, isBlankText, isNull, orders, pros, sql, type DbOrTx } from '@h2s/db';
+import { and, dispatchJobs, eq, inArray, isBlankText, isNull, preparedPerDatabase, pros, sql, type Database, type DbOrTx } from '@h2s/db';
 import { notFound } from './errors';
 import { WIDENED_RADIUS_FACTOR } from './policy';
 import { clashesSql, holdsSkillsSql, withinHoursSql, withinReachSql } from './reach';
@@ -58,8 +58,8 @@ export interface Offer {
 /** "9am - 12pm" as a pro writes it: "9am-12pm". */
 const compactWindow = (timeWindow: string) => timeWindow.replace(/\s*[-–]\s*/, '-');
 
-/** Built once: an Intl formatter costs far more to create than to use (it was 7% of a busy portal's CPU). */
-const WEEKDAY = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: 'UTC' });
+/** en-US short weekdays by getUTCDay(): what Intl's `weekday: 'short'` says, without formatting per offer. */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /** The offer's score, explained in a pro's words rather than points. */
 export function explainOffer(job: {
@@ -71,7 +71,7 @@ export function explainOffer(job: {
 }): string[] {
   const reasons: string[] = [];
   if (job.status === 'scheduled' && job.scheduleDate && job.timeWindow) {
-    const weekday = WEEKDAY.format(new Date(`${job.scheduleDate}T12:00:00Z`));
+    const weekday = WEEKDAYS[new Date(`${job.scheduleDate}T12:00:00Z`).getUTCDay()];
     reasons.push(`Scheduled for ${weekday} ${compactWindow(job.timeWindow)}`);
   } else {
     reasons.push('The customer has not picked a time yet');
@@ -85,96 +85,146 @@ export function explainOffer(job: {
   return reasons;
 }
 
+/** The pro's own row, as offers need it. */
+function proLookup(db: Database) {
+  return db
+    .select({ lat: pros.lat, lng: pros.lng, serviceRadiusMiles: pros.serviceRadiusMiles, active: pros.active })
+    .from(pros)
+    .where(eq(pros.userId, sql.placeholder('proId')))
+    .prepare('h2s_offers_pro');
+}
+
+const boxPlaceholder = (prefix: string) =>
+  sql`box(point(${sql.placeholder(`${prefix}MinLng`)}, ${sql.placeholder(`${prefix}MinLat`)}), point(${sql.placeholder(`${prefix}MaxLng`)}, ${sql.placeholder(`${prefix}MaxLat`)}))`;
+
+/** A candidate job as the statement returns it: instants already as ISO strings, no row mapping. */
+interface Candidate {
+  jobId: string;
+  status: 'queued' | 'scheduled';
+  dueAt: string | null;
+  createdAt: string;
+  lat: number;
+  lng: number;
+  timezone: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  equipment: string[];
+  notes: string | null;
+  timeWindow: string | null;
+  scheduleDate: string | null;
+  bundles: string[];
+  photoCount: number;
+}
+
+/** An instant as the contract's ISO-8601 UTC string, made by the database (as events' `at` is). */
+const isoSql = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * The open jobs near one pro, with what SQL computes cheaper than the app: instants as ISO strings,
+ * the order's items as the pro reads them ("TV mount ×2") and the job's photo count. A prepared
+ * statement whose rows come as the driver reads them (no per-row mapping): built and planned once per
+ * database and connection, the pro and the boxes its parameters.
+ */
+const candidatesStatement = preparedPerDatabase<Candidate>('h2s_offers_candidates', () => {
+  const proId = sql`${sql.placeholder('proId')}::text`;
+  return sql`
+    select j.id as "jobId", j.status, ${isoSql('j.due_at')} as "dueAt", ${isoSql('j.created_at')} as "createdAt", j.lat, j.lng,
+           j.timezone, j.city, j.state, j.postal_code as "postalCode", j.equipment, o.notes, o.schedule_time_window as "timeWindow",
+           o.schedule_date::text as "scheduleDate",
+           array(select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
+                   from jsonb_array_elements(o.items) with ordinality as line(item, n) order by n) as bundles,
+           (select count(*)::int from customer_uploads u where u.job_id = j.id) as "photoCount"
+      from dispatch_jobs j
+      join orders o on o.id = j.order_id
+      join pros p on p.user_id = ${proId}
+     where j.status in ('queued', 'scheduled') and j.assigned_pro_id is null
+       -- Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
+       -- dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
+       and (point(j.lng, j.lat) <@ ${boxPlaceholder('near')} or (j.widened_at is not null and point(j.lng, j.lat) <@ ${boxPlaceholder('wide')}))
+       and ${withinReachSql('j', 'p')} and ${holdsSkillsSql('j', 'p')} and ${withinHoursSql('j', 'p')}
+       and not ${clashesSql('j', proId)}`;
+});
+
+/** Built once per database (the apps have one): a request runs the prepared statements. */
+const proLookups = new WeakMap<Database, ReturnType<typeof proLookup>>();
+
+const boxParams = (prefix: string, box: LatLngBox) => ({
+  [`${prefix}MinLng`]: box.minLng,
+  [`${prefix}MinLat`]: box.minLat,
+  [`${prefix}MaxLng`]: box.maxLng,
+  [`${prefix}MaxLat`]: box.maxLat,
+});
+
 /**
  * Open jobs a pro may take, best first: within reach (1.5x radius once a job has widened), needing
  * only skills the pro holds, in the pro's working hours and not clashing with a job they already
  * have (the same SQL rules jobs.accept applies). SQL narrows to a lat/lng box on the partial index
- * of open jobs; the scoring package measures the distance and ranks.
+ * of open jobs; the scoring package measures the distance and ranks. Two round trips: the pro, then
+ * the candidates with their photo counts.
  */
-export async function listOffers(db: DbOrTx, proId: string, now: Date): Promise<Offer[]> {
-  const [pro] = await db.select().from(pros).where(eq(pros.userId, proId));
+export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
+  let lookup = proLookups.get(db);
+  if (!lookup) proLookups.set(db, (lookup = proLookup(db)));
+  const [pro] = await lookup.execute({ proId });
   if (!pro) throw notFound('Pro');
   if (!pro.active) return [];
   const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
-  const box = boundingBox(pro, pro.serviceRadiusMiles);
-  const wideBox = boundingBox(pro, reach);
-  const inBox = (b: LatLngBox) =>
-    sql`point(${dispatchJobs.lng}, ${dispatchJobs.lat}) <@ box(point(${b.minLng}, ${b.minLat}), point(${b.maxLng}, ${b.maxLat}))`;
-  const rows = await db
-    .select({
-      jobId: dispatchJobs.id,
-      status: dispatchJobs.status,
-      dueAt: dispatchJobs.dueAt,
-      createdAt: dispatchJobs.createdAt,
-      lat: dispatchJobs.lat,
-      lng: dispatchJobs.lng,
-      timezone: dispatchJobs.timezone,
-      city: dispatchJobs.city,
-      state: dispatchJobs.state,
-      postalCode: dispatchJobs.postalCode,
-      equipment: dispatchJobs.equipment,
-      jobDetails: dispatchJobs.jobDetails,
-      items: orders.items,
-      notes: orders.notes,
-      timeWindow: orders.scheduleTimeWindow,
-      scheduleDate: orders.scheduleDate,
-    })
-    .from(dispatchJobs)
-    .innerJoin(orders, eq(orders.id, dispatchJobs.orderId))
-    .innerJoin(pros, eq(pros.userId, proId))
-    .where(
-      and(
-        inArray(dispatchJobs.status, ['queued', 'scheduled']),
-        isNull(dispatchJobs.assignedProId),
-        // Match the expressions of dispatch_jobs_open_location_idx and (widened jobs, the 1.5x box)
-        // dispatch_jobs_widened_location_idx, so each GiST index serves its arm.
-        sql`(${inBox(box)} or (${dispatchJobs.widenedAt} is not null and ${inBox(wideBox)}))`,
-        withinReachSql('dispatch_jobs', 'pros'),
-        holdsSkillsSql('dispatch_jobs', 'pros'),
-        withinHoursSql('dispatch_jobs', 'pros'),
-        sql`not ${clashesSql('dispatch_jobs', proId)}`,
-      ),
-    );
+  const rows = await candidatesStatement(db).execute({
+    proId,
+    ...boxParams('near', boundingBox(pro, pro.serviceRadiusMiles)),
+    ...boxParams('wide', boundingBox(pro, reach)),
+  });
+  return offersFromCandidates(rows, pro, now);
+}
+
+/** The candidates ranked (packages/scoring) and as a pro reads them. Pure: no I/O, no clock. */
+export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng: number; serviceRadiusMiles: number }, now: Date): Offer[] {
+  // Ranked as slim copies (what scoring reads, and the row's index): rankOffers copies each job it returns.
   const ranked = rankOffers(
-    rows.map((row) => ({ ...row, status: row.status as 'queued' | 'scheduled' })),
-    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: reach },
+    rows.map((row, index) => ({
+      jobId: row.jobId,
+      status: row.status,
+      dueAt: row.dueAt === null ? null : new Date(row.dueAt),
+      createdAt: new Date(row.createdAt),
+      lat: row.lat,
+      lng: row.lng,
+      index,
+    })),
+    { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR },
     now,
   );
-  const photos = ranked.length
-    ? await db
-        .select({ jobId: customerUploads.jobId, count: sql<number>`count(*)::int` })
-        .from(customerUploads)
-        .where(
-          inArray(
-            customerUploads.jobId,
-            ranked.map((job) => job.jobId),
-          ),
-        )
-        .groupBy(customerUploads.jobId)
-    : [];
-  const photoCounts = new Map(photos.map((row) => [row.jobId, row.count]));
-  return ranked.map((job) => ({
-    jobId: job.jobId,
-    status: job.status,
-    dueAt: job.dueAt?.toISOString() ?? null,
-    timeWindow: job.timeWindow,
-    scheduleDate: job.scheduleDate,
-    timezone: job.timezone,
-    city: job.city,
-    state: job.state,
-    postalCode: job.postalCode,
-    distanceMiles: job.distanceMiles,
-    score: job.score,
-    breakdown: job.breakdown,
-    bundles: job.items.map((item) => (item.quantity > 1 ? `${item.name} ×${item.quantity}` : item.name)),
-    equipment: job.equipment,
-    hasNotes: !isBlankText(job.notes),
-    createdAt: job.createdAt.toISOString(),
-    reasons: explainOffer(job),
-    photoCount: photoCounts.get(job.jobId) ?? 0,
-    outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
-    awaitingSchedule: job.status === 'queued',
-  }));
+  return ranked.map((job) => {
+    const row = rows[job.index]!;
+    return {
+      jobId: job.jobId,
+      status: job.status,
+      dueAt: row.dueAt,
+      timeWindow: row.timeWindow,
+      scheduleDate: row.scheduleDate,
+      timezone: row.timezone,
+      city: row.city,
+      state: row.state,
+      postalCode: row.postalCode,
+      distanceMiles: job.distanceMiles,
+      score: job.score,
+      breakdown: job.breakdown,
+      bundles: row.bundles,
+      equipment: row.equipment,
+      hasNotes: !isBlankText(row.notes),
+      createdAt: row.createdAt,
+      reasons: explainOffer({
+        status: job.status,
+        scheduleDate: row.scheduleDate,
+        timeWindow: row.timeWindow,
+        distanceMiles: job.distanceMiles,
+        breakdown: job.breakdown,
+      }),
+      photoCount: row.photoCount,
+      outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
+      awaitingSchedule: job.status === 'queued',
+    };
+  });
 }
 
 /** How many open jobs there are at all, for the empty state ("none in your radius" vs "none anywhere"). */

@@ -8,7 +8,7 @@ import { trackingPathsOf } from '../domain/tracking';
 import { devOutbox, sendMail } from '../domain/mail';
 import { spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJobs } from '../domain/uploads';
-import { accountProcedure, publicProcedure } from '../trpc';
+import { accountProcedure, checkedOutput, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
 
 const LINK_WINDOW_MS = 15 * 60 * 1000;
@@ -29,7 +29,7 @@ const accountOrder = orderWithUploads.extend({
 });
 
 export const accountRouter = {
-  orders: accountProcedure.output(z.object({ orders: z.array(accountOrder) })).query(async ({ ctx }) => {
+  orders: accountProcedure.output(checkedOutput(z.object({ orders: z.array(accountOrder) }))).query(async ({ ctx }) => {
     const now = ctx.clock.now();
     // Expired, failed and lapsed checkouts leave the list: nothing was charged, nothing is left to do.
     const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
@@ -63,7 +63,7 @@ export const accountRouter = {
   /** Emails a one-time sign-in link. The answer is the same whether or not the email has orders. */
   requestLink: publicProcedure
     .input(z.object({ email: z.email('Enter a valid email address').max(254) }))
-    .output(z.object({ sent: z.literal(true) }))
+    .output(checkedOutput(z.object({ sent: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock.now();
       // Counted whether or not the email has an account, so the answer still says nothing about it.
@@ -86,7 +86,7 @@ export const accountRouter = {
     }),
   redeemLink: publicProcedure
     .input(z.object({ token: z.string().min(20).max(100) }))
-    .output(z.object({ ok: z.boolean() }))
+    .output(checkedOutput(z.object({ ok: z.boolean() })))
     .mutation(async ({ ctx, input }) => {
       const session = await redeemSignInToken(ctx.db, input.token, ctx.clock.now());
       if (!session) return { ok: false };
@@ -94,8 +94,25 @@ export const accountRouter = {
       return { ok: true };
     }),
   /** Development only: the mail the app would have sent. */
-  outbox: publicProcedure.query(async ({ ctx }) => {
-    if (!ctx.development) return { emails: [] };
-    return { emails: await devOutbox(ctx.db) };
-  }),
+  outbox: publicProcedure
+    .output(
+      checkedOutput(
+        z.object({
+          emails: z.array(
+            z.object({
+              id: z.number(),
+              toAddress: z.string(),
+              subject: z.string(),
+              body: z.string(),
+              idempotencyKey: z.string().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) => {
+      if (!ctx.development) return { emails: [] };
+      return { emails: await devOutbox(ctx.db) };
+    }),
 } satisfies TRPCRouterRecord;

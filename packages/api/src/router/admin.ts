@@ -9,13 +9,17 @@ import { createPro, createProInput, setProSkills, skillsInput, updatePro, update
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { moveVisitBack } from '../domain/visit';
 import { revokeTracking } from '../domain/tracking';
-import { adminProcedure, jobIdInput } from '../trpc';
+import { adminProcedure, checkedOutput, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
 
 export const adminRouter = {
   assign: adminProcedure
     .input(jobIdInput.extend({ proId: proIdSchema, confirmOutsideRadius: z.boolean().optional() }))
-    .output(z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }))
+    .output(
+      checkedOutput(
+        z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }),
+      ),
+    )
     .mutation(async ({ ctx, input }) => {
       await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);
       const a = await assignJob(ctx.db, input.jobId, input.proId, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
@@ -29,7 +33,7 @@ export const adminRouter = {
         from: z.enum(JOB_STATUSES).optional(),
       }),
     )
-    .output(jobView)
+    .output(checkedOutput(jobView))
     .mutation(async ({ ctx, input }) => {
       await moveVisitBack(
         ctx.db,
@@ -50,35 +54,45 @@ export const adminRouter = {
           .regex(/^ORD-[A-Z2-7]{8}$/, 'Not an order id'),
       }),
     )
-    .output(z.object({ orderId: z.string(), trackingVersion: z.number().int() }))
+    .output(checkedOutput(z.object({ orderId: z.string(), trackingVersion: z.number().int() })))
     .mutation(({ ctx, input }) => revokeTracking(ctx.db, input.orderId)),
   createPro: adminProcedure
     .input(createProInput)
-    .output(z.object({ proId: z.string() }))
+    .output(checkedOutput(z.object({ proId: z.string() })))
     .mutation(({ ctx, input }) => createPro(ctx.db, input, ctx.clock.now())),
   /** Edit a pro from the pros list: name, home ZIP, radius, pause/resume, reset the password. */
   updatePro: adminProcedure
     .input(updateProInput)
     .output(
-      z.object({ proId: z.string(), name: z.string(), postalCode: z.string(), serviceRadiusMiles: z.number().int(), active: z.boolean() }),
+      checkedOutput(
+        z.object({
+          proId: z.string(),
+          name: z.string(),
+          postalCode: z.string(),
+          serviceRadiusMiles: z.number().int(),
+          active: z.boolean(),
+        }),
+      ),
     )
     .mutation(({ ctx, input }) => updatePro(ctx.db, input)),
   /** Edits a pro's skills (onboarding sets them with createPro). */
   setProSkills: adminProcedure
     .input(z.object({ proId: proIdSchema, skills: skillsInput }))
-    .output(z.object({ proId: z.string(), skills: z.array(z.string()) }))
+    .output(checkedOutput(z.object({ proId: z.string(), skills: z.array(z.string()) })))
     .mutation(({ ctx, input }) => setProSkills(ctx.db, input.proId, input.skills)),
   /** Dispatch moves a visit at any time, past the customers' cutoff and reschedule limit. */
   reschedule: adminProcedure
     .input(z.object({ orderId: orderIdSchema, ...scheduleFields }))
     .output(
-      z.object({
-        orderId: z.string(),
-        jobId: z.string(),
-        status: z.literal('scheduled'),
-        dueAt: z.string(),
-        proReleased: z.boolean().optional(),
-      }),
+      checkedOutput(
+        z.object({
+          orderId: z.string(),
+          jobId: z.string(),
+          status: z.literal('scheduled'),
+          dueAt: z.string(),
+          proReleased: z.boolean().optional(),
+        }),
+      ),
     )
     .mutation(({ ctx, input: { orderId, ...slot } }) =>
       scheduleOrder(ctx.db, { orderId }, slot, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now()),
@@ -96,45 +110,49 @@ export const adminRouter = {
         })
         .default({}),
     )
-    .output(z.object({ jobs: z.array(jobView) }))
+    .output(checkedOutput(z.object({ jobs: z.array(jobView) })))
     .query(async ({ ctx, input }) => ({ jobs: await dispatchBoard(ctx.db, input) })),
   pros: adminProcedure
     .input(z.object({ jobId: jobIdInput.shape.jobId.optional() }).default({}))
     .output(
-      z.object({
-        pros: z.array(
-          z.object({
-            id: z.string(),
-            name: z.string(),
-            email: z.string(),
-            city: z.string(),
-            state: z.string(),
-            postalCode: z.string(),
-            serviceRadiusMiles: z.number().int(),
-            active: z.boolean(),
-            skills: z.array(z.string()),
-            distanceMiles: z.number().nullable(),
-            withinRadius: z.boolean().nullable(),
-          }),
-        ),
-      }),
+      checkedOutput(
+        z.object({
+          pros: z.array(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              email: z.string(),
+              city: z.string(),
+              state: z.string(),
+              postalCode: z.string(),
+              serviceRadiusMiles: z.number().int(),
+              active: z.boolean(),
+              skills: z.array(z.string()),
+              distanceMiles: z.number().nullable(),
+              withinRadius: z.boolean().nullable(),
+            }),
+          ),
+        }),
+      ),
     )
     .query(async ({ ctx, input }) => ({ pros: await prosWithDistance(ctx.db, input.jobId) })),
   history: adminProcedure
     .input(jobIdInput)
     .output(
-      z.object({
-        events: z.array(
-          z.object({
-            id: z.number(),
-            type: z.string(),
-            actorRole: z.string(),
-            actorName: z.string().nullable(),
-            data: z.record(z.string(), z.unknown()),
-            createdAt: z.string(),
-          }),
-        ),
-      }),
+      checkedOutput(
+        z.object({
+          events: z.array(
+            z.object({
+              id: z.number(),
+              type: z.string(),
+              actorRole: z.string(),
+              actorName: z.string().nullable(),
+              data: z.record(z.string(), z.unknown()),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+      ),
     )
     .query(async ({ ctx, input }) => ({
       events: (await jobHistory(ctx.db, input.jobId)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),

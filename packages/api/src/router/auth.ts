@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { createSession, deleteSession, hashToken, login, SESSION_TTL_MS } from '../domain/auth';
 import { checkoutGrant, customerMayAccessOrder } from '../domain/customer-access';
-import { publicProcedure, sessionIdInput, type Context } from '../trpc';
+import { checkedOutput, type Context, publicProcedure, sessionIdInput } from '../trpc';
 
 const user = z.object({ id: z.string(), role: z.enum(['customer', 'pro', 'admin']), name: z.string() });
 
@@ -18,7 +18,7 @@ export const authRouter = {
         password: z.string().min(1, 'Password is required').max(200),
       }),
     )
-    .output(z.object({ user }))
+    .output(checkedOutput(z.object({ user })))
     .mutation(async ({ ctx, input }) => {
       const { viewer, session } = await login(ctx.db, input.email, input.password, ctx.clock.now(), ctx.clientIp);
       // A fresh token on every sign-in: a cookie planted before sign-in (fixation) is never promoted.
@@ -27,7 +27,7 @@ export const authRouter = {
       setSessionCookie(ctx, session.token);
       return { user: { id: viewer.userId, role: viewer.role, name: viewer.name } };
     }),
-  logout: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+  logout: publicProcedure.output(checkedOutput(z.object({ ok: z.literal(true) }))).mutation(async ({ ctx }) => {
     const token = ctx.cookies.get(ctx.sessionCookie);
     if (token) {
       await deleteSession(ctx.db, token);
@@ -37,7 +37,7 @@ export const authRouter = {
     ctx.cookies.delete(ctx.sessionCookie);
     return { ok: true as const };
   }),
-  me: publicProcedure.output(z.object({ user: user.extend({ email: z.string() }).nullable() })).query(({ ctx }) => ({
+  me: publicProcedure.output(checkedOutput(z.object({ user: user.extend({ email: z.string() }).nullable() }))).query(({ ctx }) => ({
     user: ctx.viewer ? { id: ctx.viewer.userId, role: ctx.viewer.role, name: ctx.viewer.name, email: ctx.viewer.email } : null,
   })),
   /**
@@ -46,7 +46,7 @@ export const authRouter = {
    */
   checkoutSession: publicProcedure
     .input(z.object({ sessionId: sessionIdInput }))
-    .output(z.object({ user, orderId: z.string(), expiresAt: z.string() }))
+    .output(checkedOutput(z.object({ user, orderId: z.string(), expiresAt: z.string() })))
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock.now();
       const grant = await checkoutGrant(ctx.db, input.sessionId, now);

@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { listBundlesCached } from '../domain/catalog';
-import { publicProcedure } from '../trpc';
+import { checkedOutput, publicProcedure } from '../trpc';
 
 const bundle = z.object({
   sku: z.string(),
@@ -16,6 +16,6 @@ const bundle = z.object({
 
 export const catalogRouter = {
   list: publicProcedure
-    .output(z.object({ bundles: z.array(bundle) }))
+    .output(checkedOutput(z.object({ bundles: z.array(bundle) })))
     .query(async ({ ctx }) => ({ bundles: await listBundlesCached(ctx.db) })),
 } satisfies TRPCRouterRecord;

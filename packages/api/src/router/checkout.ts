@@ -1,11 +1,14 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { checkoutInput, createCheckout } from '../domain/checkout';
-import { publicProcedure } from '../trpc';
+import { checkedOutput, publicProcedure } from '../trpc';
 
 export const checkoutRouter = {
   create: publicProcedure
     .input(checkoutInput)
-    .output(z.object({ orderId: z.string(), sessionId: z.string(), url: z.string(), amountTotalCents: z.number() }))
-    .mutation(({ ctx, input }) => createCheckout(ctx, input, ctx.clock.now())),
+    .output(checkedOutput(z.object({ orderId: z.string(), sessionId: z.string(), url: z.string(), amountTotalCents: z.number() })))
+    .mutation(async ({ ctx, input }) => {
+      const { orderId, sessionId, url, amountTotalCents } = await createCheckout(ctx, input, ctx.clock.now());
+      return { orderId, sessionId, url, amountTotalCents };
+    }),
 } satisfies TRPCRouterRecord;

@@ -4,7 +4,7 @@ import { acceptJob } from '../domain/job-commands';
 import { acknowledgeAssignment } from '../domain/dispatch-assignment';
 import { takeVisitStep, type VisitStep } from '../domain/visit';
 import { getJob, jobsForPro } from '../domain/job-queries';
-import { authedProcedure, jobIdInput, proProcedure } from '../trpc';
+import { authedProcedure, checkedOutput, jobIdInput, proProcedure } from '../trpc';
 import { jobView } from './outputs';
 
 const completeInput = jobIdInput.extend({ notes: z.string().trim().max(2000, 'Notes can be at most 2000 characters').optional() });
@@ -13,7 +13,7 @@ const completeInput = jobIdInput.extend({ notes: z.string().trim().max(2000, 'No
 function visitStep(step: VisitStep) {
   return proProcedure
     .input(completeInput)
-    .output(jobView)
+    .output(checkedOutput(jobView))
     .mutation(async ({ ctx, input }) => {
       await takeVisitStep(ctx.db, input.jobId, ctx.viewer.userId, step, ctx.clock.now(), step === 'complete' ? input.notes : undefined);
       return getJob(ctx.db, input.jobId, ctx.viewer);
@@ -24,19 +24,19 @@ export const jobsRouter = {
   /** One job, as much of it as the viewer may see (see jobAccess). */
   get: authedProcedure
     .input(jobIdInput)
-    .output(jobView)
+    .output(checkedOutput(jobView))
     .query(({ ctx, input }) => getJob(ctx.db, input.jobId, ctx.viewer)),
   accept: proProcedure
     .input(jobIdInput)
-    .output(z.object({ jobId: z.string(), proId: z.string(), assignmentId: z.string(), state: z.literal('accepted') }))
+    .output(checkedOutput(z.object({ jobId: z.string(), proId: z.string(), assignmentId: z.string(), state: z.literal('accepted') })))
     .mutation(({ ctx, input }) => acceptJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now())),
   mine: proProcedure
-    .output(z.object({ upcoming: z.array(jobView), completed: z.array(jobView) }))
+    .output(checkedOutput(z.object({ upcoming: z.array(jobView), completed: z.array(jobView) })))
     .query(({ ctx }) => jobsForPro(ctx.db, ctx.viewer.userId)),
   /** The assigned pro acknowledges an assignment dispatch made; until then it reads "Assigned by dispatch". */
   acknowledge: proProcedure
     .input(jobIdInput)
-    .output(z.object({ jobId: z.string(), acknowledgedAt: z.string() }))
+    .output(checkedOutput(z.object({ jobId: z.string(), acknowledgedAt: z.string() })))
     .mutation(({ ctx, input }) => acknowledgeAssignment(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now())),
   /** On my way: accepted → en_route. */
   depart: visitStep('depart'),

@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { forbidden } from '../domain/errors';
 import { availabilityInput, getAvailability, setAvailability } from '../domain/pros';
-import { authedProcedure } from '../trpc';
+import { authedProcedure, checkedOutput } from '../trpc';
 import { proIdSchema as proIdInput } from '@h2s/db';
 
 const availability = z.object({
@@ -25,10 +25,10 @@ function targetPro(viewer: { role: string; userId: string }, proId: string | und
 export const prosRouter = {
   availability: authedProcedure
     .input(z.object({ proId: proIdInput.optional() }).default({}))
-    .output(availability)
+    .output(checkedOutput(availability))
     .query(({ ctx, input }) => getAvailability(ctx.db, targetPro(ctx.viewer, input.proId))),
   setAvailability: authedProcedure
     .input(availabilityInput.extend({ proId: proIdInput.optional() }))
-    .output(availability)
+    .output(checkedOutput(availability))
     .mutation(({ ctx, input: { proId, ...rest } }) => setAvailability(ctx.db, targetPro(ctx.viewer, proId), rest)),
 } satisfies TRPCRouterRecord;

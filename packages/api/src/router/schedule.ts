@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { orderIdBySession } from '../domain/job-queries';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { notFound } from '../domain/errors';
-import { customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
+import { checkedOutput, customerProcedure, publicProcedure, sessionIdInput } from '../trpc';
 
 const scheduleInput = z.object({ sessionId: sessionIdInput, ...scheduleFields });
 const scheduleOutput = z.object({
@@ -18,13 +18,13 @@ const scheduleOutput = z.object({
 export const scheduleRouter = {
   confirm: publicProcedure
     .input(scheduleInput)
-    .output(scheduleOutput)
+    .output(checkedOutput(scheduleOutput))
     .mutation(({ ctx, input: { sessionId, ...slot } }) =>
       scheduleOrder(ctx.db, { sessionId }, slot, { userId: ctx.viewer?.userId ?? null, role: 'customer' }, ctx.clock.now()),
     ),
   reschedule: customerProcedure
     .input(scheduleInput)
-    .output(scheduleOutput)
+    .output(checkedOutput(scheduleOutput))
     .mutation(async ({ ctx, input: { sessionId, ...slot } }) => {
       const orderId = await orderIdBySession(ctx.db, sessionId);
       // A checkout grant reaches its own order only; the account's other orders need the emailed link.

@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { getTracking, orderOfToken, TRACKING_STEPS } from '../domain/tracking';
 import { JOB_STATUSES } from '@h2s/db';
-import { publicProcedure } from '../trpc';
+import { checkedOutput, publicProcedure } from '../trpc';
 
 /** Any string: a malformed token gets the same NOT_FOUND as a forged one. */
 export const trackingTokenInput = z.object({ token: z.string().max(200) });
@@ -12,20 +12,28 @@ export const trackingRouter = {
   get: publicProcedure
     .input(trackingTokenInput)
     .output(
-      z.object({
-        status: z.enum(JOB_STATUSES),
-        window: z
-          .object({ date: z.string(), timeWindow: z.string(), timezone: z.string(), startsAt: z.string(), label: z.string() })
-          .nullable(),
-        timeline: z.array(
-          z.object({ step: z.enum(TRACKING_STEPS), label: z.string(), done: z.boolean(), current: z.boolean(), at: z.string().nullable() }),
-        ),
-        proFirstName: z.string().nullable(),
-        items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
-        afterPhotos: z.array(z.object({ uploadId: z.string(), url: z.string() })),
-        completedAt: z.string().nullable(),
-        timezone: z.string(),
-      }),
+      checkedOutput(
+        z.object({
+          status: z.enum(JOB_STATUSES),
+          window: z
+            .object({ date: z.string(), timeWindow: z.string(), timezone: z.string(), startsAt: z.string(), label: z.string() })
+            .nullable(),
+          timeline: z.array(
+            z.object({
+              step: z.enum(TRACKING_STEPS),
+              label: z.string(),
+              done: z.boolean(),
+              current: z.boolean(),
+              at: z.string().nullable(),
+            }),
+          ),
+          proFirstName: z.string().nullable(),
+          items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
+          afterPhotos: z.array(z.object({ uploadId: z.string(), url: z.string() })),
+          completedAt: z.string().nullable(),
+          timezone: z.string(),
+        }),
+      ),
     )
     .query(({ ctx, input }) => getTracking(ctx, input.token)),
   /** A tick (server-sent events) each time the order's job changes; the page then reloads tracking.get. */

@@ -12,7 +12,7 @@ import {
 } from '../domain/uploads';
 import { forbidden } from '../domain/errors';
 import { uploadView } from './outputs';
-import { authedProcedure, customerProcedure, jobIdInput, sessionIdInput } from '../trpc';
+import { authedProcedure, checkedOutput, customerProcedure, jobIdInput, sessionIdInput } from '../trpc';
 
 /**
  * The multipart form the photo picker posts: a FormData (server-side callers) or, over HTTP, the
@@ -60,17 +60,17 @@ export const uploadsRouter = {
   /** Customers: `sessionId`, `file` (before photos). The assigned pro: `jobId`, `kind=after`, `file`. */
   create: authedProcedure
     .input(uploadForm)
-    .output(z.object({ upload: uploadView, duplicate: z.boolean() }))
+    .output(checkedOutput(z.object({ upload: uploadView, duplicate: z.boolean() })))
     .mutation(({ ctx, input }) => {
       if ('sessionId' in input && ctx.viewer.role !== 'customer') throw forbidden('This is for customers only.');
       return createUpload(ctx, { ...input, viewer: ctx.viewer });
     }),
   list: authedProcedure
     .input(jobIdInput)
-    .output(z.object({ uploads: z.array(uploadView), count: z.number().int() }))
+    .output(checkedOutput(z.object({ uploads: z.array(uploadView), count: z.number().int() })))
     .query(({ ctx, input }) => listUploads(ctx, input.jobId, ctx.viewer)),
   remove: customerProcedure
     .input(z.object({ uploadId: uploadIdSchema }))
-    .output(z.object({ uploadId: z.string(), jobId: z.string(), removed: z.literal(true) }))
+    .output(checkedOutput(z.object({ uploadId: z.string(), jobId: z.string(), removed: z.literal(true) })))
     .mutation(({ ctx, input }) => removeUpload(ctx, input.uploadId, ctx.viewer)),
 } satisfies TRPCRouterRecord;
