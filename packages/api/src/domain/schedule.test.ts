@@ -178,6 +178,28 @@ describe('the reschedule policy', () => {
     api.clock.set('2026-01-09T15:00:00.000Z');
   });
 
+  it('refuses a customer reschedule once the pro is on the way, pointing to dispatch; an admin may still move it', async () => {
+    const order = await api.paidOrder();
+    await (await api.caller(null)).schedule.confirm({ sessionId: order.sessionId, ...slot('2026-01-20') });
+    const pro = await api.pro({ postalCode: '60601' });
+    const proApi = await api.caller(pro);
+    await proApi.jobs.accept({ jobId: order.jobId });
+    await proApi.jobs.depart({ jobId: order.jobId });
+    const customer = await api.caller(order.customer);
+    await expect(customer.schedule.reschedule({ sessionId: order.sessionId, ...slot('2026-01-21') })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already on the way.*call dispatch/),
+    });
+    const [job] = await api.t.sql<
+      { due_at: string }[]
+    >`select to_json(due_at) #>> '{}' as due_at from dispatch_jobs where id = ${order.jobId}`;
+    expect(new Date(job!.due_at).toISOString()).toBe('2026-01-20T18:00:00.000Z');
+    const admin = await api.caller(await api.admin());
+    await expect(admin.admin.reschedule({ orderId: order.orderId, ...slot('2026-01-21') })).resolves.toMatchObject({
+      dueAt: '2026-01-21T18:00:00.000Z',
+    });
+  });
+
   it('a reschedule into a window where the pro is busy succeeds: the job goes back to offers and the pro is told', async () => {
     const [mine, other] = [await api.paidOrder(), await api.paidOrder()];
     const anon = await api.caller(null);

@@ -170,6 +170,12 @@ function planScheduleChange<O extends OrderToSchedule, J extends JobToSchedule>(
   const unchanged = previous?.date === request.date && previous.timeWindow === request.timeWindow && previous.timezone === request.timezone;
   const customerReschedule = actor.role === 'customer' && previous !== null && !unchanged;
   if (customerReschedule) {
+    // The pro is on the way or at the door: moving the visit now is a call to dispatch, not a form.
+    if (job.status === 'en_route' || job.status === 'in_progress') {
+      throw conflict(
+        `Your pro is already ${job.status === 'en_route' ? 'on the way' : 'at work'}. To change this visit, ${DISPATCH_CONTACT}.`,
+      );
+    }
     if (!beforeCutoff(job.dueAt, now, policy)) {
       throw conflict(
         `Visits can be rescheduled online until ${policy.rescheduleCutoffHours} hours before the window starts. To change this one, ${DISPATCH_CONTACT}.`,
