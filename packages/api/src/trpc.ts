@@ -125,15 +125,19 @@ export const publicProcedure = t.procedure.use(mapErrors);
 
 const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
-  return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+  // Only what changes: tRPC merges it into the context itself (a whole copy here was a second spread of
+  // ~17 fields per middleware, 10% of the portal's CPU under load, issue 13).
+  return next({ ctx: { viewer: ctx.viewer } });
 });
 
+/** Signed in with this role: one middleware (one context merge) for both checks, in signedIn's order. */
 function roleProcedure<R extends Viewer['role']>(role: R) {
-  return publicProcedure.use(signedIn).use(({ ctx, next }) => {
+  return publicProcedure.use(({ ctx, next }) => {
+    if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
     if (ctx.viewer.role !== role) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `This is for ${role}s only.` });
     }
-    return next({ ctx: { ...ctx, viewer: ctx.viewer as Viewer & { role: R } } });
+    return next({ ctx: { viewer: ctx.viewer as Viewer & { role: R } } });
   });
 }
 
