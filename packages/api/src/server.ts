@@ -16,7 +16,7 @@ import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
 import { securityHeaders } from './http/security-headers';
-import { nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
+import { cookieJar, nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
 import { DEFAULT_UPLOAD_TMP_DIR, parseStreamedUpload as parseUpload, uploadRefusalBody, UploadRefused as Refused } from './http/multipart';
 import { isStreamedUploadCall, streamUploadCall } from './http/upload-call';
@@ -272,21 +272,5 @@ export function isSameOrigin(request: Request): boolean {
 
 /** Cookies read from a Request and written to response headers (plain HTTP, tests). */
 export function headerCookieJar(request: Request, resHeaders: Headers, secure = false): CookieJar {
-  const jar = new Map<string, string>();
-  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) jar.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
-  }
-  const attrs = `Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-  return {
-    get: (name) => jar.get(name),
-    set: (name, value, { maxAgeSeconds }) => {
-      jar.set(name, value);
-      resHeaders.append('set-cookie', `${name}=${encodeURIComponent(value)}; Max-Age=${maxAgeSeconds}; ${attrs}`);
-    },
-    delete: (name) => {
-      jar.delete(name);
-      resHeaders.append('set-cookie', `${name}=; Max-Age=0; ${attrs}`);
-    },
-  };
+  return cookieJar(request.headers.get('cookie'), { push: (setCookie) => resHeaders.append('set-cookie', setCookie) }, secure);
 }

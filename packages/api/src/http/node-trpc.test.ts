@@ -126,6 +126,8 @@ describe('the node:http hot path answers exactly as tRPC does', () => {
     const stale = await both('GET', q('auth.me'), { headers: { cookie: 'h2s_portal_session=not-a-session' } });
     expect(stale.setCookie).toEqual(['h2s_portal_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax']);
 
+    // A cookie that is not valid %-encoding is an unknown session, not a crash.
+    expect((await both('GET', q('auth.me'), { headers: { cookie: 'h2s_portal_session=%E0%A4%A' } })).status).toBe(200);
     expect((await both('GET', q('admin.pros', {}), { headers: { cookie: proCookie } })).status).toBe(403);
     expect((await both('GET', q('jobs.mine'))).status).toBe(401);
     const badId = await both('GET', q('jobs.get', { jobId: 'nope' }), { headers: { cookie: proCookie } });

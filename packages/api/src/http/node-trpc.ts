@@ -304,7 +304,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
 }
 
 /** Cookies from the Cookie header; the ones set go out as Set-Cookie, with SvelteKit's attributes. */
-export function cookieJar(header: string | undefined, out: string[], secure: boolean): CookieJar {
+export function cookieJar(header: string | null | undefined, out: { push(setCookie: string): unknown }, secure: boolean): CookieJar {
   const jar = parseCookies(header);
   const attrs = `Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
   return {
@@ -321,7 +321,7 @@ export function cookieJar(header: string | undefined, out: string[], secure: boo
 }
 
 /** name → value; the first of a repeated name wins, a value that is not valid %-encoding is kept as sent. */
-export function parseCookies(header: string | undefined): Map<string, string> {
+export function parseCookies(header: string | null | undefined): Map<string, string> {
   const jar = new Map<string, string>();
   if (!header) return jar;
   for (const part of header.split(';')) {
