@@ -105,7 +105,7 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     if (type === 'query') {
       text = query;
     } else {
-      if (Number(req.headers['content-length'] ?? 0) > options.bodyLimit) return tooLarge(res);
+      if (Number(req.headers['content-length'] ?? 0) > options.bodyLimit) return tooLarge(res, false);
       if (multipart) {
         try {
           upload = await options.multipart!.parse(req);
@@ -119,7 +119,7 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
         }
       } else {
         const body = await readBody(req, options.bodyLimit);
-        if (body === null) return tooLarge(res);
+        if (body === null) return tooLarge(res, true);
         text = body.length ? body.toString('utf8') : null;
       }
     }
@@ -167,9 +167,13 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     }
   }
 
-  function tooLarge(res: ServerResponse) {
-    // The rest of an oversized body is not read: close the connection rather than drain it.
-    res.setHeader('connection', 'close');
+  /**
+   * A body declared too large is refused before it is read; node then discards the declared rest, so
+   * the client, still sending, gets to read the answer. A body counted past the limit as it came
+   * (chunked, no end in sight) is cut off: the connection closes after the answer.
+   */
+  function tooLarge(res: ServerResponse, cutOff: boolean) {
+    if (cutOff) res.setHeader('connection', 'close');
     send(res, 413, preTrpcError(413, 'PAYLOAD_TOO_LARGE', options.payloadTooLargeMessage), null);
   }
 

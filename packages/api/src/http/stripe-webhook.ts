@@ -66,7 +66,7 @@ export function nodeStripeWebhookHandler(
   return (req, res) => {
     if (req.url !== '/api/stripe/webhook' || req.method !== 'POST') return false;
     if (Number(req.headers['content-length'] ?? 0) > WEBHOOK_BODY_LIMIT) {
-      res.setHeader('connection', 'close');
+      // Refused unread; node discards the declared rest, so the sender can read this answer.
       reply(res, 413, TOO_LARGE.body);
       return true;
     }
