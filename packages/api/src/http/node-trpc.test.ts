@@ -238,11 +238,14 @@ describe('the node:http hot path answers exactly as tRPC does', () => {
     expect((await c.uploads.list({ jobId: order.jobId })).uploads.filter((u) => u.kind === 'after')).toHaveLength(1);
 
     // Refusals: the same status and body on both paths.
+    const twoFiles = form({ jobId: order.jobId, kind: 'after' }, tinyPng([5, 6, 7]));
+    twoFiles.append('file', new File([tinyPng([7, 8, 9])], 'second.png', { type: 'image/png' }));
     const cases: [FormData, Record<string, string>][] = [
       [form({ jobId: order.jobId, kind: 'after' }, tinyPng([1, 2, 3])), {}], // signed out
       [form({ jobId: order.jobId, kind: 'before' }, tinyPng([1, 2, 4])), { cookie }], // wrong kind
       [form({ jobId: order.jobId, kind: 'after' }), { cookie }], // no file
       [form({ jobId: order.jobId, kind: 'after' }, new TextEncoder().encode('not an image at all')), { cookie }],
+      [twoFiles, { cookie }], // refused while parsing; the rest of the body is read and dropped
     ];
     for (const [body, headers] of cases) {
       const a = await post(hot.origin, body, headers);

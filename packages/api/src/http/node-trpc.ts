@@ -113,8 +113,9 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
           const refusal = options.multipart!.refusal(error, path);
           if (!refusal) throw error;
           if (refusal.cutOff) res.setHeader('connection', 'close');
-          // A body within the limit is read to its end, so the answer goes out on an open connection.
-          else if (!req.readableEnded) req.resume();
+          // The rest of a body within the limit is read and dropped, so the answer goes out on an open
+          // connection; past the limit (a chunked body that does not end) the connection is cut.
+          else drain(req, options.bodyLimit);
           return send(res, refusal.status, refusal.body, null);
         }
       } else {
@@ -281,6 +282,17 @@ function clientAddressReader(env: NodeJS.ProcessEnv): (req: IncomingMessage) => 
     const addresses = value.split(',');
     return depth >= 1 && depth <= addresses.length ? addresses[addresses.length - depth]!.trim() || null : null;
   };
+}
+
+/** Reads and drops what is left of a body, destroying the connection once `limit` bytes have gone by. */
+function drain(req: IncomingMessage, limit: number): void {
+  if (req.readableEnded) return;
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > limit) req.socket.destroy();
+  });
+  req.resume();
 }
 
 /** The whole body, or null once it passes `limit` bytes. */
