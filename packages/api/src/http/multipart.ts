@@ -6,6 +6,7 @@
  * node:http server its IncomingMessage.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -200,7 +201,14 @@ async function stage(stream: Readable, path: string, info: busboy.FileInfo, maxF
     // The directory went (a temp cleaner): made again for the next upload.
     if (error.code === 'ENOENT') madeDirs.delete(dirname(path));
   });
-  await pipeline(stream, meter, file);
+  try {
+    await pipeline(stream, meter, file);
+  } catch (error) {
+    // A source that failed early can leave the file still opening: wait until it is closed, so the
+    // caller's removal comes after its creation (or a cut-off upload could leave a staging file behind).
+    if (!file.closed) await once(file, 'close').catch(() => undefined);
+    throw error;
+  }
   return new StagedPhotoFile(
     path,
     size,
