@@ -16,9 +16,15 @@ import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
 import { securityHeaders } from './http/security-headers';
-import { cookieJar, nodeTrpcHandler, type NodeHandler } from './http/node-trpc';
+import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
-import { DEFAULT_UPLOAD_TMP_DIR, parseStreamedUpload as parseUpload, uploadRefusalBody, UploadRefused as Refused } from './http/multipart';
+import {
+  DEFAULT_UPLOAD_TMP_DIR,
+  parseStreamedUpload as parseUpload,
+  uploadRefusalBody,
+  UploadRefused as Refused,
+  uploadTooLarge,
+} from './http/multipart';
 import { isStreamedUploadCall, streamUploadCall } from './http/upload-call';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
@@ -45,9 +51,9 @@ const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /** An error in the shape tRPC's own responses have, for refusals made before tRPC runs. */
 const trpcError = (status: number, code: string, message: string) =>
-  Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
+  new Response(preTrpcError(status, code, message), { status, headers: { 'content-type': 'application/json' } });
 
-const PAYLOAD_TOO_LARGE_MESSAGE = `Request too large: photos can be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
+const PAYLOAD_TOO_LARGE_MESSAGE = uploadTooLarge().message;
 const payloadTooLarge = () => trpcError(413, 'PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE);
 
 /** The whole body, or null once it passes `limit` bytes (or the server cut it off for its size). */
@@ -261,13 +267,7 @@ export function createAppServer(options: AppServerOptions) {
 
 /** Mutations must come from a page of this app (CSRF); requests without Origin (curl, server) pass. */
 export function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get('origin');
-  if (!origin) return request.headers.get('sec-fetch-site') !== 'cross-site';
-  try {
-    return new URL(origin).host === new URL(request.url).host;
-  } catch {
-    return false;
-  }
+  return fromThisSite(request.headers.get('origin'), request.headers.get('sec-fetch-site'), new URL(request.url).host);
 }
 
 /** Cookies read from a Request and written to response headers (plain HTTP, tests). */

@@ -21,14 +21,18 @@ export function prepareStatement<Row>(db: Database, name: string, statement: SQL
 }
 
 /**
- * One prepared statement per database handle, made on first use (the apps have one handle; tests
- * make one per test database).
+ * `make(db)` once per database handle, on first use (the apps have one handle; tests make one per test
+ * database): for prepared statements, Drizzle's `.prepare()` ones and these alike.
  */
-export function preparedPerDatabase<Row>(name: string, statement: () => SQL): (db: Database) => PreparedStatement<Row> {
-  const byDatabase = new WeakMap<Database, PreparedStatement<Row>>();
+export function perDatabase<T>(make: (db: Database) => T): (db: Database) => T {
+  const byDatabase = new WeakMap<Database, T>();
   return (db) => {
-    let prepared = byDatabase.get(db);
-    if (!prepared) byDatabase.set(db, (prepared = prepareStatement<Row>(db, name, statement())));
-    return prepared;
+    let made = byDatabase.get(db);
+    if (made === undefined) byDatabase.set(db, (made = make(db)));
+    return made;
   };
 }
+
+/** One prepared raw-SQL statement per database handle. */
+export const preparedPerDatabase = <Row>(name: string, statement: () => SQL): ((db: Database) => PreparedStatement<Row>) =>
+  perDatabase((db) => prepareStatement<Row>(db, name, statement()));

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { tooManyRequests, unauthorized } from './errors';
 import { blockedUntil, recordAttempt, retryMessage, secondsUntil, type RateLimit } from './rate-limit';
-import { and, eq, gt, loginFailures, orders, sessions, sql, users, type Database, type DbOrTx, type UserRole } from '@h2s/db';
+import { and, eq, gt, perDatabase, loginFailures, orders, sessions, sql, users, type Database, type DbOrTx, type UserRole } from '@h2s/db';
 
 /** Who is calling: resolved from the session cookie once per request. */
 export interface Viewer {
@@ -82,7 +82,7 @@ function sessionLookup(db: Database) {
 type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionLookup>['execute']>>[number];
 
 /** Built once per database: a request runs the prepared statement instead of rebuilding its SQL. */
-const lookups = new WeakMap<Database, ReturnType<typeof sessionLookup>>();
+const lookups = perDatabase(sessionLookup);
 
 /**
  * Recently read sessions by token hash (issue 13: one lookup per request, not one per procedure and
@@ -109,8 +109,7 @@ async function sessionRow(db: Database, tokenHash: string, cacheMs: number): Pro
     if (hit && hit.until > monotonic) return hit.row;
     if (hit) cache.delete(tokenHash);
   }
-  let lookup = lookups.get(db);
-  if (!lookup) lookups.set(db, (lookup = sessionLookup(db)));
+  const lookup = lookups(db);
   const [row] = await lookup.execute({ tokenHash });
   if (!row) return null;
   if (cacheMs > 0) {

@@ -15,6 +15,7 @@ import {
   type Database,
   type OrderItem,
   type Skill,
+  perDatabase,
 } from '@h2s/db';
 import { lookupPostalCode } from '@h2s/db/geo';
 import { US_STATE_CODES } from '@h2s/db/us-states';
@@ -253,7 +254,7 @@ function orderToPay(db: Database) {
     .where(eq(orders.id, sql.placeholder('orderId')))
     .prepare('h2s_order_to_pay');
 }
-const orderToPayStatements = new WeakMap<Database, ReturnType<typeof orderToPay>>();
+const orderToPayStatements = perDatabase(orderToPay);
 
 /**
  * The payment, in two round trips and no transaction (issue 13): read the order, decide in code, then
@@ -263,8 +264,7 @@ const orderToPayStatements = new WeakMap<Database, ReturnType<typeof orderToPay>
  * order changed in between (another event for it, a sweep): the locking transaction decides then.
  */
 async function payOrder(db: Database, event: WebhookEvent, session: WebhookSession, orderId: string, now: Date) {
-  let read = orderToPayStatements.get(db);
-  if (!read) orderToPayStatements.set(db, (read = orderToPay(db)));
+  const read = orderToPayStatements(db);
   const [order] = await read.execute({ orderId });
   if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` } as const;
   if (session.id !== order.stripeSessionId) return { outcome: 'refused', reason: 'Session does not belong to this order' } as const;

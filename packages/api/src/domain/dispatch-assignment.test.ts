@@ -1,6 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../test/fixtures';
+import { createTestApi, rejection, type TestApi } from '../test/fixtures';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -8,23 +7,13 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('dispatch assigns outside a radius, and the pro acknowledges', () => {
   it('warns before assigning a pro whose radius does not reach the job, and assigns once confirmed', async () => {
     const admin = await api.caller(await api.admin());
     const phoenix = await api.pro({ name: 'Tom Phoenix', postalCode: '85004', serviceRadiusMiles: 60 });
     const { jobId } = await api.paidOrder();
 
-    const warned = await refusal(admin.admin.assign({ jobId, proId: phoenix.userId }));
+    const warned = await rejection(admin.admin.assign({ jobId, proId: phoenix.userId }));
     expect(warned.code).toBe('CONFLICT');
     expect(warned.message).toMatch(/^Tom Phoenix is 1,4\d\d mi from this job, outside their 60 mi radius\. Assign anyway\?$/);
     const [untouched] = await api.t.sql`select assigned_pro_id from dispatch_jobs where id = ${jobId}`;
@@ -49,7 +38,7 @@ describe('dispatch assigns outside a radius, and the pro acknowledges', () => {
     expect((await pro.jobs.acknowledge({ jobId })).acknowledgedAt).toBe(ack.acknowledgedAt);
 
     const other = await api.caller(await api.pro({ postalCode: '60601', serviceRadiusMiles: 40 }));
-    expect((await refusal(other.jobs.acknowledge({ jobId }))).code).toBe('FORBIDDEN');
+    expect((await rejection(other.jobs.acknowledge({ jobId }))).code).toBe('FORBIDDEN');
 
     const own = await api.paidOrder();
     await pro.jobs.accept({ jobId: own.jobId });

@@ -1,5 +1,18 @@
 import { rankOffers, type BreakdownLine } from '@h2s/scoring';
-import { and, dispatchJobs, eq, inArray, isBlankText, isNull, preparedPerDatabase, pros, sql, type Database, type DbOrTx } from '@h2s/db';
+import {
+  and,
+  dispatchJobs,
+  eq,
+  inArray,
+  isBlankText,
+  isNull,
+  perDatabase,
+  preparedPerDatabase,
+  pros,
+  sql,
+  type Database,
+  type DbOrTx,
+} from '@h2s/db';
 import { notFound } from './errors';
 import { WIDENED_RADIUS_FACTOR } from './policy';
 import { clashesSql, holdsSkillsSql, withinHoursSql, withinReachSql } from './reach';
@@ -147,7 +160,7 @@ const candidatesStatement = preparedPerDatabase<Candidate>('h2s_offers_candidate
 });
 
 /** Built once per database (the apps have one): a request runs the prepared statements. */
-const proLookups = new WeakMap<Database, ReturnType<typeof proLookup>>();
+const proLookups = perDatabase(proLookup);
 
 const boxParams = (prefix: string, box: LatLngBox) => ({
   [`${prefix}MinLng`]: box.minLng,
@@ -164,8 +177,7 @@ const boxParams = (prefix: string, box: LatLngBox) => ({
  * the candidates with their photo counts.
  */
 export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
-  let lookup = proLookups.get(db);
-  if (!lookup) proLookups.set(db, (lookup = proLookup(db)));
+  const lookup = proLookups(db);
   const [pro] = await lookup.execute({ proId });
   if (!pro) throw notFound('Pro');
   if (!pro.active) return [];

@@ -1,22 +1,11 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
+import { createTestApi, MemoryCookies, rejection, type TestApi } from '../test/fixtures';
 
 let api: TestApi;
 beforeAll(async () => {
   api = await createTestApi({ app: 'portal' });
 });
 afterAll(async () => api?.close());
-
-async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('admin.updatePro', () => {
   it('edits name, home ZIP and radius; pausing stops offers; a new password ends the old sessions', async () => {
@@ -49,10 +38,12 @@ describe('admin.updatePro', () => {
   it('names a bad field, refuses an unknown pro, and is for admins only', async () => {
     const admin = await api.caller(await api.admin());
     const pro = await api.pro();
-    const badZip = await refusal(admin.admin.updatePro({ proId: pro.userId, postalCode: '00001' }));
+    const badZip = await rejection(admin.admin.updatePro({ proId: pro.userId, postalCode: '00001' }));
     expect(badZip.code).toBe('BAD_REQUEST');
-    expect((await refusal(admin.admin.updatePro({ proId: pro.userId, password: 'short' }))).code).toBe('BAD_REQUEST');
-    expect((await refusal(admin.admin.updatePro({ proId: 'USR-AAAAAAAAAA', active: false }))).code).toBe('NOT_FOUND');
-    expect((await refusal((await api.caller(pro)).admin.updatePro({ proId: pro.userId, serviceRadiusMiles: 500 }))).code).toBe('FORBIDDEN');
+    expect((await rejection(admin.admin.updatePro({ proId: pro.userId, password: 'short' }))).code).toBe('BAD_REQUEST');
+    expect((await rejection(admin.admin.updatePro({ proId: 'USR-AAAAAAAAAA', active: false }))).code).toBe('NOT_FOUND');
+    expect((await rejection((await api.caller(pro)).admin.updatePro({ proId: pro.userId, serviceRadiusMiles: 500 }))).code).toBe(
+      'FORBIDDEN',
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   type DispatchJob,
   type Order,
   type TimeWindow,
+  perDatabase,
 } from '@h2s/db';
 import { moveAssignmentWindow } from './job-commands';
 import { conflict, fieldError, notFound } from './errors';
@@ -218,7 +219,7 @@ function orderAndJob(db: Database, by: 'sessionId' | 'orderId') {
     .where(eq(by === 'sessionId' ? orders.stripeSessionId : orders.id, sql.placeholder('key')))
     .prepare(`h2s_schedule_read_by_${by}`);
 }
-const readStatements = new WeakMap<Database, Record<'sessionId' | 'orderId', ReturnType<typeof orderAndJob>>>();
+const readStatements = perDatabase((db) => ({ sessionId: orderAndJob(db, 'sessionId'), orderId: orderAndJob(db, 'orderId') }));
 
 /**
  * The usual schedule change in two round trips and no transaction (issue 13): read the order and job,
@@ -238,8 +239,7 @@ async function scheduleInOneStatement(
   policy: DispatchPolicy,
   dueAt: Date,
 ): Promise<ScheduleResult | null> {
-  let reads = readStatements.get(db);
-  if (!reads) readStatements.set(db, (reads = { sessionId: orderAndJob(db, 'sessionId'), orderId: orderAndJob(db, 'orderId') }));
+  const reads = readStatements(db);
   const [found] =
     'sessionId' in selector
       ? await reads.sessionId.execute({ key: selector.sessionId })

@@ -255,6 +255,47 @@ describe('the node:http hot path answers exactly as tRPC does', () => {
     }
   });
 
+  it('after refusing an upload, does not read an endless rest: the connection is cut after the answer', async () => {
+    const boundary = 'x-boundary-1234';
+    const part = (name: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`;
+    // Two files (refused: one photo at a time), the second never ending.
+    const head = Buffer.concat([Buffer.from(part('a.png')), Buffer.from(tinyPng([1, 1, 1])), Buffer.from(`\r\n${part('b.png')}`)]);
+    const chunk = Buffer.alloc(1024 * 1024, 120);
+    const limit = MAX_UPLOAD_BYTES * 4;
+    const outcome = await new Promise<{ status: number | null; written: number }>((resolve) => {
+      let status: number | null = null;
+      let written = 0;
+      let closed = false;
+      const req = request(`${hot.origin}/api/trpc/uploads.create`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        status = res.statusCode ?? null;
+        res.resume();
+      });
+      const done = () => {
+        if (closed) return;
+        closed = true;
+        resolve({ status, written });
+      };
+      req.on('error', done);
+      req.on('close', done);
+      req.write(head);
+      const pump = () => {
+        while (!closed && written < limit) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!closed) req.end();
+      };
+      pump();
+    });
+    expect(outcome.status).toBe(400);
+    expect(outcome.written).toBeLessThan(limit);
+  });
+
   it('sends the security headers the pages carry', async () => {
     const answer = await send(hot.origin, 'GET', q('catalog.list'));
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');

@@ -7,7 +7,7 @@ import type { Clock } from '../domain/clock';
 import type { Payments } from '../domain/payments';
 import type { Database } from '@h2s/db';
 import type { ServerResponse } from 'node:http';
-import type { NodeHandler } from './node-trpc';
+import { readBody, type NodeHandler } from './node-trpc';
 
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -70,27 +70,21 @@ export function nodeStripeWebhookHandler(
       reply(res, 413, TOO_LARGE.body);
       return true;
     }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > WEBHOOK_BODY_LIMIT && !refused) {
-        refused = true;
+    void (async () => {
+      const body = await readBody(req, WEBHOOK_BODY_LIMIT);
+      if (body === null) {
+        // Counted past the limit as it came (no declared length): cut off after the answer.
         res.setHeader('connection', 'close');
-        reply(res, 413, TOO_LARGE.body);
-        req.pause();
+        return reply(res, 413, TOO_LARGE.body);
       }
-      if (!refused) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (refused) return;
       const signature = req.headers['stripe-signature'];
-      answerStripeWebhook(deps, Buffer.concat(chunks, total).toString('utf8'), typeof signature === 'string' ? signature : null)
-        .then(({ status, body }) => reply(res, status, body))
-        .catch(() => res.destroy());
-    });
-    req.on('error', () => res.destroy());
+      const { status, body: answer } = await answerStripeWebhook(
+        deps,
+        body.toString('utf8'),
+        typeof signature === 'string' ? signature : null,
+      );
+      reply(res, status, answer);
+    })().catch(() => res.destroy());
     return true;
   };
 }

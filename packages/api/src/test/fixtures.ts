@@ -15,6 +15,8 @@ import { appRouter } from '../root';
 import { createAppServer, type AppServer } from '../server';
 import { createCallerFactory, type CookieJar } from '../trpc';
 import { afterPhotoForm } from './images';
+import { TRPCError } from '@trpc/server';
+import { DomainError } from '../domain/errors';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -163,4 +165,16 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
       rmSync(uploadTmpDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The error a call was refused with, shaped as tRPC's (a domain function called directly throws DomainError). */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    if (error instanceof DomainError) return new TRPCError({ code: error.code, message: error.message, cause: error });
+    throw error;
+  }
+  throw new Error('expected the call to be refused');
 }

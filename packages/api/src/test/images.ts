@@ -1,7 +1,8 @@
 /** Genuine tiny images for tests that need a photo but not its details. */
 import { crc32, deflateSync } from 'node:zlib';
 
-function pngChunk(type: string, data: Uint8Array): Buffer {
+/** One PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -10,17 +11,18 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
-/** A valid 1×1 RGB PNG of the given colour. */
-export function tinyPng(rgb: [number, number, number]): Uint8Array<ArrayBuffer> {
+/** A valid 1×1 RGB PNG of the given colour, with optional extra chunks before the pixels. */
+export function tinyPng(rgb: [number, number, number], extraChunks: Buffer[] = []): Uint8Array<ArrayBuffer> {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(1, 0);
   header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
+  header[8] = 8; // bit depth
+  header[9] = 2; // truecolour
   return new Uint8Array(
     Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       pngChunk('IHDR', header),
+      ...extraChunks,
       pngChunk('IDAT', deflateSync(Buffer.from([0, ...rgb]))),
       pngChunk('IEND', new Uint8Array()),
     ]),

@@ -2,43 +2,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type Viewer } from '../auth';
-import { DomainError } from '../errors';
 import { createTestApi, MemoryCookies, type TestApi } from '../../test/fixtures';
 
 // ---------------------------------------------------------------------------------------------
 // Genuine tiny images, built here so the test does not depend on binary fixtures.
 
-export function pngChunk(type: string, data: Uint8Array): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A valid 1×1 RGB PNG of the given colour, with optional extra chunks before the pixels. */
-export function png(rgb: [number, number, number], extraChunks: Buffer[] = []): Uint8Array<ArrayBuffer> {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  const scanline = Buffer.from([0, ...rgb]);
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      pngChunk('IHDR', header),
-      ...extraChunks,
-      pngChunk('IDAT', deflateSync(scanline)),
-      pngChunk('IEND', new Uint8Array()),
-    ]),
-  );
-}
+export { pngChunk, tinyPng as png } from '../../test/images';
 
 /**
  * A valid baseline 8×8 greyscale JPEG: one block whose DC and AC tables each hold a single
@@ -93,17 +65,7 @@ export function filesUnder(dir: string): string[] {
 export const fieldPaths = (error: TRPCError) =>
   ((error.cause as { issues?: { path: PropertyKey[] }[] } | undefined)?.issues ?? []).map((i) => i.path);
 
-export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    // Domain functions called directly throw the transport-free DomainError; shape it as tRPC would.
-    if (error instanceof DomainError) return new TRPCError({ code: error.code, message: error.message, cause: error });
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
+export { rejection } from '../../test/fixtures';
 
 export let api: TestApi;
 export const scope = { cookies: new MemoryCookies(), clientIp: null };
