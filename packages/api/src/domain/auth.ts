@@ -1,8 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { tooManyRequests, unauthorized } from './errors';
-import { blockedUntil, recordAttempt, retryMessage, secondsUntil, type RateLimit } from './rate-limit';
-import { and, eq, gt, perDatabase, loginFailures, orders, sessions, sql, users, type Database, type DbOrTx, type UserRole } from '@h2s/db';
+import { addressBucket, blockedUntil, lockBuckets, releaseAttempt, retryMessage, secondsUntil, type RateLimit } from './rate-limit';
+import {
+  and,
+  eq,
+  gt,
+  perDatabase,
+  loginFailures,
+  orders,
+  rateLimitHits,
+  sessions,
+  sql,
+  users,
+  type Database,
+  type DbOrTx,
+  type UserRole,
+} from '@h2s/db';
 
 /** Who is calling: resolved from the session cookie once per request. */
 export interface Viewer {
@@ -169,6 +183,37 @@ export async function deleteSession(db: DbOrTx, token: string): Promise<void> {
 export const emailKey = (email: string) => email.trim().toLowerCase();
 
 /**
+ * One sign-in attempt reserved as a failure for the email and the address (an unknown address
+ * shares one bucket), or TOO_MANY_REQUESTS when either is spent.
+ */
+async function reserveSignIn(db: Database, key: string, clientIp: string | null, now: Date): Promise<{ addressHits: number[] }> {
+  const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
+  const addressLimit: RateLimit[] = [
+    { bucket: addressBucket('sign-in-failure', clientIp), max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_FAILURE_WINDOW_MS },
+  ];
+  const outcome = await db.transaction(async (tx) => {
+    await lockBuckets(tx, [`sign-in-failure:email:${key}`, addressLimit[0]!.bucket]);
+    const [failures] = await tx
+      .select({ count: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${loginFailures.at})` })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.emailKey, key), gt(loginFailures.at, since)));
+    if ((failures?.count ?? 0) >= LOGIN_FAILURE_LIMIT)
+      return {
+        refused: 'Too many failed sign-ins.',
+        retryAt: new Date(new Date(failures!.oldest ?? now).getTime() + LOGIN_FAILURE_WINDOW_MS),
+      };
+    const addressBlocked = await blockedUntil(tx, addressLimit, now);
+    if (addressBlocked) return { refused: 'Too many failed sign-ins from your network.', retryAt: addressBlocked };
+    await tx.insert(loginFailures).values({ emailKey: key, at: now });
+    const hits = await tx.insert(rateLimitHits).values({ bucket: addressLimit[0]!.bucket, at: now }).returning({ id: rateLimitHits.id });
+    return { refused: null, addressHits: hits.map((h) => h.id) };
+  });
+  if (outcome.refused !== null)
+    throw tooManyRequests(retryMessage(outcome.refused, outcome.retryAt, now), secondsUntil(outcome.retryAt, now));
+  return { addressHits: outcome.addressHits };
+}
+
+/**
  * Password sign-in for pros and admins. Wrong email and wrong password give the same answer in
  * about the same time; five failures for one email in 15 minutes lock it for the rest of the window,
  * and twenty failures from one address lock that address (many emails, one password each).
@@ -181,36 +226,18 @@ export async function login(
   clientIp: string | null = null,
 ): Promise<{ viewer: Viewer; session: NewSession }> {
   const key = emailKey(email);
-  const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
-  const [failures] = await db
-    .select({ count: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${loginFailures.at})` })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.emailKey, key), gt(loginFailures.at, since)));
-  if ((failures?.count ?? 0) >= LOGIN_FAILURE_LIMIT) {
-    const retryAt = new Date(new Date(failures!.oldest ?? now).getTime() + LOGIN_FAILURE_WINDOW_MS);
-    throw tooManyRequests(retryMessage('Too many failed sign-ins.', retryAt, now), secondsUntil(retryAt, now));
-  }
-  const addressLimit: RateLimit[] = clientIp
-    ? [{ bucket: `sign-in-failure:address:${clientIp}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_FAILURE_WINDOW_MS }]
-    : [];
-  const addressBlocked = await blockedUntil(db, addressLimit, now);
-  if (addressBlocked)
-    throw tooManyRequests(
-      retryMessage('Too many failed sign-ins from your network.', addressBlocked, now),
-      secondsUntil(addressBlocked, now),
-    );
+  // The attempt is counted as a failure before the password is verified (one step under the
+  // buckets' locks), so N parallel guesses verify at most the limit; a success gives it back.
+  const reservation = await reserveSignIn(db, key, clientIp, now);
   const [user] = await db
     .select()
     .from(users)
     .where(sql`lower(${users.email}) = ${key}`);
   const staff = user && user.role !== 'customer' && user.passwordHash ? user : null;
   const ok = await verify(staff?.passwordHash ?? (await decoy()), password).catch(() => false);
-  if (!staff || !ok) {
-    await db.insert(loginFailures).values({ emailKey: key, at: now });
-    await recordAttempt(db, addressLimit, now);
-    throw unauthorized('Email or password is incorrect.');
-  }
+  if (!staff || !ok) throw unauthorized('Email or password is incorrect.');
   await db.delete(loginFailures).where(eq(loginFailures.emailKey, key));
+  await releaseAttempt(db, reservation.addressHits);
   const session = await createSession(db, staff.id, now);
   return { viewer: { userId: staff.id, role: staff.role, name: staff.name, email: staff.email }, session };
 }

@@ -3,7 +3,7 @@
  * where guessing or flooding is cheap for an attacker and costly for us: sign-in links (mail sent
  * to anyone's address) and failed password sign-ins from one address.
  */
-import { and, gt, lt, rateLimitHits, sql, type Database, type DbOrTx } from '@h2s/db';
+import { and, gt, inArray, lt, rateLimitHits, sql, type Database, type DbOrTx } from '@h2s/db';
 import { tooManyRequests } from './errors';
 
 export interface RateLimit {
@@ -55,14 +55,59 @@ export async function recordAttempt(db: DbOrTx, limits: RateLimit[], now: Date):
  */
 export async function spendAttempt(db: Database, limits: RateLimit[], now: Date, what: string): Promise<void> {
   const until = await db.transaction(async (tx) => {
-    for (const bucket of [...new Set(limits.map((l) => l.bucket))].sort()) {
-      await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_NAMESPACE}::int4, hashtext(${bucket}))`);
-    }
+    await lockBuckets(
+      tx,
+      limits.map((l) => l.bucket),
+    );
     const blocked = await blockedUntil(tx, limits, now);
     if (!blocked) await recordAttempt(tx, limits, now);
     return blocked;
   });
   if (until) throw tooManyRequests(retryMessage(what, until, now), secondsUntil(until, now));
+}
+
+/**
+ * The bucket for an address; a caller whose address is unknown (no socket address, a misconfigured
+ * proxy header) shares one bucket with every other such caller rather than escaping the limit.
+ */
+export const addressBucket = (prefix: string, clientIp: string | null) => `${prefix}:address:${clientIp?.trim() || 'unknown'}`;
+
+/** Serializes work on these buckets until the transaction ends (sorted: no deadlock between two). */
+export async function lockBuckets(tx: DbOrTx, buckets: string[]): Promise<void> {
+  for (const bucket of [...new Set(buckets)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_NAMESPACE}::int4, hashtext(${bucket}))`);
+  }
+}
+
+/**
+ * Reserves one attempt against every limit before the attempt's work is done (a password verified):
+ * the count and the insert are one step under the buckets' locks, so N parallel attempts get at most
+ * `max` reservations. Returns the reserved rows' ids (to give back with releaseAttempt on success),
+ * or refuses with TOO_MANY_REQUESTS.
+ */
+export async function reserveAttempt(db: Database, limits: RateLimit[], now: Date, what: string): Promise<number[]> {
+  const result = await db.transaction(async (tx) => {
+    await lockBuckets(
+      tx,
+      limits.map((l) => l.bucket),
+    );
+    const blocked = await blockedUntil(tx, limits, now);
+    if (blocked) return { blocked, ids: [] };
+    const ids = limits.length
+      ? await tx
+          .insert(rateLimitHits)
+          .values(limits.map((l) => ({ bucket: l.bucket, at: now })))
+          .returning({ id: rateLimitHits.id })
+      : [];
+    return { blocked: null, ids: ids.map((r) => r.id) };
+  });
+  if (result.blocked) throw tooManyRequests(retryMessage(what, result.blocked, now), secondsUntil(result.blocked, now));
+  return result.ids;
+}
+
+/** Gives reserved attempts back (the attempt succeeded and should not count). */
+export async function releaseAttempt(db: DbOrTx, ids: number[]): Promise<void> {
+  if (ids.length) await db.delete(rateLimitHits).where(inArray(rateLimitHits.id, ids));
 }
 
 /** Old attempts no longer count for anything; the worker forgets them hourly (tasks/housekeeping.ts). */

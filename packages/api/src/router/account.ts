@@ -6,7 +6,7 @@ import { createSignInToken, redeemSignInToken } from '../domain/customer-access'
 import { ordersForCustomer } from '../domain/job-queries';
 import { trackingPathsOf } from '../domain/tracking';
 import { devOutbox, sendMail } from '../domain/mail';
-import { spendAttempt, type RateLimit } from '../domain/rate-limit';
+import { addressBucket, spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJobs } from '../domain/uploads';
 import { accountProcedure, checkedOutput, publicProcedure } from '../trpc';
 import { orderWithUploads } from './outputs';
@@ -17,7 +17,7 @@ export const SIGN_IN_LINKS_PER_EMAIL = 3;
 export const SIGN_IN_LINKS_PER_ADDRESS = 10;
 const signInLinkLimits = (email: string, clientIp: string | null): RateLimit[] => [
   { bucket: `sign-in-link:email:${email.trim().toLowerCase()}`, max: SIGN_IN_LINKS_PER_EMAIL, windowMs: LINK_WINDOW_MS },
-  ...(clientIp ? [{ bucket: `sign-in-link:address:${clientIp}`, max: SIGN_IN_LINKS_PER_ADDRESS, windowMs: LINK_WINDOW_MS }] : []),
+  { bucket: addressBucket('sign-in-link', clientIp), max: SIGN_IN_LINKS_PER_ADDRESS, windowMs: LINK_WINDOW_MS },
 ];
 
 /** An order as its customer's account lists it; an unpaid one says where to complete payment, and until when. */
