@@ -4,12 +4,12 @@
  * refunds) with production defaults:
  *   customer app on CUSTOMER_PORT (3000) at CUSTOMER_ORIGIN (http://localhost:3000),
  *   portal on PORTAL_PORT (3001) at PORTAL_ORIGIN (http://localhost:3001).
- * If one process exits, the others are stopped and `pnpm start` exits with its code.
+ * A process that exits is restarted with backoff (scripts/supervisor.ts); a signal stops them all.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createDb, runMigrations } from '@h2s/db';
 import { ConfigError, loadConfig } from '@h2s/api/config';
+import { supervise } from './supervisor';
 
 const root = new URL('..', import.meta.url).pathname;
 // .env (never committed) overrides nothing already set in the shell.
@@ -61,37 +61,29 @@ try {
 }
 console.log('[start] migrations applied');
 
-const children: ChildProcess[] = apps.map((app) =>
-  spawn(process.execPath, [`${root}apps/${app.name}/build`], {
-    cwd: root,
-    env: { ...env, PORT: app.port, ORIGIN: app.origin },
-    stdio: 'inherit',
-  }),
-);
-// The background worker: email, reminders, offer widening/escalation, refunds (graphile-worker).
-children.push(
-  spawn(process.execPath, ['--import', 'tsx', `${root}packages/api/src/cli/worker.ts`], {
-    cwd: `${root}packages/api`,
-    env,
-    stdio: 'inherit',
-  }),
-);
+const supervisor = supervise([
+  ...apps.map((app) => ({
+    name: `${app.name} app`,
+    command: process.execPath,
+    args: [`${root}apps/${app.name}/build`],
+    options: { cwd: root, env: { ...env, PORT: app.port, ORIGIN: app.origin }, stdio: 'inherit' as const },
+  })),
+  // The background worker: email, reminders, offer widening/escalation, refunds (graphile-worker).
+  {
+    name: 'worker',
+    command: process.execPath,
+    args: ['--import', 'tsx', `${root}packages/api/src/cli/worker.ts`],
+    options: { cwd: `${root}packages/api`, env, stdio: 'inherit' as const },
+  },
+]);
 console.log(
   `[start] customer app: ${apps[0].origin} (port ${customerPort})   portal: ${apps[1].origin} (port ${portalPort})   worker: running`,
 );
 
-let stopping = false;
-function stop(code: number) {
-  if (stopping) return;
-  stopping = true;
-  process.exitCode = code;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-}
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
-for (const child of children) {
-  child.on('exit', (code, signal) => {
-    stop(code ?? (signal ? 1 : 0));
-    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(process.exitCode ?? 0);
-  });
-}
+// Only a signal to `pnpm start` stops everything: each process drains, then this exits 0.
+const shutdown = (signal: string) => {
+  console.log(`[start] ${signal}: stopping the apps and the worker (in-flight requests and jobs finish first)`);
+  void supervisor.stop().then(() => process.exit(0));
+};
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));

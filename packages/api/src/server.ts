@@ -17,6 +17,7 @@ import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
 import { securityHeaders } from './http/security-headers';
 import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
+import { healthResponse, nodeHealthHandler } from './http/health';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
 import {
   DEFAULT_UPLOAD_TMP_DIR,
@@ -223,7 +224,9 @@ export function createAppServer(options: AppServerOptions) {
   });
   const handleNodeWebhook: NodeHandler | null =
     options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
-  const handleNode: NodeHandler = (req, res) => handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
+  const handleNodeHealth = nodeHealthHandler(deps.db);
+  const handleNode: NodeHandler = (req, res) =>
+    handleNodeHealth(req, res) || handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
 
   return {
     app: options.app,
@@ -248,6 +251,9 @@ export function createAppServer(options: AppServerOptions) {
       for (const cookie of resHeaders.getSetCookie()) response.headers.append('set-cookie', cookie);
       return response;
     },
+
+    /** GET /healthz and /readyz (http/health.ts) for SvelteKit's handle; null for any other request. */
+    health: (request: Request) => healthResponse(deps.db, request.method, new URL(request.url).pathname),
 
     handleWebhook: (request: Request): Promise<Response> => handleStripeWebhookRequest(deps, request),
 

@@ -8,3 +8,4 @@ export * as schema from './schema';
 export * from './schema';
 export type { SQL } from 'drizzle-orm';
 export { and, asc, between, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, not, or, sql } from 'drizzle-orm';
+export * from './health';

@@ -165,6 +165,16 @@ export const sessions = pgTable(
   ],
 );
 
+/** The background worker's last sign of life, one row per worker process (/readyz reads it). */
+export const workerHeartbeats = pgTable(
+  'worker_heartbeats',
+  {
+    worker: text('worker').primaryKey(),
+    beatAt: ts('beat_at').notNull().defaultNow(),
+  },
+  (t) => [check('worker_heartbeats_worker_check', sql`length(${t.worker}) between 1 and 200`)],
+);
+
 /** One row per counted attempt (sign-in link requests, failed sign-ins by address); old rows only age out. */
 export const rateLimitHits = pgTable(
   'rate_limit_hits',

@@ -4,13 +4,19 @@
  * on the same missing or unsafe ones); mail goes over SMTP_URL, or to the dev outbox when SMTP_URL is
  * unset outside production.
  */
-import { createDb, databaseUrl } from '@h2s/db';
+import { hostname } from 'node:os';
+import { createDb, databaseUrl, recordHeartbeat } from '@h2s/db';
 import { ConfigError, loadConfig } from '../config';
 import { clockFromEnv } from '../domain/clock';
 import { mailerFromEnv } from '../domain/email';
 import { paymentsFor } from '../server';
 import { createTaskList, CRONTAB } from '../tasks';
 import { startWorker } from '../worker';
+import { installProcessGuard } from '../http/process-guard';
+import { WORKER_HEARTBEAT_MS } from '../http/health';
+import { logInternalError } from '../internal-errors';
+
+installProcessGuard('worker');
 
 const env = process.env;
 let config;
@@ -40,12 +46,18 @@ const runner = await startWorker({
     urlSigningSecret: config.urlSigningSecret,
   }),
 });
+// The apps' /readyz reads this heartbeat (http/health.ts).
+const workerName = `${hostname()}:${process.pid}`;
+const beat = () => recordHeartbeat(handle.db, workerName).catch((error: unknown) => void logInternalError(error, '[worker] heartbeat'));
+await beat();
+const heartbeat = setInterval(() => void beat(), WORKER_HEARTBEAT_MS);
 console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  clearInterval(heartbeat);
   await runner.stop();
   mailer.close();
   await handle.close();

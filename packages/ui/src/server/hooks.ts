@@ -2,6 +2,8 @@
 import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { handleServerError, HSTS, SECURITY_HEADERS, type AppServer, type Viewer } from '@h2s/api/server';
 import { resolveLocals } from '@h2s/api/sveltekit';
+import { badPathPage, isDecodablePath } from '@h2s/api/http/paths';
+import { installProcessGuard } from '@h2s/api/http/process-guard';
 
 /** What `event.locals` holds on every page request; each app's `App.Locals` extends it. */
 export interface AppLocals {
@@ -33,9 +35,10 @@ export const closeOnShutdown =
 
 /** The app's `init`: close on shutdown, and offer the API's node:http hot path to the built entry. */
 export const appInit =
-  (server: Pick<AppServer, 'close' | 'handleNode'>): ServerInit =>
+  (server: Pick<AppServer, 'app' | 'close' | 'handleNode'>): ServerInit =>
   () => {
     closeOnShutdown(server)();
+    installProcessGuard(server.app);
     (globalThis as Record<symbol, unknown>)[NODE_HANDLER_KEY] = server.handleNode;
   };
 
@@ -50,6 +53,15 @@ export interface AppHandleOptions {
  */
 export function appHandle(server: AppServer, options: AppHandleOptions = {}): Handle {
   return async ({ event, resolve }) => {
+    // An unreadable path is refused before anything can redirect it (a redirect thrown for it escaped
+    // SvelteKit's handlers and ended the process).
+    if (!isDecodablePath(event.url.pathname)) {
+      const headers = new Headers({ 'content-type': 'text/html; charset=utf-8' });
+      setSecurityHeaders(headers);
+      return new Response(badPathPage(), { status: 400, headers });
+    }
+    const health = await server.health(event.request);
+    if (health) return health;
     if (!event.url.pathname.startsWith('/api/')) {
       const locals = event.locals as unknown as AppLocals;
       Object.assign(locals, await resolveLocals(server, event as RequestEvent));
