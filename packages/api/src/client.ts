@@ -12,6 +12,8 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './root';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
+import { MAX_BATCH_SIZE, NEVER_BATCHED } from './http/limits';
+
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { TRPCClientError };
 
@@ -23,9 +25,10 @@ export function createApiClient(baseUrl = '') {
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url }),
         false: splitLink({
-          condition: (op) => isNonJsonSerializable(op.input),
+          // Files go unbatched, and so do sign-in, link and password calls (the server refuses them in a batch).
+          condition: (op) => isNonJsonSerializable(op.input) || NEVER_BATCHED.has(op.path),
           true: httpLink({ url }),
-          false: httpBatchLink({ url }),
+          false: httpBatchLink({ url, maxItems: MAX_BATCH_SIZE }),
         }),
       }),
     ],

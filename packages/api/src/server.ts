@@ -18,6 +18,8 @@ import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/str
 import { securityHeaders } from './http/security-headers';
 import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
 import { healthResponse, nodeHealthHandler } from './http/health';
+import { edgeRefusal, MAX_BATCH_SIZE } from './http/limits';
+import { nodeEdgeRefusals } from './http/node-limits';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
 import {
   DEFAULT_UPLOAD_TMP_DIR,
@@ -175,6 +177,8 @@ export function createAppServer(options: AppServerOptions) {
   };
 
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
+    const refused = edgeRefusal({ method: request.method, url: request.url, contentType: request.headers.get('content-type') });
+    if (refused) return trpcError(refused.status, refused.code, refused.message);
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
     if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
@@ -192,6 +196,7 @@ export function createAppServer(options: AppServerOptions) {
       endpoint: '/api/trpc',
       req,
       router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
       createContext: () => createContext(scope),
       onError: onTrpcError,
     });
@@ -225,8 +230,9 @@ export function createAppServer(options: AppServerOptions) {
   const handleNodeWebhook: NodeHandler | null =
     options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
   const handleNodeHealth = nodeHealthHandler(deps.db);
+  const handleNodeEdge = nodeEdgeRefusals(securityHeaders(config.secureTransport));
   const handleNode: NodeHandler = (req, res) =>
-    handleNodeHealth(req, res) || handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
+    handleNodeHealth(req, res) || handleNodeEdge(req, res) || handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
 
   return {
     app: options.app,
