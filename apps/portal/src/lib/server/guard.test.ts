@@ -30,6 +30,26 @@ describe('safeNext', () => {
     expect(safeNext(null, admin)).toBe('/admin');
   });
 
+  it('refuses control characters and paths a browser would read as another site (issue 20, item 5)', () => {
+    // What /login?next=/%09/evil.example/phish and next=/%0a arrive as, once decoded.
+    for (const next of [
+      '/\t/evil.example/phish',
+      '/\n',
+      '/\r\n/evil.example',
+      '/\u007f',
+      '/x\u0085',
+      '/.//evil.example',
+      '/\t\\evil.example',
+    ])
+      expect(safeNext(next, pro), JSON.stringify(next)).toBe('/offers');
+    expect(safeNext('/%09/evil.example', pro)).toBe('/%09/evil.example');
+    expect(safeNext('/jobs/JOB-AAAAAAAA?tab=photos#after', pro)).toBe('/jobs/JOB-AAAAAAAA?tab=photos#after');
+    for (const next of ['/offers', '/jobs/x', '/availability?week=2']) {
+      const resolved = new URL(safeNext(next, pro), 'https://portal.example');
+      expect(resolved.origin).toBe('https://portal.example');
+    }
+  });
+
   it('does not send a role to the other side', () => {
     expect(safeNext('/admin', pro)).toBe('/offers');
     expect(safeNext('/offers', admin)).toBe('/admin');

@@ -27,12 +27,30 @@ export function redirectFor(viewer: Viewer | null, url: URL): string | null {
   return null;
 }
 
-/** A `next` parameter we will follow: a path on this site, never another origin. */
+/** Any control character (tab, newline, DEL, C1): browsers drop some of them from a Location. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Any origin works for resolving: only whether the result stays on it matters. */
+const HERE = 'https://portal.invalid';
+
+/**
+ * A `next` parameter we will follow: a path that, resolved against this site, stays on it and holds
+ * no control character (`/%09/evil.example` arrives as "/\t/evil.example", which a browser reads as
+ * `//evil.example`); anything else goes to the role's home.
+ */
 export function safeNext(next: string | null, viewer: Pick<Viewer, 'role'>): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return homeFor(viewer);
-  if (next.startsWith('/login') || next.startsWith('/logout')) return homeFor(viewer);
+  if (!next || !next.startsWith('/') || CONTROL.test(next)) return homeFor(viewer);
+  let url: URL;
+  try {
+    url = new URL(next, HERE);
+  } catch {
+    return homeFor(viewer);
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // The path as resolved must itself be one a browser reads as a path (`/.//evil` resolves to `//evil`).
+  if (url.origin !== HERE || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return homeFor(viewer);
+  if (path.startsWith('/login') || path.startsWith('/logout')) return homeFor(viewer);
   // A pro sent to a dispatch page (or the reverse) would only bounce; go home instead.
-  const adminPage = next.startsWith('/admin');
-  if (adminPage !== (viewer.role === 'admin') && !(next.startsWith('/jobs/') && viewer.role === 'admin')) return homeFor(viewer);
-  return next;
+  const adminPage = path.startsWith('/admin');
+  if (adminPage !== (viewer.role === 'admin') && !(path.startsWith('/jobs/') && viewer.role === 'admin')) return homeFor(viewer);
+  return path;
 }
