@@ -5,11 +5,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createDb, runMigrations } from '@h2s/db';
+import { ConfigError, loadConfig } from '@h2s/api/config';
 import { DEFAULT_EMBEDDED_DIR, startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
 
 const root = new URL('..', import.meta.url).pathname;
 // .env (never committed) overrides nothing already set in the shell.
 if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
+// Every setting of both apps is checked before anything starts (a bad one is named, then nothing runs).
+try {
+  for (const app of ['customer', 'portal'] as const) loadConfig(app, process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 let embedded: EmbeddedServer | null = null;
 if (!process.env.DATABASE_URL) {
   const started = Date.now();

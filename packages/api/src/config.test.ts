@@ -95,3 +95,40 @@ describe('loadConfig in development', () => {
     });
   });
 });
+
+describe('every setting is checked at start, in development too (issue 20, item 7)', () => {
+  it.each([
+    ['OFFER_WIDEN_AFTER_MINUTES', '0.05'],
+    ['OFFER_ESCALATE_AFTER_MINUTES', '-1'],
+    ['RESCHEDULE_CUTOFF_HOURS', 'soon'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['WEB_CONCURRENCY', 'many'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '1.5'],
+    ['PORTAL_PORT', '70000'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['BODY_SIZE_LIMIT', 'lots'],
+    ['LIVE_STREAMS_PER_SESSION', '0'],
+  ])('refuses %s=%s, naming it', (variable, value) => {
+    expect(problemsOf({ [variable]: value })).toEqual([variable]);
+    expect(problemsOf({ ...production, [variable]: value })).toEqual([variable]);
+  });
+
+  it('names every bad variable at once, with what it is for', () => {
+    let message = '';
+    try {
+      loadConfig('portal', { OFFER_WIDEN_AFTER_MINUTES: '0.05', WORKER_CONCURRENCY: '-3' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('The portal app refuses to start: 2 settings');
+    expect(message).toContain('OFFER_WIDEN_AFTER_MINUTES: invalid value "0.05"');
+    expect(message).toContain('Whole minutes an open job waits');
+    expect(message).toContain('WORKER_CONCURRENCY: invalid value "-3"');
+  });
+
+  it('takes good values and blanks', () => {
+    expect(
+      problemsOf({ OFFER_WIDEN_AFTER_MINUTES: '45', SMTP_URL: 'smtp://u:p@mail.example.com:587', BODY_SIZE_LIMIT: '11M', PORT: '' }),
+    ).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './domain/payments';
+import { OPERATIONAL_PURPOSE, operationalShape } from './config-settings';
 
 export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
@@ -42,10 +43,11 @@ export class ConfigError extends Error {
   constructor(
     readonly app: AppName,
     readonly problems: ConfigProblem[],
+    production = true,
   ) {
     super(
       [
-        `The ${app} app refuses to start in production: ${problems.length} setting${problems.length === 1 ? ' is' : 's are'} missing or unsafe.`,
+        `The ${app} app refuses to start${production ? ' in production' : ''}: ${problems.length} setting${problems.length === 1 ? ' is' : 's are'} missing or unsafe.`,
         ...problems.map((p) => `  ${p.variable}: ${p.problem}. ${p.purpose}`),
         'See "Run it for real" in README.md.',
       ].join('\n'),
@@ -66,6 +68,7 @@ const PURPOSE = {
   PORTAL_ORIGIN: "The portal's public address, https:// (http:// only on 127.0.0.1 or localhost).",
   DATABASE_POOL_MAX: 'Database connections per app process, a whole number from 1 to 100.',
   H2S_NOW: 'Starts the server clock at an ISO instant (tests and demos).',
+  ...OPERATIONAL_PURPOSE,
 } as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -85,6 +88,7 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
 
 const envSchema = z.object({
+  ...operationalShape,
   NODE_ENV: optionalText,
   DATABASE_URL: optionalText,
   DATABASE_POOL_MAX: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
@@ -114,9 +118,14 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const variable = String(issue.path[0]) as keyof typeof PURPOSE;
-      problems.push({ variable, problem: `invalid (${issue.message})`, purpose: PURPOSE[variable] ?? '' });
+      const given = env[variable];
+      problems.push({
+        variable,
+        problem: `invalid${given === undefined ? '' : ` value "${given.slice(0, 80)}"`} (${issue.message})`,
+        purpose: PURPOSE[variable] ?? '',
+      });
     }
-    throw new ConfigError(app, problems);
+    throw new ConfigError(app, problems, production);
   }
   const e = parsed.data;
   const need = (variable: keyof typeof PURPOSE, problem = 'missing') => problems.push({ variable, problem, purpose: PURPOSE[variable] });
@@ -149,7 +158,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     }
     if (problems.length) throw new ConfigError(app, problems);
   } else if (problems.length) {
-    throw new ConfigError(app, problems);
+    throw new ConfigError(app, problems, false);
   }
 
   return {

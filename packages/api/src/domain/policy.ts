@@ -23,7 +23,8 @@ const minutes = (fallback: number) =>
     .max(60 * 24 * 30)
     .default(fallback);
 
-const policyEnv = z.object({
+/** The dispatch settings' schema; config.ts validates them with it at start (issue 20, item 7). */
+export const policyEnvShape = {
   OFFER_WIDEN_AFTER_MINUTES: minutes(30),
   OFFER_ESCALATE_AFTER_MINUTES: minutes(60),
   RESCHEDULE_CUTOFF_HOURS: z.coerce
@@ -31,7 +32,8 @@ const policyEnv = z.object({
     .min(0)
     .max(24 * 30)
     .default(24),
-});
+};
+const policyEnv = z.object(policyEnvShape);
 
 export function dispatchPolicy(env: NodeJS.ProcessEnv = process.env): DispatchPolicy {
   const blankToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
