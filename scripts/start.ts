@@ -81,9 +81,12 @@ console.log(
 );
 
 // Only a signal to `pnpm start` stops everything: each process drains, then this exits 0.
+let shuttingDown = false;
 const shutdown = (signal: string) => {
+  if (shuttingDown) return;
+  shuttingDown = true;
   console.log(`[start] ${signal}: stopping the apps and the worker (in-flight requests and jobs finish first)`);
   void supervisor.stop().then(() => process.exit(0));
 };
-process.once('SIGINT', () => shutdown('SIGINT'));
-process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

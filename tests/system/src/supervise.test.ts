@@ -31,12 +31,12 @@ async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs 
   }
 }
 
-/** The pid of the process in `pnpm start`'s group whose command line contains `needle`. */
-function pidOf(needle: string): number | null {
+/** The pids of the processes in `pnpm start`'s group whose command line contains `needle`. */
+function pidsOf(needle: string): number[] {
   const lines = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(run.child.pid)], { encoding: 'utf8' }).split('\n');
-  const line = lines.find((l) => l.includes(needle) && !l.includes('ps -o'));
-  return line ? Number(line.trim().split(/\s+/, 1)[0]) : null;
+  return lines.filter((l) => l.includes(needle) && !l.includes('ps -o')).map((l) => Number(l.trim().split(/\s+/, 1)[0]));
 }
+const pidOf = (needle: string) => pidsOf(needle)[0] ?? null;
 
 beforeAll(async () => {
   admin = postgres(testServerUrl(), { max: 1, onnotice: () => {} });
@@ -129,8 +129,10 @@ describe('pnpm start at the edges', () => {
   });
 
   it('stops everything gracefully on a signal to pnpm start, exiting 0', async () => {
-    process.kill(-run.child.pid!, 'SIGTERM');
+    // The signal goes to `pnpm start`'s own script (tsx hands it on), not to the apps.
+    process.kill(pidOf('scripts/start.ts')!, 'SIGTERM');
     expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('[start] SIGTERM: stopping the apps and the worker');
     await expect(fetch(`${customer}/healthz`)).rejects.toThrow();
     await expect(fetch(`${portal}/healthz`)).rejects.toThrow();
   });

@@ -4,11 +4,17 @@
  */
 import { and, eq, gt, newUserId, orders, signInTokens, sql, users, type Database, type DbOrTx } from '@h2s/db';
 import { createSession, emailKey, hashToken, newToken, type NewSession, type Viewer } from './auth';
-import { conflict, forbidden, notFound } from './errors';
+import { forbidden, notFound } from './errors';
 
 export const SIGN_IN_LINK_TTL_MS = 30 * 60 * 1000;
 /** A checkout session id signs its holder in to that one order until this long after payment. */
 export const CHECKOUT_GRANT_TTL_MS = 24 * 3600 * 1000;
+
+/** The customer account behind orders placed with a staff member's email (`ada+customer@example.com`). */
+const staffOrderEmail = (email: string) => {
+  const at = email.trim().lastIndexOf('@');
+  return `${email.trim().slice(0, at)}+customer@${email.trim().slice(at + 1)}`;
+};
 
 /** The customer account for an email, created on first checkout. */
 export async function upsertCustomer(db: DbOrTx, input: { email: string; name: string; phone: string }): Promise<string> {
@@ -18,9 +24,10 @@ export async function upsertCustomer(db: DbOrTx, input: { email: string; name: s
     .from(users)
     .where(sql`lower(${users.email}) = ${key}`);
   if (existing) {
-    if (existing.role !== 'customer') {
-      throw conflict('This email belongs to a staff account; use another email to order.');
-    }
+    // A staff member's email gets exactly the answer an unknown one does (issue 20, item 6: a 409 told
+    // anyone which addresses are pros' and admins'): the order goes to a customer account of its own,
+    // never to the staff account (its checkout grant must not sign anyone in as staff).
+    if (existing.role !== 'customer') return upsertCustomer(db, { ...input, email: staffOrderEmail(input.email) });
     return existing.id;
   }
   const id = newUserId();

@@ -1,14 +1,14 @@
 /**
  * Request paths that cannot be read (issue 20, item 1): `/%`, `/offers/%E0%A4%A`. SvelteKit answers
  * them 400 itself, but only after the app's `handle` ran, and a redirect thrown there for such a path
- * escaped every handler and ended the process. Both apps refuse them first.
+ * escaped every handler and ended the process. Both apps refuse them first. The decoded path, or null.
  */
-export function isDecodablePath(pathname: string): boolean {
+export function decodedPath(pathname: string): string | null {
+  // The result is returned (not only tried): a bundler drops a `decodeURI` call whose value is unused.
   try {
-    decodeURI(pathname);
-    return true;
+    return decodeURI(pathname);
   } catch {
-    return false;
+    return null;
   }
 }
 

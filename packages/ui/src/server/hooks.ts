@@ -2,7 +2,7 @@
 import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { handleServerError, HSTS, SECURITY_HEADERS, type AppServer, type Viewer } from '@h2s/api/server';
 import { resolveLocals } from '@h2s/api/sveltekit';
-import { badPathPage, isDecodablePath } from '@h2s/api/http/paths';
+import { badPathPage, decodedPath } from '@h2s/api/http/paths';
 import { installProcessGuard } from '@h2s/api/http/process-guard';
 
 /** What `event.locals` holds on every page request; each app's `App.Locals` extends it. */
@@ -55,7 +55,7 @@ export function appHandle(server: AppServer, options: AppHandleOptions = {}): Ha
   return async ({ event, resolve }) => {
     // An unreadable path is refused before anything can redirect it (a redirect thrown for it escaped
     // SvelteKit's handlers and ended the process).
-    if (!isDecodablePath(event.url.pathname)) {
+    if (decodedPath(event.url.pathname) === null) {
       const headers = new Headers({ 'content-type': 'text/html; charset=utf-8' });
       setSecurityHeaders(headers);
       return new Response(badPathPage(), { status: 400, headers });
