@@ -177,11 +177,11 @@ export function createAppServer(options: AppServerOptions) {
   };
 
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {
-    const refused = edgeRefusal({ method: request.method, url: request.url, contentType: request.headers.get('content-type') });
-    if (refused) return trpcError(refused.status, refused.code, refused.message);
     if (request.method !== 'GET' && !isSameOrigin(request)) return trpcError(403, 'FORBIDDEN', 'Cross-site request refused');
     // Refused before a byte of the body is read; the largest legitimate body is one photo.
     if (Number(request.headers.get('content-length') ?? 0) > TRPC_BODY_LIMIT) return payloadTooLarge();
+    const refused = edgeRefusal({ method: request.method, url: request.url, contentType: request.headers.get('content-type') });
+    if (refused) return trpcError(refused.status, refused.code, refused.message);
     // A photo is streamed to a temporary file (http/upload-call.ts), never buffered whole; then answered below.
     if (isStreamedUploadCall(request)) return streamUploadCall(request, (req) => handleTrpc(req, scope), { tmpDir: uploadTmpDir });
     let req = request;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeJpeg } from '../../../bench/lib/jpeg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '@h2s/api/seed';
 import { createTestDatabase, freePort, type TestDatabase } from '@h2s/db/testing';
@@ -154,9 +155,8 @@ describe('the built customer app started right in production', () => {
     const cookie = grant.headers.getSetCookie()[0]!.split(';')[0]!;
 
     const upload = (bytes: number) => {
-      const photo = new Uint8Array(bytes);
-      photo.set([0xff, 0xd8, 0xff, 0xe0]);
-      photo[bytes - 1] = bytes % 251; // a different hash per size
+      // A real JPEG (it must decode), padded to the size with random comment segments.
+      const photo = makeJpeg(bytes);
       const form = new FormData();
       form.set('sessionId', order.sessionId);
       form.set('file', new File([photo], 'phone-photo.jpg', { type: 'image/jpeg' }));

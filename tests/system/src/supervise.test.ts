@@ -129,8 +129,11 @@ describe('pnpm start at the edges', () => {
   });
 
   it('stops everything gracefully on a signal to pnpm start, exiting 0', async () => {
-    // The signal goes to `pnpm start`'s own script (tsx hands it on), not to the apps.
-    process.kill(pidOf('scripts/start.ts')!, 'SIGTERM');
+    // The signal goes to `pnpm start`'s own script (the node process running scripts/start.ts; pnpm's
+    // shell and tsx's launcher sit above it), not to the apps.
+    const script = pidsOf('scripts/start.ts').at(-1);
+    expect(script).toBeDefined();
+    process.kill(script!, 'SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('[start] SIGTERM: stopping the apps and the worker');
     await expect(fetch(`${customer}/healthz`)).rejects.toThrow();

@@ -25,6 +25,7 @@ import { jobEventInsertSql, jobEventNotifySql, recordJobEvent } from './events';
 import { enqueueEmail, enqueueEmailSql } from './notifications';
 import { openForOffers, widenTimerSql } from './offer-timers';
 import { dispatchPolicy } from './policy';
+import { eventRefusal } from './webhook-checks';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
 
 const text = (label: string, max: number) =>
@@ -154,9 +155,11 @@ export async function createCheckout(deps: CheckoutDeps, input: CheckoutInput, n
 const webhookEvent = z.object({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(255),
+  created: z.number().int().optional(),
   data: z.object({
     object: z.object({
       id: z.string().optional(),
+      currency: z.string().max(16).nullable().optional(),
       payment_status: z.string().optional(),
       amount_total: z.number().int().nullable().optional(),
       metadata: z.record(z.string(), z.string()).nullable().optional(),
@@ -211,6 +214,8 @@ export async function applyStripeEvent(
   const pays =
     event.type === 'checkout.session.async_payment_succeeded' ||
     (event.type === 'checkout.session.completed' && session.payment_status === 'paid');
+  const refusal = eventRefusal(event, signature, pays);
+  if (refusal) return { outcome: 'refused', reason: refusal };
   if (pays) {
     const outcome = await payOrder(deps.db, event, session, orderId, now);
     if (outcome) return outcome;

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyPng } from '../test/images';
 import { createTestApi, MemoryCookies, type TestApi } from '../test/fixtures';
 import { uploadThingStore } from './uploadthing';
 import { createUpload } from './uploads';
@@ -285,7 +286,7 @@ describe('photo uploads on UploadThing', () => {
     const ut = fakeUploadThing();
     const deps = { ...api.server.deps, storage: uploadThingStore(TOKEN, { fetch: ut.fetch }) };
     const { sessionId, jobId, customer } = await api.paidOrder();
-    const bytes = someBytes(9);
+    const bytes = tinyPng([9, 10, 11]);
 
     const { upload } = await createUpload(deps, {
       sessionId,

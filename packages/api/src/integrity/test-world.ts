@@ -1,5 +1,6 @@
 /** The integrity tests' shared setup: a small healthy world per test, and helpers to read a report. */
 import { createHash } from 'node:crypto';
+import { tinyJpeg } from '../test/images';
 import { afterEach, beforeEach } from 'vitest';
 import type { Viewer } from '../domain/auth';
 import type { TIME_WINDOW_LABELS } from '../domain/schedule';
@@ -11,11 +12,9 @@ import { auditIntegrity, type InvariantReport, type Report } from './index';
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** A JPEG as far as the upload sniffing goes (SOI + APP0 marker); the tag makes each one unique. */
+/** A real (decodable) JPEG; the tag makes each one unique. */
 function jpegBytes(tag: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(
-    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`integrity-test ${tag}`), Buffer.from([0xff, 0xd9])]),
-  );
+  return tinyJpeg(`integrity-test ${tag}`);
 }
 
 interface Placed {

@@ -44,3 +44,28 @@ export function afterPhotoForm(jobId: string, file: File = uniquePhoto()): FormD
   form.set('file', file);
   return form;
 }
+
+const jpegSegment = (marker: number, body: Uint8Array | number[]) => {
+  const length = body.length + 2;
+  return Buffer.concat([Buffer.from([0xff, marker, length >> 8, length & 0xff]), Buffer.from(body)]);
+};
+const oneCode = [1, ...Array<number>(15).fill(0)];
+
+/**
+ * A real JPEG (one 8×8 grey block, as bench/lib/jpeg.ts builds it) carrying `tag` in a comment
+ * segment: it decodes, and each tag gives other bytes (another sha256).
+ */
+export function tinyJpeg(tag: string): Uint8Array<ArrayBuffer> {
+  const out = Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    jpegSegment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
+    jpegSegment(0xfe, Buffer.from(tag)),
+    jpegSegment(0xdb, [0, ...Array<number>(64).fill(1)]),
+    jpegSegment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
+    jpegSegment(0xc4, [0x00, ...oneCode, 0x00]),
+    jpegSegment(0xc4, [0x10, ...oneCode, 0x00]),
+    jpegSegment(0xda, [1, 1, 0x00, 0, 63, 0]),
+    Buffer.from([0x3f, 0xff, 0xd9]),
+  ]);
+  return new Uint8Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength));
+}

@@ -29,7 +29,7 @@ import { thumbnailKey, type FileOnDisk } from '../storage';
 import { makeThumbnail, putThumbnail } from '../thumbnails';
 import { displayFilename, uploadStorageKey } from './names';
 import type { ReceivedPhoto } from './received';
-import { detectImageType, NOT_AN_IMAGE_MESSAGE } from './sniff';
+import { detectImageType, NOT_AN_IMAGE_MESSAGE, NOT_DECODABLE_MESSAGE } from './sniff';
 import { toView, type UploadView } from './views';
 
 export interface CreateUploadResult {
@@ -189,6 +189,9 @@ export async function createUpload(
 
   // Resized on libvips' threads while the bytes are stored and recorded; stored only once the row is committed.
   const thumbnail = makeThumbnail(source);
+  // A photo must decode, not only start like one (issue 20, item 6). HEIC is the exception: this sharp
+  // build cannot decode HEVC, so its header check (sniff.ts) is all there is.
+  if (type.mime !== 'image/heic' && (await thumbnail) === null) throw fieldError(['file'], NOT_DECODABLE_MESSAGE);
   const uploadId = newUploadId();
   const key = uploadStorageKey(jobId, sha256, uploadId, type.ext);
   // Disk or network I/O, before any transaction: no lock is held while the bytes travel.

@@ -6,6 +6,7 @@ export type ImageType =
   | { mime: 'image/heic'; ext: 'heic' };
 
 export const NOT_AN_IMAGE_MESSAGE = 'This file is not a JPEG, PNG, WebP or HEIC image';
+export const NOT_DECODABLE_MESSAGE = 'This file looks like an image but cannot be opened as one; it may be damaged';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
 const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1', 'heim', 'heis']);
