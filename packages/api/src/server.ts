@@ -279,7 +279,7 @@ export function createAppServer(options: AppServerOptions) {
 
 /** Mutations must come from a page of this app (CSRF); requests without Origin (curl, server) pass. */
 export function isSameOrigin(request: Request): boolean {
-  return fromThisSite(request.headers.get('origin'), request.headers.get('sec-fetch-site'), new URL(request.url).host);
+  return fromThisSite(request.headers.get('origin'), request.headers.get('sec-fetch-site'), new URL(request.url).origin);
 }
 
 /** Cookies read from a Request and written to response headers (plain HTTP, tests). */

@@ -23,6 +23,7 @@ import {
 } from '@trpc/server/unstable-core-do-not-import';
 import type { Context, CookieJar, RequestScope } from '../trpc';
 import { securityHeaders } from './security-headers';
+import { sameOriginAs } from './origin';
 
 const PREFIX = '/api/trpc/';
 
@@ -253,13 +254,9 @@ const mediaType = (value: string | undefined) => value?.split(';', 1)[0]?.trim()
  * Mutations must come from a page of this app (CSRF): the Origin's host is this site's. Requests
  * without Origin (curl, servers) pass unless the browser says cross-site. Both HTTP paths ask this.
  */
-export function fromThisSite(origin: string | null | undefined, fetchSite: string | null | undefined, host: string | undefined): boolean {
+export function fromThisSite(origin: string | null | undefined, fetchSite: string | null | undefined, site: string | undefined): boolean {
   if (!origin) return fetchSite !== 'cross-site';
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return sameOriginAs(origin, site);
 }
 
 const sameOrigin = (headers: IncomingMessage['headers'], site: (headers: IncomingMessage['headers']) => string | undefined) =>
@@ -268,8 +265,9 @@ const sameOrigin = (headers: IncomingMessage['headers'], site: (headers: Incomin
 /** This site's host as adapter-node sees it: ORIGIN when set, else HOST_HEADER (and PORT_HEADER) or Host. */
 function siteHost(env: NodeJS.ProcessEnv): (headers: IncomingMessage['headers']) => string | undefined {
   if (env.ORIGIN) {
-    const host = new URL(env.ORIGIN).host;
-    return () => host;
+    // The whole origin, scheme included (issue 20: https://host passed for an http:// site).
+    const origin = new URL(env.ORIGIN).origin;
+    return () => origin;
   }
   const hostHeader = env.HOST_HEADER?.toLowerCase();
   const portHeader = env.PORT_HEADER?.toLowerCase();
