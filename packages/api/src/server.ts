@@ -172,8 +172,8 @@ export function createAppServer(options: AppServerOptions) {
 
   const onTrpcError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path ?? '?'}`);
-    // A retryable failure (dropped connection, deadlock): the client is told to retry; say why here.
-    if (error.code === 'SERVICE_UNAVAILABLE') console.warn(`[trpc] ${path ?? '?'}: 503 after`, (error.cause as Error | undefined)?.message);
+    // A retryable failure (dropped connection, deadlock): the client is told to retry; the log has why, under its id.
+    if (error.code === 'SERVICE_UNAVAILABLE') logInternalError(error, `[trpc] ${path ?? '?'}: 503 (retryable)`, console.warn);
   };
 
   async function handleTrpc(request: Request, scope: RequestScope): Promise<Response> {

@@ -70,6 +70,8 @@ const t = initTRPC.context<Context>().create({
         // The offending fields, so a form can show each message next to its input.
         fieldErrors: issues ? messagesByField(issues) : null,
         stack: undefined,
+        // Every 5xx (a 503 "retry" too) carries the id it is logged under (issue 20, item 8).
+        ...(shape.data.httpStatus >= 500 ? { errorId: errorIdOf(error) } : {}),
       },
     };
   },

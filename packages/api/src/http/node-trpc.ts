@@ -217,11 +217,14 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
       } catch {
         return false; // malformed input: tRPC's adapter says so in its own words
       }
-      subscribe(req, res, path, input).catch((error: unknown) => {
-        options.onError(getTRPCErrorFromUnknown(error), path);
+      subscribe(req, res, path, input).catch((cause: unknown) => {
+        const error = getTRPCErrorFromUnknown(cause);
+        options.onError(error, path);
         if (!res.headersSent) {
-          res.writeHead(500, { ...baseHeaders });
-          res.end(preTrpcError(500, 'INTERNAL_SERVER_ERROR', 'Something went wrong on our side. Please try again.'));
+          // With the id it is logged under (issue 20, item 8).
+          const body = errorBody(error, path, 'query', input, undefined);
+          res.writeHead(body.status, { ...baseHeaders });
+          res.end(body.body);
         } else res.destroy();
       });
       return true;
@@ -233,10 +236,12 @@ export function nodeTrpcHandler(options: NodeTrpcOptions): NodeHandler {
     const multipart = media === 'multipart/form-data' && Boolean(options.multipart?.takes(path));
     if (type === 'mutation' && media !== 'application/json' && !multipart) return false;
 
-    serve(req, res, path, procedure, query, multipart).catch((error: unknown) => {
-      // Only a broken socket gets here (every procedure error is answered above).
+    serve(req, res, path, procedure, query, multipart).catch((cause: unknown) => {
+      // A broken socket or a failure before the call (every procedure error is answered above): logged under its id.
+      const error = getTRPCErrorFromUnknown(cause);
+      if (!req.socket.destroyed) options.onError(error, path);
       if (!res.headersSent) {
-        const body = errorBody(getTRPCErrorFromUnknown(error), path, type as 'query' | 'mutation', undefined, undefined);
+        const body = errorBody(error, path, type as 'query' | 'mutation', undefined, undefined);
         send(res, body.status, body.body, null);
       } else res.destroy();
     });
