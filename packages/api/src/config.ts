@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './domain/payments';
 import { OPERATIONAL_PURPOSE, operationalShape } from './config-settings';
+import { DEFAULT_STREAMS_PER_PROCESS, DEFAULT_STREAMS_PER_SESSION } from './http/stream-limits';
 
 export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
@@ -30,6 +31,9 @@ export interface AppConfig {
   uploadThingToken: string | null;
   uploadDir: string;
   now: string | null;
+  /** Live streams one session, and one process, may hold open (http/stream-limits.ts). */
+  liveStreamsPerSession: number;
+  liveStreamsPerProcess: number;
 }
 
 export interface ConfigProblem {
@@ -176,5 +180,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     uploadThingToken: e.UPLOADTHING_TOKEN ?? null,
     uploadDir: e.UPLOAD_DIR ?? '.data/uploads',
     now: e.H2S_NOW ?? null,
+    liveStreamsPerSession: e.LIVE_STREAMS_PER_SESSION ?? DEFAULT_STREAMS_PER_SESSION,
+    liveStreamsPerProcess: e.LIVE_STREAMS_PER_PROCESS ?? DEFAULT_STREAMS_PER_PROCESS,
   };
 }

@@ -19,7 +19,9 @@ import { securityHeaders } from './http/security-headers';
 import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
 import { healthResponse, nodeHealthHandler } from './http/health';
 import { edgeRefusal, MAX_BATCH_SIZE } from './http/limits';
+import { serveAdmitted, StreamAdmission } from './http/stream-limits';
 import { nodeEdgeRefusals } from './http/node-limits';
+import { sessionEndListener } from './domain/session-end';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
 import {
   DEFAULT_UPLOAD_TMP_DIR,
@@ -159,10 +161,15 @@ export function createAppServer(options: AppServerOptions) {
   const createCaller = createCallerFactory(appRouter);
   // The live subscriptions' fan-out for the node:http fast path (http/live-sse.ts's serveLiveSse).
   const liveHub = createLiveHub(deps);
+  const streamAdmission = new StreamAdmission(config.liveStreamsPerSession, config.liveStreamsPerProcess);
   const uploadTmpDir = options.uploadTmpDir ?? DEFAULT_UPLOAD_TMP_DIR;
+
+  // Sign-outs in other processes end this process's streams of that session at once (domain/session-end.ts).
+  const sessionEnds = sessionEndListener(handle.sql, deps.streams, (error) => logInternalError(error, '[live] listening for sign-outs'));
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
     startSweeper();
+    sessionEnds.start();
     const token = cookies.get(sessionCookie);
     const resolved = token ? await resolveSession(deps.db, token, deps.clock.now(), { cacheMs: SESSION_CACHE_MS }) : null;
     if (token && !resolved) cookies.delete(sessionCookie);
@@ -213,7 +220,10 @@ export function createAppServer(options: AppServerOptions) {
     payloadTooLargeMessage: PAYLOAD_TOO_LARGE_MESSAGE,
     env: options.env ?? process.env,
     // live.jobChanges and tracking.changes: one LISTEN, one frame per change written to every socket.
-    subscriptions: { takes: isLiveSsePath, serve: (request) => serveLiveSse(liveHub, request) },
+    subscriptions: {
+      takes: isLiveSsePath,
+      serve: (request) => serveAdmitted(streamAdmission, request, () => serveLiveSse(liveHub, request)),
+    },
     // uploads.create: the photo streams to a file on disk (http/multipart.ts), never whole in memory.
     multipart: {
       takes: (path) => path === 'uploads.create',
@@ -270,6 +280,7 @@ export function createAppServer(options: AppServerOptions) {
 
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await sessionEnds.close();
       await liveHub.close();
       await deps.live.close();
       await handle.close();

@@ -1,3 +1,4 @@
+import { announceSessionEnd } from '../domain/session-end';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { createSession, deleteSession, hashToken, login, SESSION_TTL_MS } from '../domain/auth';
@@ -31,8 +32,9 @@ export const authRouter = {
     const token = ctx.cookies.get(ctx.sessionCookie);
     if (token) {
       await deleteSession(ctx.db, token);
-      // Its open live streams end too: a signed-out browser must stop receiving dispatch changes.
+      // Its open live streams end too, here and in every other process: a signed-out browser must stop receiving dispatch changes.
       ctx.streams.end(hashToken(token));
+      await announceSessionEnd(ctx.db, hashToken(token));
     }
     ctx.cookies.delete(ctx.sessionCookie);
     return { ok: true as const };
