@@ -28,7 +28,7 @@ export function redirectFor(viewer: Viewer | null, url: URL): string | null {
 }
 
 /** Any control character (tab, newline, DEL, C1): browsers drop some of them from a Location. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const hasControl = (text: string) => [...text].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 /** Any origin works for resolving: only whether the result stays on it matters. */
 const HERE = 'https://portal.invalid';
 
@@ -38,7 +38,7 @@ const HERE = 'https://portal.invalid';
  * `//evil.example`); anything else goes to the role's home.
  */
 export function safeNext(next: string | null, viewer: Pick<Viewer, 'role'>): string {
-  if (!next || !next.startsWith('/') || CONTROL.test(next)) return homeFor(viewer);
+  if (!next || !next.startsWith('/') || hasControl(next)) return homeFor(viewer);
   let url: URL;
   try {
     url = new URL(next, HERE);
