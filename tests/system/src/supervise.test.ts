@@ -140,3 +140,21 @@ describe('pnpm start at the edges', () => {
     await expect(fetch(`${portal}/healthz`)).rejects.toThrow();
   });
 });
+
+describe('pnpm start with a bad setting', () => {
+  it('starts nothing and names it, e.g. OFFER_WIDEN_AFTER_MINUTES=0.05 (issue 20, item 7)', async () => {
+    const child = spawn('pnpm', ['--silent', 'start'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: undefined, OFFER_WIDEN_AFTER_MINUTES: '0.05', WORKER_CONCURRENCY: 'lots' } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(output).toContain('OFFER_WIDEN_AFTER_MINUTES: invalid value "0.05"');
+    expect(output).toContain('WORKER_CONCURRENCY: invalid value "lots"');
+    expect(output).not.toContain('[start] migrations applied');
+  });
+});
