@@ -8,6 +8,7 @@ import type { Model } from './model';
 import { mulberry32 } from './random';
 import { simulate } from './schedule';
 import { RouteState } from './state';
+import { TailSwap } from './tail-swap';
 
 export interface SearchOptions {
   timeLimitMs: number;
@@ -48,6 +49,10 @@ export class Search {
   private touchedCount = 0;
   private readonly touchedStamp: Int32Array;
   private stamp = 0;
+  /** Added to the cost of opening an empty route (high while constructing: fill routes before opening one). */
+  private openCost = 0;
+  private tailSwap: TailSwap | undefined;
+  private tailSwapState: RouteState | undefined;
   private readonly classStamp: Int32Array;
   private classTick = 0;
   private readonly order: Int32Array;
@@ -128,7 +133,8 @@ export class Search {
         if (this.classStamp[cls] === tick) continue;
         this.classStamp[cls] = tick;
       }
-      const d = s.bestInRoute(k, r, blink, this.rand);
+      let d = s.bestInRoute(k, r, blink, this.rand);
+      if (s.len[r] === 0) d += this.openCost;
       if (d < best) {
         best = d;
         bestR = r;
@@ -170,6 +176,22 @@ export class Search {
     if (this.m.fixed[k]) return;
     s.remove(k);
     this.removed[this.removedCount++] = k;
+  }
+
+  /** A 2-opt* move from a random non-empty route (the best one, improving or not; annealing decides). */
+  private tailSwapMove(s: RouteState): void {
+    if (!this.tailSwap || this.tailSwapState !== s) {
+      this.tailSwap = new TailSwap(s);
+      this.tailSwapState = s;
+    }
+    let r = Math.floor(this.rand() * this.m.vehicleCount);
+    for (let i = 0; i < this.m.vehicleCount && s.len[r] === 0; i++) r = (r + 1) % this.m.vehicleCount;
+    if (s.len[r] === 0) return;
+    const other = this.tailSwap.apply(r, s.usedRoutes() < this.maxVehicles, false);
+    if (other >= 0) {
+      this.touch(r);
+      this.touch(other);
+    }
   }
 
   /** SISR's ruin: strings (or split strings) of stops near a random seed stop, from a few routes. */
@@ -231,15 +253,18 @@ export class Search {
     this.placeFixed(cur);
     this.stamp++;
     this.touchedCount = 0;
+    this.openCost = this.penalty / 4;
     this.recreate(cur, 0);
+    this.openCost = 0;
     let curCost = this.objective(cur);
+    let curRoutes = cur.usedRoutes();
     const best = new RouteState(m);
     best.copyAll(cur);
     let bestCost = curCost;
     const work = new RouteState(m);
     work.copyAll(cur);
     const t0Temp = this.startTemperature();
-    const tfTemp = t0Temp / 100;
+    const tfTemp = t0Temp * TUNING.finalTemperatureRatio;
     let iterations = 0;
     let elapsed = 0;
     let lastReport = 0;
@@ -249,16 +274,22 @@ export class Search {
       if (elapsed >= opts.timeLimitMs) break;
       const frac = limited ? elapsed / opts.timeLimitMs : iterations / opts.maxIterations;
       const temp = t0Temp * Math.pow(tfTemp / t0Temp, frac);
+      // A cost per route early on, fading to nothing: leaves the search fewer routes to start from.
+      const routeCost = frac < TUNING.routeCostUntil ? t0Temp * TUNING.routeCostScale * (1 - frac / TUNING.routeCostUntil) : 0;
+      this.openCost = routeCost;
       iterations++;
       this.stamp++;
       this.touchedCount = 0;
       this.removedCount = 0;
-      this.ruin(work);
+      if (this.rand() < TUNING.tailSwapRate) this.tailSwapMove(work);
+      else this.ruin(work);
       this.recreate(work, BLINK);
       const cost = this.objective(work);
-      if (cost < curCost - temp * Math.log(this.rand())) {
+      const workRoutes = work.usedRoutes();
+      if (cost + routeCost * workRoutes < curCost + routeCost * curRoutes - temp * Math.log(this.rand())) {
         for (let i = 0; i < this.touchedCount; i++) cur.copyRoute(work, this.touched[i]!);
         curCost = cost;
+        curRoutes = workRoutes;
         if (cost < bestCost - 1e-9) {
           bestCost = cost;
           best.copyAll(cur);
@@ -286,8 +317,15 @@ export class Search {
         sum += m.dist[m.stopLoc[k]! * L + m.stopLoc[this.neighbours[k * this.neighbourCount + j]!]!]!;
         cnt++;
       }
-    return cnt > 0 && sum > 0 ? (sum / cnt) * TEMPERATURE_SCALE : 1;
+    return cnt > 0 && sum > 0 ? (sum / cnt) * TUNING.startTemperatureScale : 1;
   }
 }
 
-export const TEMPERATURE_SCALE = 1;
+/** Annealing schedule, relative to the mean distance from a stop to its 5 nearest (tuned on Solomon's instances). */
+export const TUNING = {
+  startTemperatureScale: Number(process.env.ROUTING_T0 ?? 1),
+  finalTemperatureRatio: Number(process.env.ROUTING_TF ?? 0.01),
+  tailSwapRate: Number(process.env.ROUTING_TS ?? 0.05),
+  routeCostScale: Number(process.env.ROUTING_RC ?? 0),
+  routeCostUntil: Number(process.env.ROUTING_RCU ?? 0.5),
+};
