@@ -6,7 +6,7 @@
  */
 import type { Model } from './model';
 import { mulberry32 } from './random';
-import { simulate } from './schedule';
+import { depotDistances, hopelessStops, meanNearDistance, nearestStops } from './precompute';
 import { RouteState } from './state';
 import { TailSwap } from './tail-swap';
 
@@ -43,8 +43,6 @@ export class Search {
   readonly neighbourCount: number;
   readonly depotDist: Float64Array;
   readonly maxVehicles: number;
-  private readonly removed: Int32Array;
-  private removedCount = 0;
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly touchedStamp: Int32Array;
@@ -64,30 +62,10 @@ export class Search {
     this.maxVehicles = maxVehicles;
     const { n, vehicleCount: V } = m;
     this.penalty = (n + V + 1) * (m.maxDist + 1);
-    this.hopeless = new Uint8Array(n);
-    const one = new Int32Array(1);
-    for (let k = 0; k < n; k++) {
-      one[0] = k;
-      let ok = false;
-      for (let v = 0; v < V && !ok; v++) ok = m.allowed[k * V + v] === 1 && simulate(m, v, one, 1) !== Infinity;
-      this.hopeless[k] = ok ? 0 : 1;
-    }
+    this.hopeless = hopelessStops(m);
     this.neighbourCount = Math.min(Math.max(n - 1, 0), NEIGHBOURS);
-    this.neighbours = new Int32Array(n * this.neighbourCount);
-    const L = m.locations;
-    const idx = Array.from({ length: n }, (_, i) => i);
-    for (let k = 0; k < n; k++) {
-      const lk = m.stopLoc[k]!;
-      const sorted = idx.filter((j) => j !== k).sort((x, y) => m.dist[lk * L + m.stopLoc[x]!]! - m.dist[lk * L + m.stopLoc[y]!]! || x - y);
-      for (let j = 0; j < this.neighbourCount; j++) this.neighbours[k * this.neighbourCount + j] = sorted[j]!;
-    }
-    this.depotDist = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      let d = Infinity;
-      for (let v = 0; v < V; v++) d = Math.min(d, m.dist[m.vStart[v]! * L + m.stopLoc[k]!]!);
-      this.depotDist[k] = d;
-    }
-    this.removed = new Int32Array(n);
+    this.neighbours = nearestStops(m, this.neighbourCount);
+    this.depotDist = depotDistances(m);
     this.touched = new Int32Array(V);
     this.touchedStamp = new Int32Array(V);
     this.classStamp = new Int32Array(V);
@@ -145,7 +123,7 @@ export class Search {
     return bestR;
   }
 
-  /** Inserts the stops in `this.removed` plus every other unassigned stop, in SISR's orders. */
+  /** Inserts every unassigned stop (those just removed and any left over), in one of SISR's orders. */
   recreate(s: RouteState, blink: number): void {
     const m = this.m;
     let count = 0;
@@ -175,7 +153,6 @@ export class Search {
   private removeStop(s: RouteState, k: number): void {
     if (this.m.fixed[k]) return;
     s.remove(k);
-    this.removed[this.removedCount++] = k;
   }
 
   /** A 2-opt* move from a random non-empty route (the best one, improving or not; annealing decides). */
@@ -257,13 +234,12 @@ export class Search {
     this.recreate(cur, 0);
     this.openCost = 0;
     let curCost = this.objective(cur);
-    let curRoutes = cur.usedRoutes();
     const best = new RouteState(m);
     best.copyAll(cur);
     let bestCost = curCost;
     const work = new RouteState(m);
     work.copyAll(cur);
-    const t0Temp = this.startTemperature();
+    const t0Temp = meanNearDistance(m, this.neighbours, this.neighbourCount, 5) * TUNING.startTemperatureScale;
     const tfTemp = t0Temp * TUNING.finalTemperatureRatio;
     let iterations = 0;
     let elapsed = 0;
@@ -274,22 +250,16 @@ export class Search {
       if (elapsed >= opts.timeLimitMs) break;
       const frac = limited ? elapsed / opts.timeLimitMs : iterations / opts.maxIterations;
       const temp = t0Temp * Math.pow(tfTemp / t0Temp, frac);
-      // A cost per route early on, fading to nothing: leaves the search fewer routes to start from.
-      const routeCost = frac < TUNING.routeCostUntil ? t0Temp * TUNING.routeCostScale * (1 - frac / TUNING.routeCostUntil) : 0;
-      this.openCost = routeCost;
       iterations++;
       this.stamp++;
       this.touchedCount = 0;
-      this.removedCount = 0;
       if (this.rand() < TUNING.tailSwapRate) this.tailSwapMove(work);
       else this.ruin(work);
       this.recreate(work, BLINK);
       const cost = this.objective(work);
-      const workRoutes = work.usedRoutes();
-      if (cost + routeCost * workRoutes < curCost + routeCost * curRoutes - temp * Math.log(this.rand())) {
+      if (cost < curCost - temp * Math.log(this.rand())) {
         for (let i = 0; i < this.touchedCount; i++) cur.copyRoute(work, this.touched[i]!);
         curCost = cost;
-        curRoutes = workRoutes;
         if (cost < bestCost - 1e-9) {
           bestCost = cost;
           best.copyAll(cur);
@@ -304,28 +274,15 @@ export class Search {
     }
     return { state: best, iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
   }
-
-  /** Starting temperature: a fraction of the mean distance from a stop to its nearest neighbours. */
-  private startTemperature(): number {
-    const m = this.m;
-    const L = m.locations;
-    const nn = Math.min(5, this.neighbourCount);
-    let sum = 0;
-    let cnt = 0;
-    for (let k = 0; k < m.n; k++)
-      for (let j = 0; j < nn; j++) {
-        sum += m.dist[m.stopLoc[k]! * L + m.stopLoc[this.neighbours[k * this.neighbourCount + j]!]!]!;
-        cnt++;
-      }
-    return cnt > 0 && sum > 0 ? (sum / cnt) * TUNING.startTemperatureScale : 1;
-  }
 }
 
-/** Annealing schedule, relative to the mean distance from a stop to its 5 nearest (tuned on Solomon's instances). */
+/**
+ * Annealing from the mean distance between a stop and its 5 nearest (× startTemperatureScale) down to
+ * finalTemperatureRatio of that; the share of iterations that try a 2-opt* move instead of a ruin.
+ * Chosen on Solomon's instances; the bench may override them (`--t0`, `--tf`, `--tail-swap`).
+ */
 export const TUNING = {
-  startTemperatureScale: Number(process.env.ROUTING_T0 ?? 1),
-  finalTemperatureRatio: Number(process.env.ROUTING_TF ?? 0.01),
-  tailSwapRate: Number(process.env.ROUTING_TS ?? 0.05),
-  routeCostScale: Number(process.env.ROUTING_RC ?? 0),
-  routeCostUntil: Number(process.env.ROUTING_RCU ?? 0.5),
+  startTemperatureScale: 1,
+  finalTemperatureRatio: 0.01,
+  tailSwapRate: 0.05,
 };
