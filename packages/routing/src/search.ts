@@ -9,6 +9,7 @@ import { mulberry32 } from './random';
 import { depotDistances, hopelessStops, meanNearDistance, nearestStops } from './precompute';
 import { RouteState } from './state';
 import { TailSwap } from './tail-swap';
+import { TwoOpt } from './two-opt';
 
 export interface SearchOptions {
   timeLimitMs: number;
@@ -51,6 +52,8 @@ export class Search {
   private openCost = 0;
   private tailSwap: TailSwap | undefined;
   private tailSwapState: RouteState | undefined;
+  private twoOpt: TwoOpt | undefined;
+  private twoOptState: RouteState | undefined;
   private readonly classStamp: Int32Array;
   private classTick = 0;
   private readonly order: Int32Array;
@@ -171,6 +174,15 @@ export class Search {
     }
   }
 
+  /** 2-opt descent on every route this iteration changed. */
+  private uncross(s: RouteState): void {
+    if (!this.twoOpt || this.twoOptState !== s) {
+      this.twoOpt = new TwoOpt(s);
+      this.twoOptState = s;
+    }
+    for (let i = 0; i < this.touchedCount; i++) this.twoOpt.descend(this.touched[i]!);
+  }
+
   /** SISR's ruin: strings (or split strings) of stops near a random seed stop, from a few routes. */
   ruin(s: RouteState): void {
     const m = this.m;
@@ -223,56 +235,102 @@ export class Search {
     }
   }
 
+  /**
+   * Independent annealing runs (TUNING.runs) sharing the budget, each from its own construction
+   * (alternately filling routes before opening one, and plain cheapest insertion); the best plan wins.
+   * Several shorter runs trade a little average quality for fewer runs stuck in a poor basin.
+   */
   run(opts: SearchOptions): SearchResult {
     const m = this.m;
     const t0 = performance.now();
+    const best = new RouteState(m);
     const cur = new RouteState(m);
+    const work = new RouteState(m);
+    const progress = { best: Infinity, iterations: 0, lastReport: 0, t0 };
+    const runs = Math.max(1, TUNING.runs);
+    for (let run = 0; run < runs; run++) {
+      const until = Number.isFinite(opts.timeLimitMs) ? (opts.timeLimitMs * (run + 1)) / runs : Infinity;
+      const iterationsTo = Number.isFinite(opts.maxIterations) ? Math.floor((opts.maxIterations * (run + 1)) / runs) : Infinity;
+      if (run > 0 && (performance.now() - t0 >= until || progress.iterations >= iterationsTo)) continue;
+      cur.copyAll(new RouteState(m));
+      this.construct(cur, run % 2 === 0);
+      const cost = this.anneal(cur, work, best, opts, progress, until, iterationsTo);
+      if (cost < progress.best - 1e-9) {
+        progress.best = cost;
+        best.copyAll(cur);
+      }
+    }
+    return { state: best, iterations: progress.iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
+  }
+
+  private construct(cur: RouteState, fillFirst: boolean): void {
     this.placeFixed(cur);
     this.stamp++;
     this.touchedCount = 0;
-    this.openCost = this.penalty / 4;
+    this.openCost = fillFirst ? this.penalty / 4 : 0;
     this.recreate(cur, 0);
     this.openCost = 0;
+  }
+
+  /**
+   * Simulated annealing from `cur` until `until` ms after the start or `iterationsTo` iterations in
+   * all; leaves the run's best plan in `cur` and returns its cost (updating the overall best as it goes).
+   */
+  private anneal(
+    cur: RouteState,
+    work: RouteState,
+    best: RouteState,
+    opts: SearchOptions,
+    progress: { best: number; iterations: number; lastReport: number; t0: number },
+    until: number,
+    iterationsTo: number,
+  ): number {
+    const m = this.m;
     let curCost = this.objective(cur);
-    const best = new RouteState(m);
-    best.copyAll(cur);
-    let bestCost = curCost;
-    const work = new RouteState(m);
+    const runBest = new RouteState(m);
+    runBest.copyAll(cur);
+    let runBestCost = curCost;
     work.copyAll(cur);
     const t0Temp = meanNearDistance(m, this.neighbours, this.neighbourCount, 5) * TUNING.startTemperatureScale;
     const tfTemp = t0Temp * TUNING.finalTemperatureRatio;
-    let iterations = 0;
-    let elapsed = 0;
-    let lastReport = 0;
-    const limited = Number.isFinite(opts.timeLimitMs);
-    while (iterations < opts.maxIterations) {
-      elapsed = performance.now() - t0;
-      if (elapsed >= opts.timeLimitMs) break;
-      const frac = limited ? elapsed / opts.timeLimitMs : iterations / opts.maxIterations;
+    const startMs = performance.now() - progress.t0;
+    const startIterations = progress.iterations;
+    const limited = Number.isFinite(until);
+    while (progress.iterations < iterationsTo) {
+      const elapsed = performance.now() - progress.t0;
+      if (elapsed >= until) break;
+      const frac = limited ? (elapsed - startMs) / (until - startMs) : (progress.iterations - startIterations) / (iterationsTo - startIterations);
       const temp = t0Temp * Math.pow(tfTemp / t0Temp, frac);
-      iterations++;
+      progress.iterations++;
       this.stamp++;
       this.touchedCount = 0;
-      if (this.rand() < TUNING.tailSwapRate) this.tailSwapMove(work);
+      const move = this.rand();
+      if (move < TUNING.tailSwapRate) this.tailSwapMove(work);
       else this.ruin(work);
       this.recreate(work, BLINK);
+      if (move > 1 - TUNING.twoOptRate) this.uncross(work);
       const cost = this.objective(work);
       if (cost < curCost - temp * Math.log(this.rand())) {
         for (let i = 0; i < this.touchedCount; i++) cur.copyRoute(work, this.touched[i]!);
         curCost = cost;
-        if (cost < bestCost - 1e-9) {
-          bestCost = cost;
-          best.copyAll(cur);
+        if (cost < runBestCost - 1e-9) {
+          runBestCost = cost;
+          runBest.copyAll(cur);
+          if (cost < progress.best - 1e-9) {
+            progress.best = cost;
+            best.copyAll(cur);
+          }
         }
       } else {
         for (let i = 0; i < this.touchedCount; i++) work.copyRoute(cur, this.touched[i]!);
       }
-      if (opts.onProgress && elapsed - lastReport >= 250) {
-        lastReport = elapsed;
-        opts.onProgress({ elapsedMs: elapsed, best: bestCost, iterations });
+      if (opts.onProgress && elapsed - progress.lastReport >= 250) {
+        progress.lastReport = elapsed;
+        opts.onProgress({ elapsedMs: elapsed, best: progress.best, iterations: progress.iterations });
       }
     }
-    return { state: best, iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
+    cur.copyAll(runBest);
+    return runBestCost;
   }
 }
 
@@ -285,4 +343,6 @@ export const TUNING = {
   startTemperatureScale: 1,
   finalTemperatureRatio: 0.01,
   tailSwapRate: 0.05,
+  twoOptRate: 0.05,
+  runs: 2,
 };
