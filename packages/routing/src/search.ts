@@ -7,6 +7,7 @@
 import type { Model } from './model';
 import { mulberry32 } from './random';
 import { depotDistances, hopelessStops, meanNearDistance, nearestStops } from './precompute';
+import { ruinStrings } from './ruin';
 import { RouteState } from './state';
 import { TailSwap } from './tail-swap';
 import { TwoOpt } from './two-opt';
@@ -27,11 +28,7 @@ export interface SearchResult {
   hopeless: Uint8Array;
 }
 
-/** SISR's published parameters (average removed stops, max string length, split rate and depth, blink rate). */
-const AVG_REMOVED = 10;
-const MAX_STRING = 10;
-const SPLIT_RATE = 0.5;
-const SPLIT_DEPTH = 0.01;
+/** SISR's blink rate: each insertion position is skipped with this probability. */
 const BLINK = 0.01;
 const NEIGHBOURS = 200;
 
@@ -153,10 +150,7 @@ export class Search {
     }
   }
 
-  private removeStop(s: RouteState, k: number): void {
-    if (this.m.fixed[k]) return;
-    s.remove(k);
-  }
+  private readonly ruinHooks = { isTouched: (r: number) => this.touchedStamp[r] === this.stamp, touch: (r: number) => this.touch(r) };
 
   /** A 2-opt* move from a random non-empty route (the best one, improving or not; annealing decides). */
   private tailSwapMove(s: RouteState): void {
@@ -181,58 +175,6 @@ export class Search {
       this.twoOptState = s;
     }
     for (let i = 0; i < this.touchedCount; i++) this.twoOpt.descend(this.touched[i]!);
-  }
-
-  /** SISR's ruin: strings (or split strings) of stops near a random seed stop, from a few routes. */
-  ruin(s: RouteState): void {
-    const m = this.m;
-    const rand = this.rand;
-    let assigned = 0;
-    let used = 0;
-    for (let r = 0; r < m.vehicleCount; r++) {
-      if (s.len[r]! > 0) used++;
-      assigned += s.len[r]!;
-    }
-    if (assigned === 0) return;
-    const lsMax = Math.min(MAX_STRING, assigned / used);
-    const ksMax = (4 * AVG_REMOVED) / (1 + lsMax) - 1;
-    const ks = Math.floor(rand() * ksMax) + 1;
-    let seed = Math.floor(rand() * m.n);
-    for (let tries = 0; s.routeOf[seed] === -1 && tries < m.n; tries++) seed = (seed + 1) % m.n;
-    let ruined = 0;
-    const nc = this.neighbourCount;
-    for (let j = -1; j < nc && ruined < ks; j++) {
-      const c = j < 0 ? seed : this.neighbours[seed * nc + j]!;
-      const r = s.routeOf[c]!;
-      if (r < 0 || this.touchedStamp[r] === this.stamp) continue;
-      this.touch(r);
-      ruined++;
-      const len = s.len[r]!;
-      const lMax = Math.min(len, lsMax);
-      const l = Math.floor(rand() * lMax) + 1;
-      const pos = s.posOf[c]!;
-      const base = r * s.stride;
-      if (rand() < SPLIT_RATE && len > l) {
-        let keep = 1;
-        while (l + keep < len && rand() > SPLIT_DEPTH) keep++;
-        const total = l + keep;
-        const lo = Math.max(1, pos - total + 1);
-        const hi = Math.min(pos, len - total + 1);
-        const start = lo + Math.floor(rand() * (hi - lo + 1));
-        const keepAt = Math.floor(rand() * (l + 1));
-        const victims: number[] = [];
-        for (let i = 0; i < total; i++) if (i < keepAt || i >= keepAt + keep) victims.push(s.nodes[base + start + i]!);
-        for (const k of victims) this.removeStop(s, k);
-      } else {
-        const lo = Math.max(1, pos - l + 1);
-        const hi = Math.min(pos, len - l + 1);
-        const start = lo + Math.floor(rand() * (hi - lo + 1));
-        const victims: number[] = [];
-        for (let i = 0; i < l; i++) victims.push(s.nodes[base + start + i]!);
-        for (const k of victims) this.removeStop(s, k);
-      }
-      s.update(r);
-    }
   }
 
   /**
@@ -299,14 +241,16 @@ export class Search {
     while (progress.iterations < iterationsTo) {
       const elapsed = performance.now() - progress.t0;
       if (elapsed >= until) break;
-      const frac = limited ? (elapsed - startMs) / (until - startMs) : (progress.iterations - startIterations) / (iterationsTo - startIterations);
+      const frac = limited
+        ? (elapsed - startMs) / (until - startMs)
+        : (progress.iterations - startIterations) / (iterationsTo - startIterations);
       const temp = t0Temp * Math.pow(tfTemp / t0Temp, frac);
       progress.iterations++;
       this.stamp++;
       this.touchedCount = 0;
       const move = this.rand();
       if (move < TUNING.tailSwapRate) this.tailSwapMove(work);
-      else this.ruin(work);
+      else ruinStrings(work, this.rand, this.neighbours, this.neighbourCount, this.ruinHooks);
       this.recreate(work, BLINK);
       if (move > 1 - TUNING.twoOptRate) this.uncross(work);
       const cost = this.objective(work);
