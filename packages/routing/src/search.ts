@@ -95,14 +95,13 @@ export class Search {
   }
 
   /** Best insertion of k over all routes (one empty route per vehicle class); returns route or -1. */
-  private bestRoute(s: RouteState, k: number, blink: number): number {
+  private bestRoute(s: RouteState, k: number, blink: number, canOpen: boolean): number {
     const m = this.m;
     const V = m.vehicleCount;
     let best = Infinity;
     let bestR = -1;
     let bestP = -1;
     const tick = ++this.classTick;
-    const canOpen = s.usedRoutes() < this.maxVehicles;
     for (let r = 0; r < V; r++) {
       if (m.allowed[k * V + r] === 0) continue;
       if (s.len[r] === 0) {
@@ -134,10 +133,23 @@ export class Search {
       const k = this.order[i]!;
       keys[k] = u < 4 ? this.rand() : u < 8 ? -m.demand[k]! : u < 10 ? -this.depotDist[k]! : this.depotDist[k]!;
     }
-    const list = Array.from(this.order.subarray(0, count)).sort((x, y) => keys[x]! - keys[y]! || x - y);
-    for (const k of list) {
-      const r = this.bestRoute(s, k, blink);
+    const order = this.order;
+    for (let i = 1; i < count; i++) {
+      // insertion sort by key, then index: a handful of stops per iteration
+      const k = order[i]!;
+      let j = i - 1;
+      while (j >= 0 && (keys[order[j]!]! > keys[k]! || (keys[order[j]!] === keys[k] && order[j]! > k))) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = k;
+    }
+    let used = s.usedRoutes();
+    for (let i = 0; i < count; i++) {
+      const k = order[i]!;
+      const r = this.bestRoute(s, k, blink, used < this.maxVehicles);
       if (r < 0) continue;
+      if (s.len[r] === 0) used++;
       s.insert(k, r, s.bestPos);
       this.touch(r);
     }

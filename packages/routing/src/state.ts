@@ -183,7 +183,39 @@ export class RouteState {
     this.nodes.copyWithin(base + p + 2, base + p + 1, base + len + 1);
     this.nodes[base + p + 1] = k;
     this.len[r] = len + 1;
-    this.update(r);
+    if (this.m.hasBreak[r]) return this.update(r);
+    // Only what the insertion changes: departures from the new stop on, latest arrivals up to it.
+    this.la.copyWithin(base + p + 2, base + p + 1, base + len + 2);
+    const m = this.m;
+    const T = m.time;
+    const D = m.dist;
+    const L = m.locations;
+    const prevLoc = this.locAt(r, p);
+    const nextLoc = this.locAt(r, p + 2);
+    const kl = m.stopLoc[k]!;
+    this.cost[r] = this.cost[r]! + D[prevLoc * L + kl]! + D[kl * L + nextLoc]! - D[prevLoc * L + nextLoc]!;
+    this.load[r] = this.load[r]! + m.demand[k]!;
+    let prev = prevLoc;
+    let t = this.dep[base + p]!;
+    for (let q = p + 1; q <= len + 1; q++) {
+      const j = this.nodes[base + q]!;
+      const loc = m.stopLoc[j]!;
+      t = earliestStart(m, j, t + T[prev * L + loc]!) + m.service[j]!;
+      this.dep[base + q] = t;
+      this.posOf[j] = q;
+      this.routeOf[j] = r;
+      prev = loc;
+    }
+    let la = this.la[base + p + 2]!;
+    let next = nextLoc;
+    for (let q = p + 1; q >= 1; q--) {
+      const j = this.nodes[base + q]!;
+      const loc = m.stopLoc[j]!;
+      la = latestArrival(m, j, la - T[loc * L + next]! - m.service[j]!);
+      this.la[base + q] = la;
+      next = loc;
+    }
+    this.la[base] = la - T[m.vStart[r]! * L + next]!;
   }
 
   /** Removes stop k from its route; the route must be updated (update) before the next insertion. */
