@@ -63,7 +63,7 @@ describe('solomon CLI', () => {
     expect(out.routes.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(checkSolomon(parseSolomon(tiny), out.routes)).toEqual({ distance: expect.closeTo(out.distance, 6), errors: [] });
     expect(stderr).toMatch(/TINY12: 12 customers/);
-  }, 20_000);
+  }, 60_000);
 
   it('accepts an absolute path and refuses an unknown option', async () => {
     const { stdout } = await run(tsx, ['src/solomon/cli.ts', tinyPath, '--time-limit-ms=100'], { cwd: pkg });
@@ -72,5 +72,5 @@ describe('solomon CLI', () => {
       code: 2,
       stderr: expect.stringMatching(/unknown option --fast/),
     });
-  }, 20_000);
+  }, 60_000);
 });
