@@ -142,7 +142,7 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
   });
 
   it('7: a pro with two live assignments in overlapping windows (the exclusion constraint dropped)', async () => {
-    await api.t.sql`alter table job_assignments drop constraint job_assignments_pro_window_excl`;
+    await api.t.sql`alter table job_assignments drop constraint job_assignments_pro_visit_excl`;
     await api.t
       .sql`update dispatch_jobs set status = 'accepted', assigned_pro_id = ${world.pro1.userId} where id = ${world.scheduled.jobId}`;
     await api.t
