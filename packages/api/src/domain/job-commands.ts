@@ -24,7 +24,8 @@ import { openForOffers } from './offer-timers';
 import type { DispatchPolicy } from './policy';
 import { lockProDay, placeVisit } from './dayplan/place';
 import type { DriveMinutes } from './dayplan/fit';
-import { estimatedDrive } from './dayplan/travel';
+import { DriveNotFetched, drivesForPlacing, productTravelTimes, type TravelTimes } from './dayplan/travel';
+import { estimatedTravelTimes } from '@h2s/routing';
 import { holdsSkillsSql, withinReachSql } from './reach';
 
 export interface AcceptResult {
@@ -85,9 +86,16 @@ async function acceptedAssignment(db: DbOrTx, jobId: string, proId: string) {
  * reads beside it only explains a refusal. The same pro asking again gets the same assignment back.
  * One round trip, won or refused.
  */
-export async function acceptJob(db: Database, jobId: string, proId: string, now: Date, drive: DriveMinutes = estimatedDrive): Promise<AcceptResult> {
+export async function acceptJob(
+  db: Database,
+  jobId: string,
+  proId: string,
+  now: Date,
+  travel: TravelTimes = productTravelTimes(),
+): Promise<AcceptResult> {
   for (let attempt = 1; ; attempt++) {
     try {
+      const drive = await drivesForPlacing(db, travel, jobId, proId);
       // The pro's day is locked first, so one pro's accepts place their visits one after another;
       // the statement still decides the winner among pros, and the visit constraint has the last word.
       return await db.transaction(async (tx) => {
@@ -103,7 +111,7 @@ export async function acceptJob(db: Database, jobId: string, proId: string, now:
       });
     } catch (error) {
       if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict(ALREADY_BUSY);
-      if (isDeadlock(error) && attempt < 5) continue;
+      if ((isDeadlock(error) || error instanceof DriveNotFetched) && attempt < 5) continue;
       throw error;
     }
   }
@@ -181,7 +189,25 @@ export async function assignJob(
   proId: string,
   admin: Actor,
   now: Date,
-  drive: DriveMinutes = estimatedDrive,
+  travel: TravelTimes = productTravelTimes(),
+): Promise<JobAssignment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await assignInTransaction(db, jobId, proId, admin, now, await drivesForPlacing(db, travel, jobId, proId));
+    } catch (error) {
+      if (error instanceof DriveNotFetched && attempt < 5) continue;
+      throw error;
+    }
+  }
+}
+
+async function assignInTransaction(
+  db: Database,
+  jobId: string,
+  proId: string,
+  admin: Actor,
+  now: Date,
+  drive: DriveMinutes,
 ): Promise<JobAssignment> {
   try {
     return await db.transaction(async (tx) => {
@@ -241,7 +267,6 @@ export async function moveAssignmentWindow(
   actor: Actor,
   now: Date,
   policy: DispatchPolicy,
-  drive: DriveMinutes = estimatedDrive,
 ): Promise<boolean> {
   const [live] = await tx
     .select()
@@ -250,6 +275,8 @@ export async function moveAssignmentWindow(
   if (!live) return false;
   const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
   await lockProDay(tx, live.proId);
+  // Inside the caller's transaction: the coordinate estimate (no network), whatever ROUTING_URL says.
+  const drive = await drivesForPlacing(tx, estimatedTravelTimes(), jobId, live.proId);
   try {
     // A savepoint: the refused update is undone without losing the rest of the transaction.
     const placed = await (tx as Database).transaction(async (sp) => {

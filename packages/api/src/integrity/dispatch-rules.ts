@@ -5,7 +5,7 @@ import { count, invariant, rows, type InvariantReport, type Row } from './report
 /**
  * 7. Visits recomputed from each live assignment's planned columns, not read from the exclusion
  * constraint's own visit_range: no two of a pro's live visits overlap, the drive to each included; a
- * scheduled job's visit exists and starts inside its window.
+ * planned visit starts inside its job's window.
  */
 export async function noOverlappingAssignments(tx: DbOrTx): Promise<InvariantReport> {
   const live = sql`
@@ -21,8 +21,6 @@ export async function noOverlappingAssignments(tx: DbOrTx): Promise<InvariantRep
       with l as (${live})
       select x.id, 'pro ' || x.pro_id || ' also holds ' || y.id || ' (job ' || y.job_id || ') in an overlapping visit' as reason
         from l x join l y on y.pro_id = x.pro_id and y.id <> x.id and x.span && y.span
-      union all
-      select id, 'scheduled job ' || job_id || ' has no planned visit' as reason from l where due_at is not null and span is null
       union all
       select id, 'the planned visit of job ' || job_id || ' starts outside its window' as reason from l
        where due_at is not null and planned_start is not null

@@ -4,14 +4,6 @@ import type { JobToFit, PlannedStop, ProDay } from './fit';
 
 const asDate = (value: unknown) => new Date(value as string);
 
-/** The pro's local calendar date of an instant, e.g. '2026-01-15'. */
-export async function proLocalDate(db: DbOrTx, proId: string, at: Date): Promise<string | null> {
-  const [row] = await db.execute<{ day: string }>(
-    sql`select to_char((${at.toISOString()}::timestamptz at time zone timezone)::date, 'YYYY-MM-DD') as day from pros where user_id = ${proId}`,
-  );
-  return row?.day ?? null;
-}
-
 /** The pro's day on a local date; `except` leaves one job out (the one being placed again). */
 export async function loadProDay(db: DbOrTx, proId: string, date: string, except: string | null = null): Promise<ProDay | null> {
   const [pro] = await db.execute<{ timezone: string; lat: number; lng: number; shift_start: string | null; shift_end: string | null }>(sql`
@@ -60,13 +52,14 @@ export async function loadProDay(db: DbOrTx, proId: string, date: string, except
   };
 }
 
-/** A scheduled job as fitIntoDay needs it; null when the job does not exist or has no window yet. */
-export async function loadJobToFit(db: DbOrTx, jobId: string): Promise<JobToFit | null> {
-  const [job] = await db.execute<{ lat: number; lng: number; due_at: string | null; service_minutes: number }>(sql`
-    select lat, lng, due_at, service_minutes from dispatch_jobs where id = ${jobId}`);
-  if (!job?.due_at) return null;
-  const start = asDate(job.due_at);
-  return { jobId, point: { lat: job.lat, lng: job.lng }, window: windowOf(start), serviceMinutes: job.service_minutes };
+/** A scheduled job as fitIntoDay needs it, with the pro's local date of its window; null when unscheduled. */
+export async function loadJobForPro(db: DbOrTx, jobId: string, proId: string): Promise<{ job: JobToFit; date: string } | null> {
+  const [row] = await db.execute<{ lat: number; lng: number; due_at: string | null; service_minutes: number; day: string | null }>(sql`
+    select j.lat, j.lng, j.due_at, j.service_minutes, to_char((j.due_at at time zone p.timezone)::date, 'YYYY-MM-DD') as day
+      from dispatch_jobs j, pros p where j.id = ${jobId} and p.user_id = ${proId}`);
+  if (!row?.due_at || !row.day) return null;
+  const start = asDate(row.due_at);
+  return { job: { jobId, point: { lat: row.lat, lng: row.lng }, window: windowOf(start), serviceMinutes: row.service_minutes }, date: row.day };
 }
 
 /** A window is promised arrival time: [due_at, due_at + WINDOW_HOURS]. */

@@ -5,7 +5,7 @@
  */
 import { sql, type DbOrTx } from '@h2s/db';
 import { fitIntoDay, type DriveMinutes, type Fit } from './fit';
-import { loadJobToFit, loadProDay, proLocalDate } from './day';
+import { loadJobForPro, loadProDay } from './day';
 
 export type Placement = { placed: true; fit: Fit } | { placed: false; reason: string } | { placed: 'unscheduled' };
 
@@ -16,10 +16,10 @@ export async function lockProDay(tx: DbOrTx, proId: string): Promise<void> {
 
 /** Where the job would go in the pro's day (read only). */
 export async function findPlace(tx: DbOrTx, jobId: string, proId: string, drive: DriveMinutes): Promise<Placement> {
-  const job = await loadJobToFit(tx, jobId);
-  if (!job) return { placed: 'unscheduled' };
-  const date = await proLocalDate(tx, proId, job.window.start);
-  const day = date ? await loadProDay(tx, proId, date, jobId) : null;
+  const found = await loadJobForPro(tx, jobId, proId);
+  if (!found) return { placed: 'unscheduled' };
+  const { job, date } = found;
+  const day = await loadProDay(tx, proId, date, jobId);
   if (!day) return { placed: false, reason: 'the pro was not found' };
   const result = fitIntoDay(day, job, drive);
   return result.fits ? { placed: true, fit: result.fit } : { placed: false, reason: result.reason };
@@ -30,11 +30,8 @@ export async function findPlace(tx: DbOrTx, jobId: string, proId: string, drive:
  * visit's new drive). Call with the pro's day locked (lockProDay). An unscheduled job has no visit.
  */
 export async function placeVisit(tx: DbOrTx, assignmentId: string, jobId: string, proId: string, drive: DriveMinutes): Promise<Placement> {
+  // An unscheduled job has no visit (the accepting write left the columns null).
   const placement = await findPlace(tx, jobId, proId, drive);
-  if (placement.placed === 'unscheduled') {
-    await tx.execute(sql`update job_assignments set planned_arrival = null, planned_start = null, planned_end = null,
-                                drive_minutes = null, visit_range = null where id = ${assignmentId}`);
-  }
   if (placement.placed !== true) return placement;
   const { fit } = placement;
   if (fit.next) {
