@@ -150,7 +150,8 @@ describe('no pro in two places at once', () => {
     expect(results.filter((r) => r === 'won')).toHaveLength(4);
     const refused = results.filter((r) => r !== 'won');
     expect(refused).toHaveLength(16);
-    for (const r of refused) expect(r).toMatch(/^CONFLICT: This job does not fit your day: the route cannot reach it between 12:00 PM and 3:00 PM/);
+    for (const r of refused)
+      expect(r).toMatch(/^CONFLICT: This job does not fit your day: the route cannot reach it between 12:00 PM and 3:00 PM/);
     const live = await api.t.sql<{ job_id: string; start: string }[]>`
       select job_id, to_char(planned_start at time zone 'America/Chicago', 'HH24:MI') as start
         from job_assignments where pro_id = ${pro.userId} and state = 'accepted' order by planned_start`;
@@ -158,7 +159,8 @@ describe('no pro in two places at once', () => {
     // The database itself refuses a second overlapping live visit, whatever the code does.
     const other = orders.find((o) => !live.some((l) => l.job_id === o.jobId))!;
     await expect(
-      api.t.sql`insert into job_assignments (id, job_id, pro_id, state, planned_arrival, planned_start, planned_end, drive_minutes, visit_range)
+      api.t
+        .sql`insert into job_assignments (id, job_id, pro_id, state, planned_arrival, planned_start, planned_end, drive_minutes, visit_range)
                 values ('ASG-TESTTESTTE', ${other.jobId}, ${pro.userId}, 'accepted', '2026-01-15 19:30Z', '2026-01-15 19:30Z', '2026-01-15 20:30Z', 10,
                         tstzrange('2026-01-15 19:20Z', '2026-01-15 20:30Z'))`,
     ).rejects.toMatchObject({ code: '23P01', constraint_name: 'job_assignments_pro_visit_excl' });
@@ -176,7 +178,9 @@ describe('no pro in two places at once', () => {
     expect((await pro.offers.list()).offers.map((o) => o.jobId)).not.toContain(milwaukee.jobId);
     await expect(pro.jobs.accept({ jobId: milwaukee.jobId })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringMatching(/^This job does not fit your day: the route cannot reach it between 9:00 AM and 12:00 PM .*busy 9:00 AM–10:00 AM/),
+      message: expect.stringMatching(
+        /^This job does not fit your day: the route cannot reach it between 9:00 AM and 12:00 PM .*busy 9:00 AM–10:00 AM/,
+      ),
     });
     // Another pro still sees and takes it.
     const other = await api.caller(await api.pro({ serviceRadiusMiles: 100 }));

@@ -100,7 +100,12 @@ export async function acceptJob(
       // the statement still decides the winner among pros, and the visit constraint has the last word.
       return await db.transaction(async (tx) => {
         await lockProDay(tx, proId);
-        const [row] = await acceptStatement(tx as unknown as Database).execute({ jobId, proId, at: now.toISOString(), assignmentId: newAssignmentId() });
+        const [row] = await acceptStatement(tx as unknown as Database).execute({
+          jobId,
+          proId,
+          at: now.toISOString(),
+          assignmentId: newAssignmentId(),
+        });
         const assignmentId = row?.assignment_id ?? row?.mine;
         if (!assignmentId) throw whyNotAccepted(row?.why ?? null);
         if (row?.assignment_id) {
@@ -291,7 +296,16 @@ export async function moveAssignmentWindow(
   }
   await tx
     .update(jobAssignments)
-    .set({ state: 'released', releasedAt: now, windowRange: null, plannedArrival: null, plannedStart: null, plannedEnd: null, driveMinutes: null, visitRange: null })
+    .set({
+      state: 'released',
+      releasedAt: now,
+      windowRange: null,
+      plannedArrival: null,
+      plannedStart: null,
+      plannedEnd: null,
+      driveMinutes: null,
+      visitRange: null,
+    })
     .where(eq(jobAssignments.id, live.id));
   const [job] = await tx
     .update(dispatchJobs)

@@ -38,17 +38,15 @@ export async function loadProDay(db: DbOrTx, proId: string, date: string, except
     timezone: pro.timezone,
     home: { lat: pro.lat, lng: pro.lng },
     shift: pro.shift_start && pro.shift_end ? { start: asDate(pro.shift_start), end: asDate(pro.shift_end) } : null,
-    stops: stops.map(
-      (s): PlannedStop => ({
-        assignmentId: s.id,
-        jobId: s.job_id,
-        point: { lat: s.lat, lng: s.lng },
-        arrival: asDate(s.planned_arrival),
-        start: asDate(s.planned_start),
-        end: asDate(s.planned_end),
-        driveMinutes: s.drive_minutes,
-      }),
-    ),
+    stops: stops.map((s): PlannedStop => ({
+      assignmentId: s.id,
+      jobId: s.job_id,
+      point: { lat: s.lat, lng: s.lng },
+      arrival: asDate(s.planned_arrival),
+      start: asDate(s.planned_start),
+      end: asDate(s.planned_end),
+      driveMinutes: s.drive_minutes,
+    })),
   };
 }
 
@@ -59,7 +57,10 @@ export async function loadJobForPro(db: DbOrTx, jobId: string, proId: string): P
       from dispatch_jobs j, pros p where j.id = ${jobId} and p.user_id = ${proId}`);
   if (!row?.due_at || !row.day) return null;
   const start = asDate(row.due_at);
-  return { job: { jobId, point: { lat: row.lat, lng: row.lng }, window: windowOf(start), serviceMinutes: row.service_minutes }, date: row.day };
+  return {
+    job: { jobId, point: { lat: row.lat, lng: row.lng }, window: windowOf(start), serviceMinutes: row.service_minutes },
+    date: row.day,
+  };
 }
 
 /** A window is promised arrival time: [due_at, due_at + WINDOW_HOURS]. */

@@ -62,7 +62,8 @@ const plus = (at: Date, minutes: number) => new Date(at.getTime() + minutes * MI
 const later = (a: Date, b: Date) => (a > b ? a : b);
 
 /** Formats an instant as the pro's wall-clock time ("10:30 AM"). */
-export const clockTime = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
+export const clockTime = (at: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
 
 export function fitIntoDay(day: ProDay, job: JobToFit, drive: DriveMinutes): FitResult {
   const { shift, stops, home, timezone } = day;

@@ -109,7 +109,9 @@ export async function fitOffersIntoDays(
 }
 
 async function proHome(db: DbOrTx, proId: string) {
-  const [row] = await db.execute<{ timezone: string; lat: number; lng: number }>(sql`select timezone, lat, lng from pros where user_id = ${proId}`);
+  const [row] = await db.execute<{ timezone: string; lat: number; lng: number }>(
+    sql`select timezone, lat, lng from pros where user_id = ${proId}`,
+  );
   return row ?? null;
 }
 
@@ -128,7 +130,10 @@ export async function listOffersPage(
   const fitted = await fitOffersIntoDays(db, proId, seedOrder, options.travel ?? productTravelTimes());
   const ranked =
     (options.ranking ?? 'seed') === 'route-aware'
-      ? fitted.map((offer, index) => ({ offer, index })).sort((a, b) => a.offer.cost - b.offer.cost || a.index - b.index).map((x) => x.offer)
+      ? fitted
+          .map((offer, index) => ({ offer, index }))
+          .sort((a, b) => a.offer.cost - b.offer.cost || a.index - b.index)
+          .map((x) => x.offer)
       : fitted;
   const page = ranked.slice(offset, offset + OFFERS_PAGE_SIZE).map(({ cost: _cost, ...offer }) => offer);
   const next = offset + OFFERS_PAGE_SIZE;
