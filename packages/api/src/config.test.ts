@@ -95,3 +95,17 @@ describe('loadConfig in development', () => {
     });
   });
 });
+
+describe('route planning settings', () => {
+  it('reads ROUTING_URL and DISPATCH_POLICY, and stops on a bad one naming the variable', () => {
+    expect(loadConfig('portal', {})).toMatchObject({ routingUrl: null, dispatchPolicy: 'seed' });
+    expect(loadConfig('portal', { ROUTING_URL: 'http://osrm.internal:5000', DISPATCH_POLICY: 'route-aware' })).toMatchObject({
+      routingUrl: 'http://osrm.internal:5000',
+      dispatchPolicy: 'route-aware',
+    });
+    expect(() => loadConfig('portal', { DISPATCH_POLICY: 'nearest' })).toThrow(/DISPATCH_POLICY: invalid/);
+    expect(() => loadConfig('portal', { ROUTING_URL: 'osrm.internal' })).toThrow(
+      /ROUTING_URL: invalid \(not an http:\/\/ or https:\/\/ URL\)/,
+    );
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './domain/payments';
+import { OFFER_RANKINGS, type OfferRanking } from './domain/policy';
 
 export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
@@ -29,6 +30,10 @@ export interface AppConfig {
   uploadThingToken: string | null;
   uploadDir: string;
   now: string | null;
+  /** An OSRM-compatible table service for drive times; null: estimated from coordinates. */
+  routingUrl: string | null;
+  /** How offers are ranked: the seed's formula or by the driving a job adds to the pro's day. */
+  dispatchPolicy: OfferRanking;
 }
 
 export interface ConfigProblem {
@@ -66,6 +71,8 @@ const PURPOSE = {
   PORTAL_ORIGIN: "The portal's public address, https:// (http:// only on 127.0.0.1 or localhost).",
   DATABASE_POOL_MAX: 'Database connections per app process, a whole number from 1 to 100.',
   H2S_NOW: 'Starts the server clock at an ISO instant (tests and demos).',
+  ROUTING_URL: 'An OSRM-compatible service for drive-time tables (http:// or https://); unset: estimated from coordinates.',
+  DISPATCH_POLICY: `How offers are ranked: ${OFFER_RANKINGS.join(' or ')} (default seed).`,
 } as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -97,6 +104,14 @@ const envSchema = z.object({
   PORTAL_ORIGIN: optionalText,
   UPLOADTHING_TOKEN: optionalText,
   UPLOAD_DIR: optionalText,
+  ROUTING_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'not an http:// or https:// URL')
+      .optional(),
+  ),
+  DISPATCH_POLICY: z.preprocess(blankToUndefined, z.enum(OFFER_RANKINGS).optional()),
   H2S_NOW: z.preprocess(
     blankToUndefined,
     z
@@ -167,5 +182,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     uploadThingToken: e.UPLOADTHING_TOKEN ?? null,
     uploadDir: e.UPLOAD_DIR ?? '.data/uploads',
     now: e.H2S_NOW ?? null,
+    routingUrl: e.ROUTING_URL ?? null,
+    dispatchPolicy: e.DISPATCH_POLICY ?? 'seed',
   };
 }
