@@ -71,7 +71,7 @@ interface ProRow {
 
 const minutesFrom = (origin: string, at: SQL) => sql`(extract(epoch from (${at} - ${origin}::timestamptz)) / 60)::float8`;
 
-/** The day's live jobs with a window, and the pros who can work it (active, working that day, in reach of one of them). */
+/** The day's live jobs with a window in the zone (the customer's date there), and the pros who can work it (active, working that day, in reach of one of them). */
 async function loadDay(db: DbOrTx, input: PlanDayInput) {
   const [{ origin } = { origin: '' }] = await db.execute<{ origin: string }>(
     sql`select to_char((${input.date}::date::timestamp at time zone ${input.timezone}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as origin`,
@@ -82,7 +82,7 @@ async function loadDay(db: DbOrTx, input: PlanDayInput) {
       from dispatch_jobs j
       join orders o on o.id = j.order_id
       left join job_assignments a on a.job_id = j.id and a.state = 'accepted'
-     where o.schedule_date = ${input.date} and j.due_at is not null
+     where o.schedule_date = ${input.date} and j.due_at is not null and j.timezone = ${input.timezone}
        and j.status in ('scheduled', 'accepted', 'en_route', 'in_progress')
      order by a.planned_arrival nulls last, j.due_at, j.id`);
   const pros = await db.execute<ProRow>(sql`
@@ -95,7 +95,8 @@ async function loadDay(db: DbOrTx, input: PlanDayInput) {
      where p.active
        and not exists (select 1 from pro_days_off d where d.pro_id = p.user_id and d.day = ${input.date}::date)
        and exists (select 1 from dispatch_jobs j join orders o on o.id = j.order_id
-                    where o.schedule_date = ${input.date} and j.status in ('scheduled', 'accepted', 'en_route', 'in_progress')
+                    where o.schedule_date = ${input.date} and j.timezone = ${input.timezone}
+                      and j.status in ('scheduled', 'accepted', 'en_route', 'in_progress')
                       and (j.assigned_pro_id = p.user_id
                            or 2 * 3958.8 * asin(least(1, sqrt(power(sin(radians(p.lat - j.lat) / 2), 2)
                                 + cos(radians(j.lat)) * cos(radians(p.lat)) * power(sin(radians(p.lng - j.lng) / 2), 2)))) <= p.service_radius_miles))
