@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
+import { TUNING } from '../src/search';
 import { solve } from '../src/solve';
 import { SOLOMON_BEST_KNOWN } from '../src/solomon/best-known';
 import { checkSolomon } from '../src/solomon/check';
@@ -37,7 +38,7 @@ const files = readdirSync(dir)
   .filter((f) => /\.txt$/i.test(f))
   .filter((f) => !only || only.some((o) => basename(f, '.txt').toUpperCase().startsWith(o)))
   .sort();
-console.log(`Solomon VRPTW, ${files.length} instances from ${dir}, ${timeLimitMs} ms each, seed ${seed}`);
+console.log(`Solomon VRPTW, ${files.length} instances from ${dir}, ${timeLimitMs} ms each, seed ${seed}, tuning ${JSON.stringify(TUNING)}`);
 console.log('instance  distance   best known  gap %    vehicles  time s  iterations');
 const gaps: number[] = [];
 let infeasible = 0;

@@ -27,7 +27,7 @@ export function bestInsertion(problem: Problem, route: { vehicleId: string; stop
   state.len[r] = route.stopIds.length;
   state.update(r);
   if (!state.feasible(r)) return null;
-  const added = state.bestInRoute(k, r, 0, Math.random);
+  const added = state.bestInRoute(k, r, 0, () => 1);
   if (added === Infinity) return null;
   const p = state.bestPos;
   const L = m.locations;

@@ -6,8 +6,11 @@
  */
 import type { Model } from './model';
 import { mulberry32 } from './random';
-import { simulate } from './schedule';
+import { depotDistances, hopelessStops, meanNearDistance, nearestStops } from './precompute';
+import { ruinStrings } from './ruin';
 import { RouteState } from './state';
+import { TailSwap } from './tail-swap';
+import { TwoOpt } from './two-opt';
 
 export interface SearchOptions {
   timeLimitMs: number;
@@ -25,11 +28,7 @@ export interface SearchResult {
   hopeless: Uint8Array;
 }
 
-/** SISR's published parameters (average removed stops, max string length, split rate and depth, blink rate). */
-const AVG_REMOVED = 10;
-const MAX_STRING = 10;
-const SPLIT_RATE = 0.5;
-const SPLIT_DEPTH = 0.01;
+/** SISR's blink rate: each insertion position is skipped with this probability. */
 const BLINK = 0.01;
 const NEIGHBOURS = 200;
 
@@ -42,12 +41,16 @@ export class Search {
   readonly neighbourCount: number;
   readonly depotDist: Float64Array;
   readonly maxVehicles: number;
-  private readonly removed: Int32Array;
-  private removedCount = 0;
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly touchedStamp: Int32Array;
   private stamp = 0;
+  /** Added to the cost of opening an empty route (high while constructing: fill routes before opening one). */
+  private openCost = 0;
+  private tailSwap: TailSwap | undefined;
+  private tailSwapState: RouteState | undefined;
+  private twoOpt: TwoOpt | undefined;
+  private twoOptState: RouteState | undefined;
   private readonly classStamp: Int32Array;
   private classTick = 0;
   private readonly order: Int32Array;
@@ -59,30 +62,10 @@ export class Search {
     this.maxVehicles = maxVehicles;
     const { n, vehicleCount: V } = m;
     this.penalty = (n + V + 1) * (m.maxDist + 1);
-    this.hopeless = new Uint8Array(n);
-    const one = new Int32Array(1);
-    for (let k = 0; k < n; k++) {
-      one[0] = k;
-      let ok = false;
-      for (let v = 0; v < V && !ok; v++) ok = m.allowed[k * V + v] === 1 && simulate(m, v, one, 1) !== Infinity;
-      this.hopeless[k] = ok ? 0 : 1;
-    }
+    this.hopeless = hopelessStops(m);
     this.neighbourCount = Math.min(Math.max(n - 1, 0), NEIGHBOURS);
-    this.neighbours = new Int32Array(n * this.neighbourCount);
-    const L = m.locations;
-    const idx = Array.from({ length: n }, (_, i) => i);
-    for (let k = 0; k < n; k++) {
-      const lk = m.stopLoc[k]!;
-      const sorted = idx.filter((j) => j !== k).sort((x, y) => m.dist[lk * L + m.stopLoc[x]!]! - m.dist[lk * L + m.stopLoc[y]!]! || x - y);
-      for (let j = 0; j < this.neighbourCount; j++) this.neighbours[k * this.neighbourCount + j] = sorted[j]!;
-    }
-    this.depotDist = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      let d = Infinity;
-      for (let v = 0; v < V; v++) d = Math.min(d, m.dist[m.vStart[v]! * L + m.stopLoc[k]!]!);
-      this.depotDist[k] = d;
-    }
-    this.removed = new Int32Array(n);
+    this.neighbours = nearestStops(m, this.neighbourCount);
+    this.depotDist = depotDistances(m);
     this.touched = new Int32Array(V);
     this.touchedStamp = new Int32Array(V);
     this.classStamp = new Int32Array(V);
@@ -128,7 +111,8 @@ export class Search {
         if (this.classStamp[cls] === tick) continue;
         this.classStamp[cls] = tick;
       }
-      const d = s.bestInRoute(k, r, blink, this.rand);
+      let d = s.bestInRoute(k, r, blink, this.rand);
+      if (s.len[r] === 0) d += this.openCost;
       if (d < best) {
         best = d;
         bestR = r;
@@ -139,7 +123,7 @@ export class Search {
     return bestR;
   }
 
-  /** Inserts the stops in `this.removed` plus every other unassigned stop, in SISR's orders. */
+  /** Inserts every unassigned stop (those just removed and any left over), in one of SISR's orders. */
   recreate(s: RouteState, blink: number): void {
     const m = this.m;
     let count = 0;
@@ -166,128 +150,143 @@ export class Search {
     }
   }
 
-  private removeStop(s: RouteState, k: number): void {
-    if (this.m.fixed[k]) return;
-    s.remove(k);
-    this.removed[this.removedCount++] = k;
-  }
+  private readonly ruinHooks = { isTouched: (r: number) => this.touchedStamp[r] === this.stamp, touch: (r: number) => this.touch(r) };
 
-  /** SISR's ruin: strings (or split strings) of stops near a random seed stop, from a few routes. */
-  ruin(s: RouteState): void {
-    const m = this.m;
-    const rand = this.rand;
-    let assigned = 0;
-    let used = 0;
-    for (let r = 0; r < m.vehicleCount; r++) {
-      if (s.len[r]! > 0) used++;
-      assigned += s.len[r]!;
+  /** A 2-opt* move from a random non-empty route (the best one, improving or not; annealing decides). */
+  private tailSwapMove(s: RouteState): void {
+    if (!this.tailSwap || this.tailSwapState !== s) {
+      this.tailSwap = new TailSwap(s);
+      this.tailSwapState = s;
     }
-    if (assigned === 0) return;
-    const lsMax = Math.min(MAX_STRING, assigned / used);
-    const ksMax = (4 * AVG_REMOVED) / (1 + lsMax) - 1;
-    const ks = Math.floor(rand() * ksMax) + 1;
-    let seed = Math.floor(rand() * m.n);
-    for (let tries = 0; s.routeOf[seed] === -1 && tries < m.n; tries++) seed = (seed + 1) % m.n;
-    let ruined = 0;
-    const nc = this.neighbourCount;
-    for (let j = -1; j < nc && ruined < ks; j++) {
-      const c = j < 0 ? seed : this.neighbours[seed * nc + j]!;
-      const r = s.routeOf[c]!;
-      if (r < 0 || this.touchedStamp[r] === this.stamp) continue;
+    let r = Math.floor(this.rand() * this.m.vehicleCount);
+    for (let i = 0; i < this.m.vehicleCount && s.len[r] === 0; i++) r = (r + 1) % this.m.vehicleCount;
+    if (s.len[r] === 0) return;
+    const other = this.tailSwap.apply(r, s.usedRoutes() < this.maxVehicles, false);
+    if (other >= 0) {
       this.touch(r);
-      ruined++;
-      const len = s.len[r]!;
-      const lMax = Math.min(len, lsMax);
-      const l = Math.floor(rand() * lMax) + 1;
-      const pos = s.posOf[c]!;
-      const base = r * s.stride;
-      if (rand() < SPLIT_RATE && len > l) {
-        let keep = 1;
-        while (l + keep < len && rand() > SPLIT_DEPTH) keep++;
-        const total = l + keep;
-        const lo = Math.max(1, pos - total + 1);
-        const hi = Math.min(pos, len - total + 1);
-        const start = lo + Math.floor(rand() * (hi - lo + 1));
-        const keepAt = Math.floor(rand() * (l + 1));
-        const victims: number[] = [];
-        for (let i = 0; i < total; i++) if (i < keepAt || i >= keepAt + keep) victims.push(s.nodes[base + start + i]!);
-        for (const k of victims) this.removeStop(s, k);
-      } else {
-        const lo = Math.max(1, pos - l + 1);
-        const hi = Math.min(pos, len - l + 1);
-        const start = lo + Math.floor(rand() * (hi - lo + 1));
-        const victims: number[] = [];
-        for (let i = 0; i < l; i++) victims.push(s.nodes[base + start + i]!);
-        for (const k of victims) this.removeStop(s, k);
-      }
-      s.update(r);
+      this.touch(other);
     }
   }
 
+  /** 2-opt descent on every route this iteration changed. */
+  private uncross(s: RouteState): void {
+    if (!this.twoOpt || this.twoOptState !== s) {
+      this.twoOpt = new TwoOpt(s);
+      this.twoOptState = s;
+    }
+    for (let i = 0; i < this.touchedCount; i++) this.twoOpt.descend(this.touched[i]!);
+  }
+
+  /**
+   * Independent annealing runs (TUNING.runs) sharing the budget, each from its own construction
+   * (alternately filling routes before opening one, and plain cheapest insertion); the best plan wins.
+   * Several shorter runs trade a little average quality for fewer runs stuck in a poor basin.
+   */
   run(opts: SearchOptions): SearchResult {
     const m = this.m;
     const t0 = performance.now();
+    const best = new RouteState(m);
     const cur = new RouteState(m);
+    const work = new RouteState(m);
+    const progress = { best: Infinity, iterations: 0, lastReport: 0, t0 };
+    const runs = Math.max(1, TUNING.runs);
+    for (let run = 0; run < runs; run++) {
+      const until = Number.isFinite(opts.timeLimitMs) ? (opts.timeLimitMs * (run + 1)) / runs : Infinity;
+      const iterationsTo = Number.isFinite(opts.maxIterations) ? Math.floor((opts.maxIterations * (run + 1)) / runs) : Infinity;
+      if (run > 0 && (performance.now() - t0 >= until || progress.iterations >= iterationsTo)) continue;
+      cur.copyAll(new RouteState(m));
+      this.construct(cur, run % 2 === 0);
+      const cost = this.anneal(cur, work, best, opts, progress, until, iterationsTo);
+      if (cost < progress.best - 1e-9) {
+        progress.best = cost;
+        best.copyAll(cur);
+      }
+    }
+    return { state: best, iterations: progress.iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
+  }
+
+  private construct(cur: RouteState, fillFirst: boolean): void {
     this.placeFixed(cur);
     this.stamp++;
     this.touchedCount = 0;
+    this.openCost = fillFirst ? this.penalty / 4 : 0;
     this.recreate(cur, 0);
+    this.openCost = 0;
+  }
+
+  /**
+   * Simulated annealing from `cur` until `until` ms after the start or `iterationsTo` iterations in
+   * all; leaves the run's best plan in `cur` and returns its cost (updating the overall best as it goes).
+   */
+  private anneal(
+    cur: RouteState,
+    work: RouteState,
+    best: RouteState,
+    opts: SearchOptions,
+    progress: { best: number; iterations: number; lastReport: number; t0: number },
+    until: number,
+    iterationsTo: number,
+  ): number {
+    const m = this.m;
     let curCost = this.objective(cur);
-    const best = new RouteState(m);
-    best.copyAll(cur);
-    let bestCost = curCost;
-    const work = new RouteState(m);
+    const runBest = new RouteState(m);
+    runBest.copyAll(cur);
+    let runBestCost = curCost;
     work.copyAll(cur);
-    const t0Temp = this.startTemperature();
-    const tfTemp = t0Temp / 100;
-    let iterations = 0;
-    let elapsed = 0;
-    let lastReport = 0;
-    const limited = Number.isFinite(opts.timeLimitMs);
-    while (iterations < opts.maxIterations) {
-      elapsed = performance.now() - t0;
-      if (elapsed >= opts.timeLimitMs) break;
-      const frac = limited ? elapsed / opts.timeLimitMs : iterations / opts.maxIterations;
+    const t0Temp = meanNearDistance(m, this.neighbours, this.neighbourCount, 5) * TUNING.startTemperatureScale;
+    const tfTemp = t0Temp * TUNING.finalTemperatureRatio;
+    const startMs = performance.now() - progress.t0;
+    const startIterations = progress.iterations;
+    const limited = Number.isFinite(until);
+    while (progress.iterations < iterationsTo) {
+      const elapsed = performance.now() - progress.t0;
+      if (elapsed >= until) break;
+      const frac = limited
+        ? (elapsed - startMs) / (until - startMs)
+        : (progress.iterations - startIterations) / (iterationsTo - startIterations);
       const temp = t0Temp * Math.pow(tfTemp / t0Temp, frac);
-      iterations++;
+      progress.iterations++;
       this.stamp++;
       this.touchedCount = 0;
-      this.removedCount = 0;
-      this.ruin(work);
+      const move = this.rand();
+      if (move < TUNING.tailSwapRate) this.tailSwapMove(work);
+      else ruinStrings(work, this.rand, this.neighbours, this.neighbourCount, this.ruinHooks);
       this.recreate(work, BLINK);
+      if (move > 1 - TUNING.twoOptRate) this.uncross(work);
       const cost = this.objective(work);
       if (cost < curCost - temp * Math.log(this.rand())) {
         for (let i = 0; i < this.touchedCount; i++) cur.copyRoute(work, this.touched[i]!);
         curCost = cost;
-        if (cost < bestCost - 1e-9) {
-          bestCost = cost;
-          best.copyAll(cur);
+        if (cost < runBestCost - 1e-9) {
+          runBestCost = cost;
+          runBest.copyAll(cur);
+          if (cost < progress.best - 1e-9) {
+            progress.best = cost;
+            best.copyAll(cur);
+          }
         }
       } else {
         for (let i = 0; i < this.touchedCount; i++) work.copyRoute(cur, this.touched[i]!);
       }
-      if (opts.onProgress && elapsed - lastReport >= 250) {
-        lastReport = elapsed;
-        opts.onProgress({ elapsedMs: elapsed, best: bestCost, iterations });
+      if (opts.onProgress && elapsed - progress.lastReport >= 250) {
+        progress.lastReport = elapsed;
+        opts.onProgress({ elapsedMs: elapsed, best: progress.best, iterations: progress.iterations });
       }
     }
-    return { state: best, iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
-  }
-
-  /** Starting temperature: a fraction of the mean distance from a stop to its nearest neighbours. */
-  private startTemperature(): number {
-    const m = this.m;
-    const L = m.locations;
-    const nn = Math.min(5, this.neighbourCount);
-    let sum = 0;
-    let cnt = 0;
-    for (let k = 0; k < m.n; k++)
-      for (let j = 0; j < nn; j++) {
-        sum += m.dist[m.stopLoc[k]! * L + m.stopLoc[this.neighbours[k * this.neighbourCount + j]!]!]!;
-        cnt++;
-      }
-    return cnt > 0 && sum > 0 ? (sum / cnt) * TEMPERATURE_SCALE : 1;
+    cur.copyAll(runBest);
+    return runBestCost;
   }
 }
 
-export const TEMPERATURE_SCALE = 1;
+/**
+ * Annealing from the mean distance between a stop and its 5 nearest (× startTemperatureScale) down to
+ * finalTemperatureRatio of that; the share of iterations that try a 2-opt* move instead of a ruin.
+ * Chosen on Solomon's instances; the bench may override them (`--t0`, `--tf`, `--tail-swap`).
+ */
+export const TUNING = {
+  startTemperatureScale: 1,
+  finalTemperatureRatio: 0.01,
+  tailSwapRate: 0.05,
+  twoOptRate: 0.05,
+  runs: 2,
+};
