@@ -61,9 +61,25 @@ const MINUTE = 60_000;
 const plus = (at: Date, minutes: number) => new Date(at.getTime() + minutes * MINUTE);
 const later = (a: Date, b: Date) => (a > b ? a : b);
 
+/** One formatter per zone and kind: building an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+export function zoneFormat(timeZone: string, kind: 'time' | 'date' | 'weekday'): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions =
+      kind === 'time'
+        ? { timeZone, hour: 'numeric', minute: '2-digit' }
+        : kind === 'weekday'
+          ? { timeZone, weekday: 'long' }
+          : { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' };
+    formatters.set(key, (format = new Intl.DateTimeFormat(kind === 'date' ? 'en-CA' : 'en-US', options)));
+  }
+  return format;
+}
+
 /** Formats an instant as the pro's wall-clock time ("10:30 AM"). */
-export const clockTime = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
+export const clockTime = (at: Date, timeZone: string) => zoneFormat(timeZone, 'time').format(at);
 
 export function fitIntoDay(day: ProDay, job: JobToFit, drive: DriveMinutes): FitResult {
   const { shift, stops, home, timezone } = day;

@@ -4,12 +4,13 @@
  * Tuesday; fits between 10:30 AM and 1:00 PM"). Under the route-aware policy the offers are ranked by
  * that added driving; under the seed policy the scoring package's order stands. One page at a time.
  */
-import { sql, type Database, type DbOrTx } from '@h2s/db';
+import type { Database, DbOrTx } from '@h2s/db';
 import { listOffers, type Offer } from '../offers';
 import { fieldError } from '../errors';
 import { type OfferRanking } from '../policy';
-import { clockTime, fitIntoDay, type ProDay } from './fit';
-import { loadProDay, windowOf } from './day';
+import { clockTime, fitIntoDay, zoneFormat } from './fit';
+import { windowOf } from './day';
+import { loadProDays } from './days';
 import { driveAmong, productTravelTimes, type TravelTimes } from './travel';
 
 export const OFFERS_PAGE_SIZE = 50;
@@ -32,7 +33,7 @@ export interface OffersPage {
   nextCursor?: string;
 }
 
-const weekday = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' }).format(at);
+const weekday = (at: Date, timeZone: string) => zoneFormat(timeZone, 'weekday').format(at);
 
 /** The cursor is the position of the next page in the ranked list ("50", "100", ...). */
 function offsetOf(cursor: string | undefined): number {
@@ -42,54 +43,44 @@ function offsetOf(cursor: string | undefined): number {
 }
 
 /** The pro's local calendar date of an instant ('2026-01-15'), computed here rather than per row in SQL. */
-export const localDate = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-
-type JobPlace = { id: string; lat: number; lng: number; service_minutes: number };
+export const localDate = (at: Date, timeZone: string) => zoneFormat(timeZone, 'date').format(at);
 
 /**
  * Each offer fitted into the pro's day, with the driving it adds (`cost`); scheduled ones that do not
- * fit are left out. An unscheduled job has no day yet: its cost is the round trip from home.
+ * fit are left out. An unscheduled job has no day yet: its cost is the round trip from home. One
+ * round trip for every day involved (loadProDays).
  */
 export async function fitOffersIntoDays(
   db: DbOrTx,
   proId: string,
   offers: Offer[],
   travel: TravelTimes,
+  now: Date,
 ): Promise<(OfferWithDay & { cost: number })[]> {
   if (!offers.length) return [];
-  const places = new Map(
-    (
-      await db.execute<JobPlace>(
-        sql`select id, lat, lng, service_minutes from dispatch_jobs where id in (${sql.join(
-          offers.map((o) => sql`${o.jobId}`),
-          sql`, `,
-        )})`,
-      )
-    ).map((p) => [p.id, p]),
+  const days = await loadProDays(
+    db,
+    proId,
+    offers.map((o) => o.jobId),
+    now,
   );
-  const pro = await proHome(db, proId);
-  if (!pro) return [];
-  const { timezone } = pro;
-  const days = new Map<string, ProDay | null>();
+  if (!days) return [];
+  const { timezone, home } = days;
   const out: (OfferWithDay & { cost: number })[] = [];
   for (const offer of offers) {
-    const place = places.get(offer.jobId);
-    if (!place) continue;
-    const point = { lat: place.lat, lng: place.lng };
+    const job = days.jobs.get(offer.jobId);
+    if (!job) continue;
+    const { point } = job;
     if (!offer.dueAt) {
-      const drive = await driveAmong(travel, [pro, point]);
-      out.push({ ...offer, cost: drive(pro, point) + drive(point, pro) });
+      const drive = await driveAmong(travel, [home, point]);
+      out.push({ ...offer, cost: drive(home, point) + drive(point, home) });
       continue;
     }
     const dueAt = new Date(offer.dueAt);
-    const date = localDate(dueAt, timezone);
-    if (!days.has(date)) days.set(date, await loadProDay(db, proId, date));
-    const day = days.get(date);
-    if (!day) continue;
+    const day = days.day(localDate(dueAt, timezone));
     // One small matrix per job (home, that day's visits, the job): cached while the day stays the same.
     const drive = await driveAmong(travel, [day.home, ...day.stops.map((s) => s.point), point]);
-    const result = fitIntoDay(day, { jobId: offer.jobId, point, window: windowOf(dueAt), serviceMinutes: place.service_minutes }, drive);
+    const result = fitIntoDay(day, { jobId: offer.jobId, point, window: windowOf(dueAt), serviceMinutes: job.serviceMinutes }, drive);
     if (!result.fits) continue;
     const { fit } = result;
     const t = (at: Date) => clockTime(at, timezone);
@@ -108,13 +99,6 @@ export async function fitOffersIntoDays(
   return out;
 }
 
-async function proHome(db: DbOrTx, proId: string) {
-  const [row] = await db.execute<{ timezone: string; lat: number; lng: number }>(
-    sql`select timezone, lat, lng from pros where user_id = ${proId}`,
-  );
-  return row ?? null;
-}
-
 /**
  * offers.list: the pro's offers that fit their day, best first by the policy, one page of
  * OFFERS_PAGE_SIZE from `cursor`. Route-aware: least added driving first, the seed order breaking ties.
@@ -127,7 +111,7 @@ export async function listOffersPage(
 ): Promise<OffersPage> {
   const offset = offsetOf(options.cursor);
   const seedOrder = await listOffers(db, proId, now);
-  const fitted = await fitOffersIntoDays(db, proId, seedOrder, options.travel ?? productTravelTimes());
+  const fitted = await fitOffersIntoDays(db, proId, seedOrder, options.travel ?? productTravelTimes(), now);
   const ranked =
     (options.ranking ?? 'seed') === 'route-aware'
       ? fitted
