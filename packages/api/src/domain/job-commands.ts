@@ -16,16 +16,12 @@ import {
   type JobAssignment,
   type SQL,
 } from '@h2s/db';
-import { TransactionRollbackError } from 'drizzle-orm';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
 import { enqueueEmail, enqueueEmailSql } from './notifications';
-import { openForOffers } from './offer-timers';
-import type { DispatchPolicy } from './policy';
-import { lockProDay, placeVisit } from './dayplan/place';
+import { lockProDay, placeVisit, VISIT_CONSTRAINT } from './dayplan/place';
 import type { DriveMinutes } from './dayplan/fit';
 import { DriveNotFetched, drivesForPlacing, productTravelTimes, type TravelTimes } from './dayplan/travel';
-import { estimatedTravelTimes } from '@h2s/routing';
 import { holdsSkillsSql, withinReachSql } from './reach';
 
 export interface AcceptResult {
@@ -37,7 +33,6 @@ export interface AcceptResult {
 
 /** The refusal when a pro's new job would overlap a live one (the exclusion constraint's message). */
 export const ALREADY_BUSY = 'You already have a job at that time';
-const VISIT_CONSTRAINT = 'job_assignments_pro_visit_excl';
 /** A pro's accept refused because the job does not fit their day (the reason follows). */
 export const DOES_NOT_FIT = 'This job does not fit your day';
 
@@ -171,8 +166,6 @@ const acceptStatement = preparedPerDatabase<AcceptRow>('h2s_accept_job', () => {
            end as why`;
 });
 
-const isRollback = (error: unknown) => error instanceof TransactionRollbackError;
-
 /** Explains a refused accept from what the statement read beside it (never used to decide it). */
 function whyNotAccepted(why: WhyNot | null) {
   if (!why) return notFound('Job');
@@ -261,63 +254,4 @@ async function assignInTransaction(
   }
 }
 
-/**
- * The job's window moved (a reschedule, or a first schedule of an accepted job): the live assignment
- * follows it. If the pro is busy at the new time the exclusion constraint refuses, and the job goes
- * back to offers instead, the pro told by a `released` event. Returns whether the pro was released.
- */
-export async function moveAssignmentWindow(
-  tx: Database | DbOrTx,
-  jobId: string,
-  actor: Actor,
-  now: Date,
-  policy: DispatchPolicy,
-): Promise<boolean> {
-  const [live] = await tx
-    .select()
-    .from(jobAssignments)
-    .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
-  if (!live) return false;
-  const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
-  await lockProDay(tx, live.proId);
-  // Inside the caller's transaction: the coordinate estimate (no network), whatever ROUTING_URL says.
-  const drive = await drivesForPlacing(tx, estimatedTravelTimes(), jobId, live.proId);
-  try {
-    // A savepoint: the refused update is undone without losing the rest of the transaction.
-    const placed = await (tx as Database).transaction(async (sp) => {
-      await sp.update(jobAssignments).set({ windowRange: window }).where(eq(jobAssignments.id, live.id));
-      const placement = await placeVisit(sp, live.id, jobId, live.proId, drive);
-      if (placement.placed === false) sp.rollback();
-      return true;
-    });
-    if (placed) return false;
-  } catch (error) {
-    if (!isExclusionViolation(error, VISIT_CONSTRAINT) && !isRollback(error)) throw error;
-  }
-  await tx
-    .update(jobAssignments)
-    .set({
-      state: 'released',
-      releasedAt: now,
-      windowRange: null,
-      plannedArrival: null,
-      plannedStart: null,
-      plannedEnd: null,
-      driveMinutes: null,
-      visitRange: null,
-    })
-    .where(eq(jobAssignments.id, live.id));
-  const [job] = await tx
-    .update(dispatchJobs)
-    .set({ assignedProId: null, status: 'scheduled', updatedAt: now })
-    .where(eq(dispatchJobs.id, jobId))
-    .returning({ dueAt: dispatchJobs.dueAt });
-  await recordJobEvent(tx, jobId, 'released', actor, {
-    proId: live.proId,
-    reason: 'rescheduled-into-busy-window',
-    message: 'The customer moved this job to a time you already have a job; it is back in offers.',
-    dueAt: job?.dueAt?.toISOString() ?? null,
-  });
-  await openForOffers(tx, jobId, now, policy);
-  return true;
-}
+export { moveAssignmentWindow } from './dayplan/move';

@@ -7,6 +7,9 @@ import { sql, type DbOrTx } from '@h2s/db';
 import { fitIntoDay, type DriveMinutes, type Fit } from './fit';
 import { loadJobForPro, loadProDay } from './day';
 
+/** The exclusion constraint that keeps a pro's live visits apart (migration 0010). */
+export const VISIT_CONSTRAINT = 'job_assignments_pro_visit_excl';
+
 export type Placement = { placed: true; fit: Fit } | { placed: false; reason: string } | { placed: 'unscheduled' };
 
 /** Serializes changes to one pro's day (accepts, assigns, moves) until the transaction ends. */
