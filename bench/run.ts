@@ -39,6 +39,7 @@ import { offersAtOneMillion, offersAtScale } from './scenarios/offers';
 import { scheduleConfirm } from './scenarios/schedule';
 import { photoUpload } from './scenarios/upload';
 import { stripeWebhook } from './scenarios/webhook';
+import { crowdedOffers, dayPlanRows, routeAwareOffers } from './scenarios/dayplan';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -66,6 +67,11 @@ async function main(): Promise<void> {
   const audit = await run('audit', () => integrityAudit(arena));
   const live = await run('live', () => liveFanOut(arena, config.liveStreams, config.liveChanges));
   arena.sampleRss('live');
+  await run('dayplan', async () => {
+    await dayPlanRows(arena);
+    await routeAwareOffers(arena);
+    await crowdedOffers(arena);
+  });
   const scale = await run('scale', () => scaleOut(arena));
   if (offers) await offersAtOneMillion(arena, offers);
 

@@ -69,7 +69,9 @@ export async function measureOffers(portal: RunningApp, cookie: string, sql: Sql
     rawTimes.push(t);
     rawIds = value;
   }
+  // offers.list answers one page (the best 50): the same jobs as the raw ranking's first page.
   const httpIds = new Set(last.map((o) => o.jobId));
+  rawIds = rawIds.slice(0, Math.max(last.length, Math.min(rawIds.length, 50)));
   return {
     openJobs: await countOpenJobs(sql),
     offers: last.length,

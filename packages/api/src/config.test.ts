@@ -130,5 +130,20 @@ describe('every setting is checked at start, in development too (issue 20, item 
     expect(
       problemsOf({ OFFER_WIDEN_AFTER_MINUTES: '45', SMTP_URL: 'smtp://u:p@mail.example.com:587', BODY_SIZE_LIMIT: '11M', PORT: '' }),
     ).toEqual([]);
+    });
+  });
+});
+
+describe('route planning settings', () => {
+  it('reads ROUTING_URL and DISPATCH_POLICY, and stops on a bad one naming the variable', () => {
+    expect(loadConfig('portal', {})).toMatchObject({ routingUrl: null, dispatchPolicy: 'seed' });
+    expect(loadConfig('portal', { ROUTING_URL: 'http://osrm.internal:5000', DISPATCH_POLICY: 'route-aware' })).toMatchObject({
+      routingUrl: 'http://osrm.internal:5000',
+      dispatchPolicy: 'route-aware',
+    });
+    expect(() => loadConfig('portal', { DISPATCH_POLICY: 'nearest' })).toThrow(/DISPATCH_POLICY: invalid/);
+    expect(() => loadConfig('portal', { ROUTING_URL: 'osrm.internal' })).toThrow(
+      /ROUTING_URL: invalid \(not an http:\/\/ or https:\/\/ URL\)/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './domain/payments';
 import { OPERATIONAL_PURPOSE, operationalShape } from './config-settings';
 import { DEFAULT_STREAMS_PER_PROCESS, DEFAULT_STREAMS_PER_SESSION } from './http/stream-limits';
+import { OFFER_RANKINGS, type OfferRanking } from './domain/policy';
 
 export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
@@ -34,6 +35,10 @@ export interface AppConfig {
   /** Live streams one session, and one process, may hold open (http/stream-limits.ts). */
   liveStreamsPerSession: number;
   liveStreamsPerProcess: number;
+  /** An OSRM-compatible table service for drive times; null: estimated from coordinates. */
+  routingUrl: string | null;
+  /** How offers are ranked: the seed's formula or by the driving a job adds to the pro's day. */
+  dispatchPolicy: OfferRanking;
 }
 
 export interface ConfigProblem {
@@ -73,6 +78,8 @@ const PURPOSE = {
   DATABASE_POOL_MAX: 'Database connections per app process, a whole number from 1 to 100.',
   H2S_NOW: 'Starts the server clock at an ISO instant (tests and demos).',
   ...OPERATIONAL_PURPOSE,
+  ROUTING_URL: 'An OSRM-compatible service for drive-time tables (http:// or https://); unset: estimated from coordinates.',
+  DISPATCH_POLICY: `How offers are ranked: ${OFFER_RANKINGS.join(' or ')} (default seed).`,
 } as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -105,6 +112,14 @@ const envSchema = z.object({
   PORTAL_ORIGIN: optionalText,
   UPLOADTHING_TOKEN: optionalText,
   UPLOAD_DIR: optionalText,
+  ROUTING_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'not an http:// or https:// URL')
+      .optional(),
+  ),
+  DISPATCH_POLICY: z.preprocess(blankToUndefined, z.enum(OFFER_RANKINGS).optional()),
   H2S_NOW: z.preprocess(
     blankToUndefined,
     z
@@ -182,5 +197,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     now: e.H2S_NOW ?? null,
     liveStreamsPerSession: e.LIVE_STREAMS_PER_SESSION ?? DEFAULT_STREAMS_PER_SESSION,
     liveStreamsPerProcess: e.LIVE_STREAMS_PER_PROCESS ?? DEFAULT_STREAMS_PER_PROCESS,
+    routingUrl: e.ROUTING_URL ?? null,
+    dispatchPolicy: e.DISPATCH_POLICY ?? 'seed',
   };
 }

@@ -76,6 +76,8 @@ const matrix: [string, (c: Caller) => Promise<unknown>, Record<Who, Expect>][] =
   ['admin.board', (c) => c.admin.board({}), staffOnly],
   ['admin.pros', (c) => c.admin.pros({ jobId: order.jobId }), staffOnly],
   ['admin.history', (c) => c.admin.history({ jobId: order.jobId }), staffOnly],
+  ['admin.planDay', (c) => c.admin.planDay({ date: '2026-01-17', timezone: 'America/Chicago' }), staffOnly],
+  ['jobs.myDay', (c) => c.jobs.myDay({ date: '2026-01-17' }), prosOnly],
   // A pro reads their own hours; an admin names the pro; customers have none.
   [
     'pros.availability (own)',
@@ -89,7 +91,13 @@ const matrix: [string, (c: Caller) => Promise<unknown>, Record<Who, Expect>][] =
   ],
   [
     "pros.setAvailability (the pro's, by id)",
-    (c) => c.pros.setAvailability({ proId: viewers.pro!.userId, hours: [{ weekday: 1, startsAt: '08:00', endsAt: '18:00' }], daysOff: [] }),
+    // Every day, so the pro still works the day admin.reschedule moves their job to (a day off would release it).
+    (c) =>
+      c.pros.setAvailability({
+        proId: viewers.pro!.userId,
+        hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startsAt: '08:00', endsAt: '18:00' })),
+        daysOff: [],
+      }),
     { anonymous: 'UNAUTHORIZED', customer: 'FORBIDDEN', otherCustomer: 'FORBIDDEN', pro: 'ok', otherPro: 'FORBIDDEN', admin: 'ok' },
   ],
   ['admin.setProSkills', (c) => c.admin.setProSkills({ proId: viewers.otherPro!.userId, skills: ['wall-mount'] }), staffOnly],
