@@ -3,6 +3,7 @@
  * webhook and the photo route. The apps only adapt SvelteKit's request and cookies to these.
  */
 import type { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { loadConfig, type AppConfig } from './config';
@@ -16,7 +17,11 @@ import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
 import { securityHeaders } from './http/security-headers';
-import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nodeTrpcHandler, type NodeHandler, type TrpcLane } from './http/node-trpc';
+import { cookieJar } from './http/cookies';
+import { preTrpcError } from './http/error-shape';
+import { fromThisSite } from './http/request-origin';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
 import {
   DEFAULT_UPLOAD_TMP_DIR,
@@ -35,7 +40,7 @@ export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
 export { ConfigError, loadConfig, type AppConfig } from './config';
 export { SECURITY_HEADERS, HSTS, securityHeaders } from './http/security-headers';
-export type { NodeHandler } from './http/node-trpc';
+export type { NodeHandler, TrpcLane } from './http/node-trpc';
 export type { Viewer } from './domain/auth';
 export {
   parseStreamedUpload,
@@ -50,7 +55,7 @@ export {
 const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /** An error in the shape tRPC's own responses have, for refusals made before tRPC runs. */
-const trpcError = (status: number, code: string, message: string) =>
+const trpcError = (status: number, code: TRPC_ERROR_CODE_KEY, message: string) =>
   new Response(preTrpcError(status, code, message), { status, headers: { 'content-type': 'application/json' } });
 
 const PAYLOAD_TOO_LARGE_MESSAGE = uploadTooLarge().message;
@@ -155,7 +160,7 @@ export function createAppServer(options: AppServerOptions) {
   };
   const createCaller = createCallerFactory(appRouter);
   // The live subscriptions' fan-out for the node:http fast path (http/live-sse.ts's serveLiveSse).
-  const liveHub = createLiveHub(deps);
+  const liveHub = createLiveHub({ ...deps, caller: (ctx) => createCaller(ctx) });
   const uploadTmpDir = options.uploadTmpDir ?? DEFAULT_UPLOAD_TMP_DIR;
 
   async function createContext({ cookies, clientIp }: RequestScope): Promise<Context> {
@@ -200,6 +205,7 @@ export function createAppServer(options: AppServerOptions) {
   const handleNodeTrpc: NodeHandler = nodeTrpcHandler({
     router: appRouter,
     createContext,
+    createCaller: (ctx, callOptions) => createCaller(ctx, callOptions),
     onError: (error, path) => onTrpcError({ error, path }),
     secureCookies: deps.secureCookies,
     hsts: config.secureTransport,
@@ -221,9 +227,10 @@ export function createAppServer(options: AppServerOptions) {
           : null,
     },
   });
-  const handleNodeWebhook: NodeHandler | null =
-    options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
-  const handleNode: NodeHandler = (req, res) => handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
+  const handleNodeWebhook = options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
+  /** The node:http lanes: tRPC (which lane answered) or the webhook; false = not ours, SvelteKit serves it. */
+  const handleNode = (req: IncomingMessage, res: ServerResponse): TrpcLane | 'webhook' | false =>
+    handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ? 'webhook' : false);
 
   return {
     app: options.app,
