@@ -19,6 +19,7 @@ import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/str
 import { securityHeaders } from './http/security-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeTrpcHandler, type NodeHandler, type TrpcLane } from './http/node-trpc';
+import { createNodeServer, listenAndServe, type KitHandler } from './http/node-server';
 import { cookieJar } from './http/cookies';
 import { preTrpcError } from './http/error-shape';
 import { fromThisSite } from './http/request-origin';
@@ -41,6 +42,7 @@ export type { CookieJar, RequestScope } from './trpc';
 export { ConfigError, loadConfig, type AppConfig } from './config';
 export { SECURITY_HEADERS, HSTS, securityHeaders } from './http/security-headers';
 export type { NodeHandler, TrpcLane } from './http/node-trpc';
+export type { KitHandler } from './http/node-server';
 export type { Viewer } from './domain/auth';
 export {
   parseStreamedUpload,
@@ -244,6 +246,15 @@ export function createAppServer(options: AppServerOptions) {
 
     handleTrpc,
     handleNode,
+    /**
+     * The built app's node:http server (adapter-node's custom server): the lanes above, then
+     * SvelteKit's handler from the build. Listens per PORT/HOST and shuts down on SIGTERM/SIGINT.
+     */
+    async listen(kit: KitHandler, env: NodeJS.ProcessEnv = options.env ?? process.env) {
+      const httpServer = createNodeServer({ lanes: handleNode, kit, env });
+      await listenAndServe(httpServer, env);
+      return httpServer;
+    },
     liveHub,
     /** Where parseStreamedUpload puts this app's photos while their call runs. */
     uploadTmpDir,
