@@ -32,7 +32,7 @@ export interface AcceptResult {
 
 /** The refusal when a pro's new job would overlap a live one (the exclusion constraint's message). */
 export const ALREADY_BUSY = 'You already have a job at that time';
-const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
+export const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
 
 /**
  * THE write of "this pro holds this job now", as SQL to splice into a statement: inserts the accepted
@@ -208,11 +208,11 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
 }
 
 /**
- * The job's window moved (a reschedule, or a first schedule of an accepted job): the live assignment
- * follows it. If the pro is busy at the new time the exclusion constraint refuses, and the job goes
- * back to offers instead, the pro told by a `released` event. Returns whether the pro was released.
+ * The job's window moved (schedule-write.ts) to a time its pro is already busy (the exclusion
+ * constraint refused the assignment's new window): the job goes back to offers instead, the pro told
+ * by a `released` event. Returns whether a pro was released.
  */
-export async function moveAssignmentWindow(
+export async function releaseFromBusyWindow(
   tx: Database | DbOrTx,
   jobId: string,
   actor: Actor,
@@ -224,16 +224,6 @@ export async function moveAssignmentWindow(
     .from(jobAssignments)
     .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
   if (!live) return false;
-  const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
-  try {
-    // A savepoint: the refused update is undone without losing the rest of the transaction.
-    await (tx as Database).transaction(async (sp) => {
-      await sp.update(jobAssignments).set({ windowRange: window }).where(eq(jobAssignments.id, live.id));
-    });
-    return false;
-  } catch (error) {
-    if (!isExclusionViolation(error, WINDOW_CONSTRAINT)) throw error;
-  }
   await tx.update(jobAssignments).set({ state: 'released', releasedAt: now, windowRange: null }).where(eq(jobAssignments.id, live.id));
   const [job] = await tx
     .update(dispatchJobs)
