@@ -9,16 +9,18 @@ import type { CookieJar } from '../trpc';
 /** Cookies from a Cookie header; the ones set go out as Set-Cookie lines through `out`. */
 export function cookieJar(header: string | null | undefined, out: { push(setCookie: string): unknown }, secure: boolean): CookieJar {
   const jar = header ? parseCookie(header) : {};
-  const attributes = { path: '/', httpOnly: true, sameSite: 'lax', secure } as const;
+  const attributes = { path: '/', httpOnly: true, sameSite: 'lax' } as const;
+  // Secure last, where SvelteKit's cookies put it too (the package would put it before SameSite).
+  const line = (setCookie: string) => (secure ? `${setCookie}; Secure` : setCookie);
   return {
     get: (name) => jar[name],
     set: (name, value, { maxAgeSeconds }) => {
       jar[name] = value;
-      out.push(stringifySetCookie({ name, value, maxAge: maxAgeSeconds, ...attributes }));
+      out.push(line(stringifySetCookie({ name, value, maxAge: maxAgeSeconds, ...attributes })));
     },
     delete: (name) => {
       jar[name] = undefined;
-      out.push(stringifySetCookie({ name, value: '', maxAge: 0, ...attributes }));
+      out.push(line(stringifySetCookie({ name, value: '', maxAge: 0, ...attributes })));
     },
   };
 }
