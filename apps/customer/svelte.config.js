@@ -7,7 +7,7 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     // A photo (10 MB) and its multipart envelope; the API answers larger bodies with a tRPC-shaped 413.
-    adapter: withProductionDefaults(adapter(), { bodySizeLimit: 11 * 1024 * 1024 }),
+    adapter: withProductionDefaults(adapter({ out: 'build/sveltekit' }), { bodySizeLimit: 11 * 1024 * 1024 }),
     // Checkout's form redirects to Stripe's page; the CSP's form-action covers redirects too.
     csp: contentSecurityPolicy({ formAction: ['https://checkout.stripe.com'] }),
     // tRPC checks Origin on its own mutations; SvelteKit's check covers form actions.

@@ -39,20 +39,28 @@ const combine = (a: Throughput, b: Throughput): Throughput => ({
   errors: a.errors + b.errors,
 });
 
-export async function stackFloor(arena: Arena): Promise<{ app: Throughput; bare: Throughput; ratio: number }> {
+/** auth.me: a signed-in pro's session read (cookie, session lookup, a small answer). */
+const SIGNED_IN = '/api/trpc/auth.me';
+
+export async function stackFloor(
+  arena: Arena,
+): Promise<{ app: Throughput; bare: Throughput; ratio: number; me: Throughput; meBare: Throughput; meRatio: number }> {
   const bareServer = await startBareServer(await freePort());
   try {
     // Half the time each, interleaved (bare, app, app, bare), so a burst of other load on this shared
     // machine weighs on both sides alike; the figures are the two halves' totals.
     const options = { connections: LOAD_CONNECTIONS, seconds: config.loadSeconds / 2 };
-    const bare1 = await throughput(bareServer.origin, '/', options);
-    const app1 = await throughput(arena.portal.origin, TRIVIAL, options);
-    const app2 = await throughput(arena.portal.origin, TRIVIAL, options);
-    const bare2 = await throughput(bareServer.origin, '/', options);
-    const bare = combine(bare1, bare2);
-    const app = combine(app1, app2);
-    log(`stack floor runs: bare ${bare1.perSecond}, ${bare2.perSecond}; app ${app1.perSecond}, ${app2.perSecond} req/s`);
-    const ratio = round((100 * app.perSecond) / bare.perSecond, 1);
+    const interleaved = async (path: string, headers?: Record<string, string>) => {
+      const bare1 = await throughput(bareServer.origin, '/', options);
+      const app1 = await throughput(arena.portal.origin, path, { ...options, headers });
+      const app2 = await throughput(arena.portal.origin, path, { ...options, headers });
+      const bare2 = await throughput(bareServer.origin, '/', options);
+      log(`stack floor runs (${path}): bare ${bare1.perSecond}, ${bare2.perSecond}; app ${app1.perSecond}, ${app2.perSecond} req/s`);
+      const bare = combine(bare1, bare2);
+      const app = combine(app1, app2);
+      return { app, bare, ratio: round((100 * app.perSecond) / bare.perSecond, 1) };
+    };
+    const { app, bare, ratio } = await interleaved(TRIVIAL);
     rows.push({
       name: `stack floor: portal GET catalog.list, ${LOAD_CONNECTIONS} keep-alive connections for ${config.loadSeconds} s`,
       http: `${fmt(app.perSecond)} req/s (${ratio}% of the floor)${app.errors ? `, ${app.errors} errors` : ''}`,
@@ -62,7 +70,17 @@ export async function stackFloor(arena: Arena): Promise<{ app: Throughput; bare:
     });
     log(`stack floor: catalog.list ${app.perSecond} req/s vs bare ${bare.perSecond} req/s (${ratio}%)`);
     if (app.errors) failures.push(`stack floor: ${app.errors} failed requests`);
-    return { app, bare, ratio };
+    const signedIn = await interleaved(SIGNED_IN, { cookie: arena.offersCookie });
+    rows.push({
+      name: `stack floor: portal GET auth.me signed in as a pro, ${LOAD_CONNECTIONS} keep-alive connections for ${config.loadSeconds} s`,
+      http: `${fmt(signedIn.app.perSecond)} req/s (${signedIn.ratio}% of the floor)${signedIn.app.errors ? `, ${signedIn.app.errors} errors` : ''}`,
+      baseline: `${fmt(signedIn.bare.perSecond)} req/s: bare node:http, fixed JSON body, own process`,
+      target: '≥ 20% of the floor',
+      result: signedIn.ratio >= 20 ? 'pass' : 'miss',
+    });
+    log(`stack floor: auth.me ${signedIn.app.perSecond} req/s vs bare ${signedIn.bare.perSecond} req/s (${signedIn.ratio}%)`);
+    if (signedIn.app.errors) failures.push(`stack floor (auth.me): ${signedIn.app.errors} failed requests`);
+    return { app, bare, ratio, me: signedIn.app, meBare: signedIn.bare, meRatio: signedIn.ratio };
   } finally {
     await bareServer.stop();
   }

@@ -11,6 +11,67 @@ import globals from 'globals';
 import { join } from 'node:path';
 import ts from 'typescript-eslint';
 
+/**
+ * Dependencies point one way (ARCHITECTURE.md): db ← domain ← router ← http / apps, and ui is
+ * components and styles only. Each layer may not import the ones above it; tests may (they wire
+ * whole stacks).
+ * @param {string[]} files
+ * @param {string[]} group import patterns this layer may not use
+ * @param {string} message
+ */
+const layer = (files, group, message) => ({
+  files,
+  ignores: ['**/*.test.ts', '**/test/**', '**/test-support.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] },
+});
+const layers = [
+  layer(
+    ['packages/db/src/**'],
+    ['@h2s/api', '@h2s/api/*', '@h2s/server', '@h2s/server/*', '@h2s/ui', '@h2s/ui/*'],
+    'packages/db is the bottom layer: it imports no other workspace package.',
+  ),
+  layer(['packages/scoring/src/**'], ['@h2s/*'], 'packages/scoring is pure: no workspace package.'),
+  layer(
+    ['packages/api/src/domain/**'],
+    [
+      '**/trpc',
+      '**/root',
+      '**/router/*',
+      '**/http/*',
+      '../server',
+      '../../server',
+      '../sveltekit',
+      '../../sveltekit',
+      '@h2s/api/server',
+      '@h2s/api/sveltekit',
+      '@trpc/*',
+      '@h2s/server',
+      '@h2s/server/*',
+    ],
+    'The domain knows nothing of its transport: no tRPC, router or HTTP imports (ApiDeps lives in domain/deps.ts).',
+  ),
+  layer(
+    ['packages/api/src/router/**'],
+    [
+      '**/http/*',
+      '../server',
+      '../../server',
+      '../sveltekit',
+      '../../sveltekit',
+      '@h2s/api/server',
+      '@h2s/api/sveltekit',
+      '@h2s/server',
+      '@h2s/server/*',
+    ],
+    'Routers sit below the HTTP layer.',
+  ),
+  layer(
+    ['packages/ui/src/**'],
+    ['@h2s/api', '@h2s/api/*', '@h2s/db', '@h2s/db/*', '@h2s/server', '@h2s/server/*', '@trpc/server', '@trpc/server/*', '@sveltejs/kit'],
+    'packages/ui is components and styles only: server plumbing lives in @h2s/server.',
+  ),
+];
+
 /** @param {string} root the repository root, whose .gitignore is ignored too */
 export function h2sConfig(root) {
   return ts.config(
@@ -33,6 +94,7 @@ export function h2sConfig(root) {
         'svelte/no-navigation-without-resolve': 'off',
       },
     },
+    ...layers,
     {
       files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
       languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },

@@ -1,4 +1,4 @@
-import { appErrorHandler, appHandle, appInit } from '@h2s/ui/server';
+import { appErrorHandler, appHandle, appInit } from '@h2s/server/sveltekit';
 import { server } from '$lib/server/api';
 
 export const init = appInit(server);

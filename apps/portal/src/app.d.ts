@@ -1,4 +1,4 @@
-import type { AppLocals } from '@h2s/ui/server';
+import type { AppLocals } from '@h2s/server/sveltekit';
 
 declare global {
   namespace App {

@@ -130,7 +130,6 @@ describe('every setting is checked at start, in development too (issue 20, item 
     expect(
       problemsOf({ OFFER_WIDEN_AFTER_MINUTES: '45', SMTP_URL: 'smtp://u:p@mail.example.com:587', BODY_SIZE_LIMIT: '11M', PORT: '' }),
     ).toEqual([]);
-    });
   });
 });
 

@@ -3,6 +3,7 @@
  * webhook and the photo route. The apps only adapt SvelteKit's request and cookies to these.
  */
 import type { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createDb, databaseUrl, MAX_UPLOAD_BYTES, type DbHandle } from '@h2s/db';
 import { loadConfig, type AppConfig } from './config';
@@ -16,9 +17,14 @@ import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
 import { securityHeaders } from './http/security-headers';
-import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BATCH_SIZE, nodeTrpcHandler, type NodeHandler, type TrpcLane } from './http/node-trpc';
+import { createNodeServer, listenAndServe, type KitHandler } from './http/node-server';
+import { cookieJar } from './http/cookies';
+import { preTrpcError } from './http/error-shape';
+import { fromThisSite } from './http/request-origin';
 import { healthResponse, nodeHealthHandler } from './http/health';
-import { edgeRefusal, MAX_BATCH_SIZE } from './http/limits';
+import { edgeRefusal } from './http/limits';
 import { serveAdmitted, StreamAdmission } from './http/stream-limits';
 import { nodeEdgeRefusals } from './http/node-limits';
 import { sessionEndListener } from './domain/session-end';
@@ -40,7 +46,8 @@ export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
 export type { CookieJar, RequestScope } from './trpc';
 export { ConfigError, loadConfig, type AppConfig } from './config';
 export { SECURITY_HEADERS, HSTS, securityHeaders } from './http/security-headers';
-export type { NodeHandler } from './http/node-trpc';
+export type { NodeHandler, TrpcLane } from './http/node-trpc';
+export type { KitHandler } from './http/node-server';
 export type { Viewer } from './domain/auth';
 export {
   parseStreamedUpload,
@@ -55,7 +62,7 @@ export {
 const TRPC_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /** An error in the shape tRPC's own responses have, for refusals made before tRPC runs. */
-const trpcError = (status: number, code: string, message: string) =>
+const trpcError = (status: number, code: TRPC_ERROR_CODE_KEY, message: string) =>
   new Response(preTrpcError(status, code, message), { status, headers: { 'content-type': 'application/json' } });
 
 const PAYLOAD_TOO_LARGE_MESSAGE = uploadTooLarge().message;
@@ -160,7 +167,7 @@ export function createAppServer(options: AppServerOptions) {
   };
   const createCaller = createCallerFactory(appRouter);
   // The live subscriptions' fan-out for the node:http fast path (http/live-sse.ts's serveLiveSse).
-  const liveHub = createLiveHub(deps);
+  const liveHub = createLiveHub({ ...deps, caller: (ctx) => createCaller(ctx) });
   const streamAdmission = new StreamAdmission(config.liveStreamsPerSession, config.liveStreamsPerProcess);
   const uploadTmpDir = options.uploadTmpDir ?? DEFAULT_UPLOAD_TMP_DIR;
 
@@ -213,6 +220,7 @@ export function createAppServer(options: AppServerOptions) {
   const handleNodeTrpc: NodeHandler = nodeTrpcHandler({
     router: appRouter,
     createContext,
+    createCaller: (ctx, callOptions) => createCaller(ctx, callOptions),
     onError: (error, path) => onTrpcError({ error, path }),
     secureCookies: deps.secureCookies,
     hsts: config.secureTransport,
@@ -237,12 +245,15 @@ export function createAppServer(options: AppServerOptions) {
           : null,
     },
   });
-  const handleNodeWebhook: NodeHandler | null =
-    options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
+  const handleNodeWebhook = options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
   const handleNodeHealth = nodeHealthHandler(deps.db);
   const handleNodeEdge = nodeEdgeRefusals(securityHeaders(config.secureTransport));
-  const handleNode: NodeHandler = (req, res) =>
-    handleNodeHealth(req, res) || handleNodeEdge(req, res) || handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
+  /** The node:http lanes: health, an edge refusal, tRPC (which lane answered) or the webhook; false = not ours, SvelteKit serves it. */
+  const handleNode = (req: IncomingMessage, res: ServerResponse): TrpcLane | 'health' | 'edge' | 'webhook' | false =>
+    (handleNodeHealth(req, res) && 'health') ||
+    (handleNodeEdge(req, res) && 'edge') ||
+    handleNodeTrpc(req, res) ||
+    (handleNodeWebhook?.(req, res) ? 'webhook' : false);
 
   return {
     app: options.app,
@@ -256,6 +267,15 @@ export function createAppServer(options: AppServerOptions) {
 
     handleTrpc,
     handleNode,
+    /**
+     * The built app's node:http server (adapter-node's custom server): the lanes above, then
+     * SvelteKit's handler from the build. Listens per PORT/HOST and shuts down on SIGTERM/SIGINT.
+     */
+    async listen(kit: KitHandler, env: NodeJS.ProcessEnv = options.env ?? process.env) {
+      const httpServer = createNodeServer({ lanes: handleNode, kit, env });
+      await listenAndServe(httpServer, env);
+      return httpServer;
+    },
     liveHub,
     /** Where parseStreamedUpload puts this app's photos while their call runs. */
     uploadTmpDir,

@@ -1,13 +1,12 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { isRetryable, jobIdSchema, type Database } from '@h2s/db';
+import { isRetryable, jobIdSchema } from '@h2s/db';
 import type { Viewer } from './domain/auth';
 import { DomainError, type FieldIssue } from './domain/errors';
-import type { FileStore } from './domain/storage';
-import type { Payments } from './domain/payments';
-import type { Clock } from './domain/clock';
-import type { LiveBus, SessionStreams } from './domain/live';
+import type { ApiDeps } from './domain/deps';
 import { errorIdOf, publicInternalMessage } from './internal-errors';
+
+export type { ApiDeps } from './domain/deps';
 
 /** Writes the session cookie: SvelteKit's `cookies` in the apps, response headers in plain HTTP. */
 export interface CookieJar {
@@ -22,27 +21,6 @@ export interface RequestScope {
   clientIp: string | null;
 }
 
-/** Long-lived services, made once per process (or once per test). */
-export interface ApiDeps {
-  db: Database;
-  clock: Clock;
-  storage: FileStore;
-  payments: Payments;
-  live: LiveBus;
-  /** Open live streams by session, so signing out ends them. */
-  streams: SessionStreams;
-  /** Signs upload URLs and test-checkout events' companions; never sent to a browser. */
-  urlSigningSecret: string;
-  /** Where this app is reachable, for links in email and Stripe return URLs. */
-  customerOrigin: string;
-  /** Cookies are Secure in production. */
-  secureCookies: boolean;
-  /** Development conveniences (the mail outbox page) are on only outside production. */
-  development: boolean;
-  /** Account mail goes through the worker (SMTP) when SMTP_URL is set or in production; else straight to the dev outbox. */
-  mailViaWorker?: boolean;
-}
-
 /** Everything a procedure sees: plain data, so tests build it without HTTP (see createCaller). */
 export interface Context extends ApiDeps {
   viewer: Viewer | null;
@@ -55,27 +33,31 @@ export interface Context extends ApiDeps {
   clientIp: string | null;
 }
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      // Its message may be a failed query with its parameters: the user gets the id, the log the rest.
-      const errorId = errorIdOf(error);
-      return { ...shape, message: publicInternalMessage(errorId), data: { ...shape.data, fieldErrors: null, stack: undefined, errorId } };
-    }
-    const issues = issuesOf(error.cause);
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        // The offending fields, so a form can show each message next to its input.
-        fieldErrors: issues ? messagesByField(issues) : null,
-        stack: undefined,
-        // Every 5xx (a 503 "retry" too) carries the id it is logged under (issue 20, item 8).
-        ...(shape.data.httpStatus >= 500 ? { errorId: errorIdOf(error) } : {}),
-      },
-    };
-  },
-});
+/**
+ * The app's error shape, from tRPC's default one: tRPC's handlers call it as the router's
+ * `errorFormatter`, and the node:http lanes (http/error-shape.ts) with the same default shape.
+ */
+export function formatErrorShape<S extends { message: string; data: object }>({ shape, error }: { shape: S; error: TRPCError }) {
+  if (error.code === 'INTERNAL_SERVER_ERROR') {
+    // Its message may be a failed query with its parameters: the user gets the id, the log the rest.
+    const errorId = errorIdOf(error);
+    return { ...shape, message: publicInternalMessage(errorId), data: { ...shape.data, fieldErrors: null, stack: undefined, errorId } };
+  }
+  const issues = issuesOf(error.cause);
+  return {
+    ...shape,
+    data: {
+      ...shape.data,
+      // The offending fields, so a form can show each message next to its input.
+      fieldErrors: issues ? messagesByField(issues) : null,
+      stack: undefined,
+      // Every 5xx (a 503 "retry" too) carries the id it is logged under (issue 20, item 8).
+      ...(((shape.data as { httpStatus?: number }).httpStatus ?? 0) >= 500 ? { errorId: errorIdOf(error) } : {}),
+    },
+  };
+}
+
+const t = initTRPC.context<Context>().create({ errorFormatter: formatErrorShape });
 
 export type { FieldIssue };
 

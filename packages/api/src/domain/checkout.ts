@@ -2,12 +2,8 @@ import { z } from 'zod';
 import {
   and,
   bundles,
-  dispatchJobs,
   eq,
   inArray,
-  isBlankText,
-  JOB_DETAILS_PLACEHOLDER,
-  newJobId,
   newOrderId,
   orders,
   sql,
@@ -26,6 +22,7 @@ import { enqueueEmail, enqueueEmailSql } from './notifications';
 import { openForOffers, widenTimerSql } from './offer-timers';
 import { dispatchPolicy } from './policy';
 import { eventRefusal } from './webhook-checks';
+import { writePayment } from './payment-write';
 import { WEBHOOK_TOLERANCE_SECONDS, type Payments } from './payments';
 
 const text = (label: string, max: number) =>
@@ -174,9 +171,6 @@ export type StripeEventOutcome =
   | { outcome: 'duplicate' | 'already-paid' | 'expired' | 'failed' | 'noted'; orderId: string }
   | { outcome: 'paid'; orderId: string; jobId: string };
 
-/** Thrown inside the transaction to undo the event's row too: a refused event can be redelivered. */
-class RefusedEvent extends Error {}
-
 const HANDLED = new Set([
   'checkout.session.completed',
   'checkout.session.async_payment_succeeded',
@@ -226,15 +220,6 @@ export async function applyStripeEvent(
 type WebhookEvent = z.infer<typeof webhookEvent>;
 type WebhookSession = WebhookEvent['data']['object'];
 
-/** What a paid order's job starts as: the order's notes (or the placeholder), equipment and skills. */
-function newJobOf(order: { notes: string | null; items: OrderItem[] }, skills: Skill[]) {
-  return {
-    jobDetails: isBlankText(order.notes) ? JOB_DETAILS_PLACEHOLDER : order.notes!.trim(),
-    equipment: [...new Set(order.items.flatMap((item) => item.equipment))],
-    skills: [...new Set(skills)].sort(),
-  };
-}
-
 /** The order as payment finds it, with its version (xmin) and the skills its bundles need. */
 function orderToPay(db: Database) {
   return db
@@ -263,9 +248,7 @@ const orderToPayStatements = perDatabase(orderToPay);
 
 /**
  * The payment, in two round trips and no transaction (issue 13): read the order, decide in code, then
- * ONE statement writes everything, on the condition that the order is the version read: the event
- * row (once: a replay finds it), the order paid, its job, the job's audit row and NOTIFY, the
- * confirmation email and the widen timer. A statement is atomic: all of it, or none. Null when the
+ * the one write (payment-write.ts) on the condition that the order is the version read. Null when the
  * order changed in between (another event for it, a sweep): the locking transaction decides then.
  */
 async function payOrder(db: Database, event: WebhookEvent, session: WebhookSession, orderId: string, now: Date) {
@@ -274,44 +257,7 @@ async function payOrder(db: Database, event: WebhookEvent, session: WebhookSessi
   if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` } as const;
   if (session.id !== order.stripeSessionId) return { outcome: 'refused', reason: 'Session does not belong to this order' } as const;
   if (session.amount_total !== order.amountTotalCents) return refuseAmount(event, orderId, session, order.amountTotalCents);
-  const jobId = newJobId();
-  const job = newJobOf(order, order.skills);
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const skills = job.skills.length
-    ? sql`array[${sql.join(
-        job.skills.map((skill) => sql`${skill}`),
-        sql`, `,
-      )}]::text[]`
-    : sql`'{}'::text[]`;
-  const [row] = await db.execute<{ matched: boolean; fresh: boolean; status_before: string | null; job_id: string | null }>(sql`
-    with o as (
-      select id, payment_status from orders where id = ${orderId} and xmin = ${order.version}::xid for update
-    ), fresh as (
-      insert into stripe_events (id, type, order_id, received_at) select ${event.id}, ${event.type}, o.id, ${at} from o
-      on conflict do nothing returning id
-    ), paid as (
-      update orders set payment_status = 'paid', paid_at = ${at}, updated_at = ${at}
-        from o, fresh where orders.id = o.id and o.payment_status <> 'paid'
-      returning orders.id
-    ), job as (
-      insert into dispatch_jobs (id, order_id, status, job_details, lat, lng, timezone, city, state, postal_code, equipment, skills,
-                                 opened_at, created_at, updated_at)
-      select ${jobId}, paid.id, 'queued', ${job.jobDetails}, ${order.lat}::float8, ${order.lng}::float8, ${order.timezone}, ${order.city},
-             ${order.state}, ${order.postalCode}, ${JSON.stringify(job.equipment)}::jsonb, ${skills}, ${at}, ${at}, ${at}
-        from paid
-      returning id
-    ), event as (
-      ${jobEventInsertSql({ jobId, type: 'created', actor: { userId: null, role: 'stripe' }, data: sql`jsonb_build_object('eventId', ${event.id}::text)` }, sql`job`)}
-    )
-    select exists (select 1 from o) as matched, exists (select 1 from fresh) as fresh,
-           (select payment_status from o) as status_before, (select id from job) as job_id,
-           (select ${enqueueEmailSql({ kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId, data: sql`'{}'::jsonb` })} from job) as emailed,
-           (select ${widenTimerSql(jobId, now, dispatchPolicy())} from job) as widen_timer,
-           (select ${jobEventNotifySql(sql`event`)} from event) as notified`);
-  if (!row?.matched) return null;
-  if (!row.fresh) return { outcome: 'duplicate', orderId } as const;
-  if (row.job_id) return { outcome: 'paid', orderId, jobId: row.job_id } as const;
-  return { outcome: 'already-paid', orderId } as const;
+  return writePayment(db, { order, skills: order.skills, version: order.version, event, now });
 }
 
 function refuseAmount(event: WebhookEvent, orderId: string, session: WebhookSession, orderTotal: number) {
@@ -321,66 +267,35 @@ function refuseAmount(event: WebhookEvent, orderId: string, session: WebhookSess
 
 /** The event under a lock on its order, step by step: events that do not pay, and payments that met a change. */
 function applyInTransaction(db: Database, event: WebhookEvent, session: WebhookSession, orderId: string, now: Date, pays: boolean) {
-  return db
-    .transaction(async (tx): Promise<StripeEventOutcome> => {
-      const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-      if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` };
-      if (session.id !== order.stripeSessionId) {
-        return { outcome: 'refused', reason: 'Session does not belong to this order' };
-      }
-      const [fresh] = await tx
-        .insert(stripeEvents)
-        .values({ id: event.id, type: event.type, orderId, receivedAt: now })
-        .onConflictDoNothing()
-        .returning({ id: stripeEvents.id });
-      if (!fresh) return { outcome: 'duplicate', orderId };
-      if (pays) {
-        if (session.amount_total !== order.amountTotalCents) {
-          throw new RefusedEvent(refuseAmount(event, orderId, session, order.amountTotalCents).reason);
-        }
-        if (order.paymentStatus === 'paid') return { outcome: 'already-paid', orderId };
-        await tx.update(orders).set({ paymentStatus: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
-        const jobId = newJobId();
-        const skus = [...new Set(order.items.map((item) => item.sku))];
-        const needed = await tx.select({ skills: bundles.skills }).from(bundles).where(inArray(bundles.sku, skus));
-        const job = newJobOf(
-          order,
-          needed.flatMap((bundle) => bundle.skills),
-        );
-        await tx.insert(dispatchJobs).values({
-          id: jobId,
-          orderId,
-          status: 'queued',
-          jobDetails: job.jobDetails,
-          lat: order.lat,
-          lng: order.lng,
-          timezone: order.timezone,
-          city: order.city,
-          state: order.state,
-          postalCode: order.postalCode,
-          equipment: job.equipment,
-          skills: job.skills,
-          openedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await recordJobEvent(tx, jobId, 'created', { userId: null, role: 'stripe' }, { eventId: event.id });
-        await enqueueEmail(tx, { kind: 'order_confirmed', key: `order_confirmed:${orderId}`, orderId, jobId });
-        await openForOffers(tx, jobId, now, dispatchPolicy());
-        return { outcome: 'paid', orderId, jobId };
-      }
-      if (
-        order.paymentStatus === 'pending' &&
-        (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')
-      ) {
-        const paymentStatus = event.type === 'checkout.session.expired' ? 'expired' : 'failed';
-        await tx.update(orders).set({ paymentStatus, updatedAt: now }).where(eq(orders.id, orderId));
-        return { outcome: paymentStatus, orderId };
-      }
-      return { outcome: 'noted', orderId };
-    })
-    .catch((error: unknown): StripeEventOutcome => {
-      if (error instanceof RefusedEvent) return { outcome: 'refused', reason: error.message };
-      throw error;
-    });
+  return db.transaction(async (tx): Promise<StripeEventOutcome> => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+    if (!order) return { outcome: 'refused', reason: `Unknown order ${orderId}` };
+    if (session.id !== order.stripeSessionId) {
+      return { outcome: 'refused', reason: 'Session does not belong to this order' };
+    }
+    if (pays) {
+      if (session.amount_total !== order.amountTotalCents) return refuseAmount(event, orderId, session, order.amountTotalCents);
+      const skus = [...new Set(order.items.map((item) => item.sku))];
+      const needed = await tx.select({ skills: bundles.skills }).from(bundles).where(inArray(bundles.sku, skus));
+      const skills = needed.flatMap((bundle) => bundle.skills);
+      const paid = await writePayment(tx, { order, skills, version: null, event, now });
+      if (!paid) throw new Error(`order ${orderId} vanished under its lock`);
+      return paid;
+    }
+    const [fresh] = await tx
+      .insert(stripeEvents)
+      .values({ id: event.id, type: event.type, orderId, receivedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (!fresh) return { outcome: 'duplicate', orderId };
+    if (
+      order.paymentStatus === 'pending' &&
+      (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed')
+    ) {
+      const paymentStatus = event.type === 'checkout.session.expired' ? 'expired' : 'failed';
+      await tx.update(orders).set({ paymentStatus, updatedAt: now }).where(eq(orders.id, orderId));
+      return { outcome: paymentStatus, orderId };
+    }
+    return { outcome: 'noted', orderId };
+  });
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createEvent } from 'ics';
 import nodemailer from 'nodemailer';
 import type { EmailKind } from '@h2s/db';
-import type { ApiDeps } from '../trpc';
+import type { ApiDeps } from './deps';
 import { firstName, trackingUrl, windowLabel } from './tracking';
 
 export interface OutgoingEmail {

@@ -132,3 +132,21 @@ export async function* sessionChanges(
     stream.close();
   }
 }
+
+/**
+ * What a live feed follows, for a server that streams feeds itself (the node:http live hub): one
+ * session's job changes, one job's changes, or nothing (a feed that ends at once).
+ */
+export type LiveTarget = { byJob: false; key: string | null } | { byJob: true; key: string } | null;
+
+const feedTargets = new WeakMap<object, LiveTarget>();
+
+/** Names what a subscription's feed follows; the feed itself is unchanged (and stays lazy). */
+export function liveFeed<T>(target: LiveTarget, feed: AsyncGenerator<T>): AsyncGenerator<T> {
+  feedTargets.set(feed, target);
+  return feed;
+}
+
+/** What liveFeed named for this feed; undefined for any other value. */
+export const liveTargetOf = (feed: unknown): LiveTarget | undefined =>
+  typeof feed === 'object' && feed !== null ? feedTargets.get(feed) : undefined;

@@ -68,32 +68,6 @@ async function nextCalendarSequence(tx: DbOrTx, jobId: string): Promise<number> 
   return row.sequence;
 }
 
-/** Scheduled or rescheduled: an invite (METHOD:REQUEST) with a higher SEQUENCE, and the reminder moved. */
-export async function notifyScheduled(
-  tx: DbOrTx,
-  change: {
-    orderId: string;
-    jobId: string;
-    eventId: number;
-    rescheduled: boolean;
-    dueAt: Date;
-    date: string;
-    timeWindow: string;
-    timezone: string;
-  },
-  now: Date,
-): Promise<void> {
-  const sequence = await nextCalendarSequence(tx, change.jobId);
-  await enqueueEmail(tx, {
-    kind: change.rescheduled ? 'rescheduled' : 'scheduled',
-    key: `${change.rescheduled ? 'rescheduled' : 'scheduled'}:${change.jobId}:${change.eventId}`,
-    orderId: change.orderId,
-    jobId: change.jobId,
-    data: { sequence, dueAt: change.dueAt.toISOString(), date: change.date, timeWindow: change.timeWindow, timezone: change.timezone },
-  });
-  await scheduleReminder(tx, change.jobId, change.dueAt, now);
-}
-
 /**
  * For the cancellation code: call inside the transaction that cancels the job. Sends the
  * cancellation (an invite with METHOD:CANCEL and a higher SEQUENCE, when the job was scheduled)

@@ -5,7 +5,6 @@ import {
   eq,
   isDeadlock,
   isExclusionViolation,
-  jobWindowSql,
   orders,
   retryAbortedTransaction,
   sql,
@@ -16,10 +15,10 @@ import {
   type TimeWindow,
   perDatabase,
 } from '@h2s/db';
-import { moveAssignmentWindow } from './job-commands';
+import { moveAssignmentWindow } from './dayplan/move';
+import { writeSchedule } from './schedule-write';
 import { conflict, fieldError, notFound } from './errors';
-import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
-import { enqueueEmailSql, notifyScheduled, scheduleReminderSql } from './notifications';
+import type { Actor } from './events';
 import { dispatchPolicy, MAX_CUSTOMER_RESCHEDULES, type DispatchPolicy } from './policy';
 
 export const SCHEDULE_HORIZON_DAYS = 90;
@@ -223,12 +222,10 @@ const readStatements = perDatabase((db) => ({ sessionId: orderAndJob(db, 'sessio
 
 /**
  * The usual schedule change in two round trips and no transaction (issue 13): read the order and job,
- * check the rules in code, then ONE statement, on the condition that both rows are the versions read,
- * writes the order's slot, the job's due time and calendar sequence, the audit row and its NOTIFY, the
- * invite email, the reminder (replaced by its key) and the live assignment's window. A statement is
- * atomic: all of it or none. Null when that is not the whole story, and the locking transaction
- * decides: a row changed in between, or the pro is busy at the new time (the exclusion constraint
- * refused the window; the transaction releases the pro).
+ * check the rules in code, then the one write (schedule-write.ts) on the condition that both rows are
+ * the versions read. A statement is atomic: all of it or none. Null when that is not the whole story,
+ * and the locking transaction decides: a row changed in between, or the pro is busy at the new time
+ * (the exclusion constraint refused the window; the transaction releases the pro).
  */
 async function scheduleInOneStatement(
   db: Database,
@@ -255,54 +252,9 @@ async function scheduleInOneStatement(
   );
   const result = { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString() };
   if (unchanged) return result;
-  const jobId = job.id;
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const due = sql`${dueAt.toISOString()}::timestamptz`;
-  const kind = previous ? 'rescheduled' : 'scheduled';
-  const eventData = JSON.stringify({ ...request, dueAt: dueAt.toISOString(), ...(previous ? { previous } : {}) });
-  const emailData = JSON.stringify({
-    dueAt: dueAt.toISOString(),
-    date: request.date,
-    timeWindow: request.timeWindow,
-    timezone: request.timezone,
-  });
+  const write = { orderId: order.id, jobId: job.id, request, dueAt, actor, now, previous, customerReschedule };
   try {
-    const [row] = await db.execute<{ matched: boolean }>(sql`
-      with guard as (
-        select o.id as order_id, j.id as job_id from orders o join dispatch_jobs j on j.order_id = o.id
-         where o.id = ${order.id} and j.id = ${jobId} and o.xmin = ${order.version}::xid and j.xmin = ${job.version}::xid
-           and j.assigned_pro_id is null -- a held job's visit is placed again: the transaction's work (moveAssignmentWindow)
-           for update of o, j
-      ), slot as (
-        update orders set schedule_date = ${request.date}, schedule_time_window = ${request.timeWindow}, schedule_timezone = ${request.timezone},
-                          schedule_status = 'scheduled', scheduled_at = ${at}, updated_at = ${at},
-                          reschedule_count = reschedule_count + ${customerReschedule ? 1 : 0}::int
-          from guard where orders.id = guard.order_id
-        returning orders.id
-      ), job as (
-        update dispatch_jobs set due_at = ${due}, status = ${job.status === 'queued' ? 'scheduled' : job.status}, updated_at = ${at},
-                                 calendar_sequence = calendar_sequence + 1
-          from guard where dispatch_jobs.id = guard.job_id
-        returning dispatch_jobs.id, dispatch_jobs.calendar_sequence
-      ), event as (
-        ${jobEventInsertSql({ jobId, type: kind, actor, data: sql`${eventData}::jsonb` }, sql`job`)}
-      ), assignment as (
-        update job_assignments set window_range = ${jobWindowSql(due)}
-          from guard where job_assignments.job_id = guard.job_id and job_assignments.state = 'accepted'
-        returning job_assignments.id
-      )
-      select exists (select 1 from guard) as matched,
-             (select ${enqueueEmailSql({
-               kind,
-               key: sql`${`${kind}:${jobId}:`} || event.id`,
-               orderId: order.id,
-               jobId,
-               data: sql`${emailData}::jsonb || jsonb_build_object('sequence', job.calendar_sequence)`,
-             })} from event, job) as emailed,
-             (select ${scheduleReminderSql(jobId, dueAt, now)} from job) as reminder,
-             (select count(*) from assignment) as moved,
-             (select ${jobEventNotifySql(sql`event`)} from event) as notified`);
-    return row?.matched ? result : null;
+    return (await writeSchedule(db, { ...write, versions: { order: order.version, job: job.version } })) ? result : null;
   } catch (error) {
     if (isExclusionViolation(error) || isDeadlock(error)) return null;
     throw error;
@@ -333,29 +285,9 @@ function scheduleInTransaction(
     );
     let proReleased = false;
     if (!unchanged) {
-      await tx
-        .update(orders)
-        .set({
-          scheduleDate: request.date,
-          scheduleTimeWindow: request.timeWindow,
-          scheduleTimezone: request.timezone,
-          scheduleStatus: 'scheduled',
-          scheduledAt: now,
-          updatedAt: now,
-          ...(customerReschedule ? { rescheduleCount: order.rescheduleCount + 1 } : {}),
-        })
-        .where(eq(orders.id, order.id));
-      await tx
-        .update(dispatchJobs)
-        .set({ dueAt, status: job.status === 'queued' ? 'scheduled' : job.status, updatedAt: now })
-        .where(eq(dispatchJobs.id, job.id));
-      const { eventId } = await recordJobEvent(tx, job.id, previous ? 'rescheduled' : 'scheduled', actor, {
-        ...request,
-        dueAt: dueAt.toISOString(),
-        ...(previous ? { previous } : {}),
-      });
-      await notifyScheduled(tx, { orderId: order.id, jobId: job.id, eventId, rescheduled: previous !== null, dueAt, ...request }, now);
-      // An accepted job's pro keeps it if free at the new time; otherwise it goes back to offers.
+      const write = { orderId: order.id, jobId: job.id, versions: null, request, dueAt, actor, now, previous, customerReschedule };
+      await writeSchedule(tx, write);
+      // An accepted job's pro keeps it if their day still fits it; otherwise it goes back to offers.
       proReleased = await moveAssignmentWindow(tx, job.id, actor, now, policy);
     }
     return {

@@ -8,7 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
 import { and, asc, customerUploads, dispatchJobs, eq, inArray, jobEvents, orders, sql, users, type DbOrTx, type JobStatus } from '@h2s/db';
-import type { ApiDeps } from '../trpc';
+import type { ApiDeps } from './deps';
 import { notFound } from './errors';
 import { signUploadUrl } from './uploads';
 import { etaForJob } from './dayplan/my-day';

@@ -42,7 +42,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 beforeAll(async () => {
   api = await createTestApi({ app: 'portal' });
   // Rechecked every few milliseconds here, so a session deleted in the database ends its stream soon.
-  hub = createLiveHub({ ...api.server.deps, recheckMs: 25 });
+  hub = createLiveHub({ ...api.server.deps, caller: api.server.liveHub.caller, recheckMs: 25 });
   server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -394,7 +394,13 @@ describe('live hub', () => {
 
   it('drops a client that stopped reading instead of buffering for it, and serializes each change once for all', async () => {
     const { bus, emit } = handBus();
-    const local = createLiveHub({ ...api.server.deps, live: bus, streams: new SessionStreams(), maxBufferedBytes: 1024 });
+    const local = createLiveHub({
+      ...api.server.deps,
+      caller: api.server.liveHub.caller,
+      live: bus,
+      streams: new SessionStreams(),
+      maxBufferedBytes: 1024,
+    });
     await local.ready();
     const reading = fakeResponse(0);
     const stuck = fakeResponse(4096);
@@ -413,7 +419,13 @@ describe('live hub', () => {
   });
   it('rechecks again after a check that found nothing to check, and ends a stream whose session is unknown', async () => {
     const { bus } = handBus();
-    const local = createLiveHub({ ...api.server.deps, live: bus, streams: new SessionStreams(), recheckMs: 3_600_000 });
+    const local = createLiveHub({
+      ...api.server.deps,
+      caller: api.server.liveHub.caller,
+      live: bus,
+      streams: new SessionStreams(),
+      recheckMs: 3_600_000,
+    });
     await local.recheck(); // nothing open yet
     const orphan = fakeResponse(0);
     local.add({ res: orphan.res, key: 'no-such-session', byJob: false, restoreId: null });

@@ -7,18 +7,14 @@
  * the two apart; the tRPC procedures stay as the fallback (`pnpm dev`, SvelteKit's own handler).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TRPCError } from '@trpc/server';
-import { getErrorShape, getParseFn, getTRPCErrorFromUnknown, sseHeaders } from '@trpc/server/unstable-core-do-not-import';
-import { isRetryable, type Database } from '@h2s/db';
+import { getTRPCErrorFromUnknown } from '@trpc/server';
+import type { Database } from '@h2s/db';
 import type { Clock } from '../domain/clock';
-import { DomainError, forbidden } from '../domain/errors';
 import type { JobChange } from '../domain/events';
-import { openSessionKeys, SESSION_RECHECK_MS, type LiveBus, type SessionStreams } from '../domain/live';
-import { orderOfToken } from '../domain/tracking';
+import { liveTargetOf, openSessionKeys, SESSION_RECHECK_MS, type LiveBus, type LiveTarget, type SessionStreams } from '../domain/live';
 import { logInternalError } from '../internal-errors';
-import { appRouter } from '../root';
-import { trackingTokenInput } from '../router/tracking';
 import type { Context } from '../trpc';
+import { errorShape } from './error-shape';
 
 /** The subscriptions this module serves; anything else stays with tRPC's handler. */
 export const LIVE_SSE_PATHS = ['live.jobChanges', 'tracking.changes'] as const;
@@ -36,7 +32,14 @@ const dataFrame = (json: string) => `data: ${json}\n\n\n`;
 const dataFrameClearingId = (json: string) => `data: ${json}\nid: \n\n\n`;
 const restoreIdFrame = (id: string) => Buffer.from(`event: restore-id\ndata: \nid: ${id}\n\n\n`);
 const errorFrame = (shape: unknown) => Buffer.from(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n\n`);
-const HEADERS = { vary: 'trpc-accept, accept', ...sseHeaders };
+/** tRPC's SSE response headers (`sseHeaders` in its resolveResponse; live-sse.test.ts compares the bytes). */
+const HEADERS = {
+  vary: 'trpc-accept, accept',
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+};
 
 /** One open stream: its response and where the hub files it. */
 interface Stream {
@@ -76,6 +79,8 @@ export interface LiveHubDeps {
   streams: SessionStreams;
   db: Database;
   clock: Clock;
+  /** The server-side caller (createCallerFactory(appRouter)): each stream's subscription runs through it. */
+  caller: (ctx: Context) => unknown;
   /** How often every open session is checked in one query (tests pass a few milliseconds). */
   recheckMs?: number;
   maxBufferedBytes?: number;
@@ -183,6 +188,7 @@ export function createLiveHub(deps: LiveHubDeps) {
   };
 
   return {
+    caller: deps.caller,
     /** Open streams on this process. */
     get size() {
       return size;
@@ -224,37 +230,19 @@ export interface LiveSseRequest {
   input: unknown;
 }
 
-/** What a stream listens to, or null for a subscription that ends at once (an order with no job yet). */
-type Target = { byJob: false; key: string | null } | { byJob: true; key: string } | null;
-
-const parseTrackingInput = getParseFn<{ token: string }>(trackingTokenInput);
-
-/** The same checks, in the same order, as the tRPC procedures in router/live.ts and router/tracking.ts. */
-async function authorize(path: string, ctx: Context, input: unknown): Promise<Target> {
-  if (path === 'live.jobChanges') {
-    if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
-    if (ctx.viewer.role === 'customer') throw forbidden('Live job changes are for pros and dispatch.');
-    return { byJob: false, key: ctx.sessionKey };
-  }
-  if (path === 'tracking.changes') {
-    let token: string;
-    try {
-      ({ token } = await parseTrackingInput(input));
-    } catch (cause) {
-      throw new TRPCError({ code: 'BAD_REQUEST', cause });
-    }
-    const { jobId } = await orderOfToken(ctx.db, ctx, token);
-    return jobId ? { byJob: true, key: jobId } : null;
-  }
-  throw new TRPCError({ code: 'NOT_FOUND', message: `No procedure found on path "${path}"` });
-}
-
-/** As trpc.ts's mapErrors: a DomainError keeps its code and message; a dropped connection is a 503. */
-function trpcErrorOf(cause: unknown): TRPCError {
-  if (cause instanceof TRPCError) return cause;
-  if (cause instanceof DomainError) return new TRPCError({ code: cause.code, message: cause.message, cause });
-  if (isRetryable(cause)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporary failure; please retry.', cause });
-  return getTRPCErrorFromUnknown(cause);
+/**
+ * The subscription itself, through the server-side caller: its middlewares and input parser decide
+ * who may subscribe to what (router/live.ts, router/tracking.ts). Its feed is not iterated: the hub
+ * streams what the feed names (domain/live.ts's liveFeed), so one LISTEN serves every stream.
+ */
+async function subscribe(caller: (ctx: Context) => unknown, { ctx, path, input }: LiveSseRequest): Promise<LiveTarget> {
+  let call: unknown = caller(ctx);
+  for (const part of path.split('.')) call = (call as Record<string, unknown>)[part];
+  const feed = await (call as (input: unknown) => Promise<AsyncGenerator<unknown>>)(input);
+  const target = liveTargetOf(feed);
+  await feed.return(undefined);
+  if (target === undefined) throw new Error(`${path} is not a live feed (domain/live.ts liveFeed)`);
+  return target;
 }
 
 function lastEventIdOf(req: IncomingMessage): string | null {
@@ -271,15 +259,16 @@ function lastEventIdOf(req: IncomingMessage): string | null {
  * Serves one GET of a live subscription on a node request/response pair. Errors come as tRPC sends a
  * subscription's: a 200 event stream with `connected`, then `serialized-error` carrying the error shape.
  */
-export async function serveLiveSse(hub: LiveHub, { req, res, ctx, path, input }: LiveSseRequest): Promise<void> {
-  let target: Target;
+export async function serveLiveSse(hub: LiveHub, request: LiveSseRequest): Promise<void> {
+  const { req, res, path } = request;
+  let target: LiveTarget;
   try {
-    target = await authorize(path, ctx, input);
+    target = await subscribe(hub.caller, request);
     if (target) await hub.ready();
   } catch (cause) {
-    const error = trpcErrorOf(cause);
+    const error = getTRPCErrorFromUnknown(cause);
     if (error.code === 'INTERNAL_SERVER_ERROR') logInternalError(error, `[trpc] ${path}`);
-    const shape = getErrorShape({ config: appRouter._def._config, error, type: 'subscription', path, input, ctx });
+    const shape = errorShape(error, path);
     if (req.socket.destroyed) return;
     res.writeHead(200, HEADERS);
     res.write(CONNECTED);

@@ -1,7 +1,7 @@
 /** `edgeRefusal` (limits.ts) for the node:http server: answered before the body is read. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { edgeRefusal } from './limits';
-import { preTrpcError } from './node-trpc';
+import { preTrpcError } from './error-shape';
 
 export function nodeEdgeRefusals(headers: Record<string, string>): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {

@@ -7,7 +7,8 @@ import type { Clock } from '../domain/clock';
 import type { Payments } from '../domain/payments';
 import type { Database } from '@h2s/db';
 import type { ServerResponse } from 'node:http';
-import { readBody, type NodeHandler } from './node-trpc';
+import type { IncomingMessage } from 'node:http';
+import { readBody } from './body';
 
 /** Stripe events are a few KB; anything near this is not from Stripe. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -57,7 +58,7 @@ export async function handleStripeWebhookRequest(
 export function nodeStripeWebhookHandler(
   deps: { db: Database; payments: Payments; clock: Clock },
   headers: Record<string, string>,
-): NodeHandler {
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const reply = (res: ServerResponse, status: number, body: object) => {
     const text = JSON.stringify(body);
     res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

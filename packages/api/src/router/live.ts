@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { authedProcedure } from '../trpc';
 import { forbidden } from '../domain/errors';
-import { sessionChanges } from '../domain/live';
+import { liveFeed, sessionChanges } from '../domain/live';
 
 export const liveRouter = {
   /** Job changes as they commit anywhere (server-sent events); ids and kinds only, no customer data. */
@@ -12,5 +12,7 @@ export const liveRouter = {
       if (ctx.viewer.role === 'customer') throw forbidden('Live job changes are for pros and dispatch.');
       return next();
     })
-    .subscription(({ ctx, signal }) => sessionChanges(ctx, ctx.sessionKey, signal ?? new AbortController().signal)),
+    .subscription(({ ctx, signal }) =>
+      liveFeed({ byJob: false, key: ctx.sessionKey }, sessionChanges(ctx, ctx.sessionKey, signal ?? new AbortController().signal)),
+    ),
 } satisfies TRPCRouterRecord;

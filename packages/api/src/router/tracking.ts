@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { liveFeed } from '../domain/live';
 import { getTracking, orderOfToken, TRACKING_STEPS } from '../domain/tracking';
 import { JOB_STATUSES } from '@h2s/db';
 import { checkedOutput, publicProcedure } from '../trpc';
@@ -41,11 +42,14 @@ export const trackingRouter = {
   changes: publicProcedure.input(trackingTokenInput).subscription(async ({ ctx, input, signal }) => {
     // Resolved before streaming starts, so a bad link is NOT_FOUND (a throw inside the stream skips mapErrors).
     const { jobId } = await orderOfToken(ctx.db, ctx, input.token);
-    return (async function* () {
-      if (!jobId) return;
-      for await (const change of ctx.live.changes(signal ?? new AbortController().signal)) {
-        if (change.jobId === jobId) yield { type: change.type, at: change.at };
-      }
-    })();
+    return liveFeed(
+      jobId ? { byJob: true, key: jobId } : null,
+      (async function* () {
+        if (!jobId) return;
+        for await (const change of ctx.live.changes(signal ?? new AbortController().signal)) {
+          if (change.jobId === jobId) yield { type: change.type, at: change.at };
+        }
+      })(),
+    );
   }),
 } satisfies TRPCRouterRecord;

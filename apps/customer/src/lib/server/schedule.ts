@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { SCHEDULE_HORIZON_DAYS, TIME_WINDOW_LABELS } from '@h2s/api/domain/schedule';
 import type { RouterInputs } from '@h2s/api/client';
 import { server } from './api';
-import { formProblem } from '@h2s/ui/server';
+import { formProblem } from '@h2s/server/sveltekit';
 import type { ScheduleResult } from '$lib/types';
 
 type Slot = Omit<RouterInputs['schedule']['confirm'], 'sessionId'>;

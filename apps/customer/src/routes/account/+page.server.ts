@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { server } from '$lib/server/api';
-import { formProblem } from '@h2s/ui/server';
+import { formProblem } from '@h2s/server/sveltekit';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
 import { dispatchPolicy } from '@h2s/api/domain/policy';

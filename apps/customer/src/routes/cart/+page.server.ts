@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { formProblem } from '@h2s/ui/server';
+import { formProblem } from '@h2s/server/sveltekit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { isCode } from '@h2s/ui/server';
+import { isCode } from '@h2s/server/sveltekit';
 import { photoLimits } from '$lib/server/photos';
 import { scheduleFromForm, schedulingOptions } from '$lib/server/schedule';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { isNeedsConfirmation } from '@h2s/api/domain/errors';
-import { actionMessage } from '@h2s/ui/server';
+import { actionMessage } from '@h2s/server/sveltekit';
 
 /** The assign/reassign form action the dispatch board and the job page share. */
 export async function assignAction({ locals, request }: { locals: App.Locals; request: Request }) {

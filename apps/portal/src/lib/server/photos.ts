@@ -1,5 +1,5 @@
 import type { Photo } from '$lib/components/PhotoGallery.svelte';
-import { isCode } from '@h2s/ui/server';
+import { isCode } from '@h2s/server/sveltekit';
 
 /** The job's photos as the viewer may see them; null when not yet (a pro looking at an offer). */
 export async function photosFor(api: App.Locals['api'], jobId: string): Promise<Photo[] | null> {

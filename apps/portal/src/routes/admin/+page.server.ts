@@ -2,7 +2,7 @@ import { JOB_STATUSES, type JobStatus } from '@h2s/db';
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
-import { failLoad } from '@h2s/ui/server';
+import { failLoad } from '@h2s/server/sveltekit';
 
 const isStatus = (value: string | null): value is JobStatus => (JOB_STATUSES as readonly string[]).includes(value ?? '');
 

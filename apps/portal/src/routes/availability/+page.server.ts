@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { availabilityFromForm } from '$lib/server/availability';
-import { actionMessage, failLoad } from '@h2s/ui/server';
+import { actionMessage, failLoad } from '@h2s/server/sveltekit';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {

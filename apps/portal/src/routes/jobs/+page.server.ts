@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { isId } from '@h2s/db/ids';
 import { server } from '$lib/server/api';
-import { actionMessage, failLoad } from '@h2s/ui/server';
+import { actionMessage, failLoad } from '@h2s/server/sveltekit';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actionMessage } from '@h2s/ui/server';
+import { actionMessage } from '@h2s/server/sveltekit';
 import { safeNext } from '$lib/server/guard';
 
 export const load: PageServerLoad = ({ locals, url }) => {

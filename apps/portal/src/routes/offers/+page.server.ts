@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { failLoad } from '@h2s/ui/server';
+import { failLoad } from '@h2s/server/sveltekit';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {

@@ -20,7 +20,7 @@ import {
   type DbOrTx,
   type UploadKind,
 } from '@h2s/db';
-import type { ApiDeps } from '../../trpc';
+import type { ApiDeps } from '../deps';
 import type { Viewer } from '../auth';
 import { customerMayAccessOrder } from '../customer-access';
 import { conflict, fieldError, forbidden, notFound, payloadTooLarge } from '../errors';

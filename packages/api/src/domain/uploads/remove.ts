@@ -1,6 +1,6 @@
 /** The customer takes a photo back while the job is open; the file goes after the row's commit. */
 import { customerUploads, dispatchJobs, eq, orders } from '@h2s/db';
-import type { ApiDeps } from '../../trpc';
+import type { ApiDeps } from '../deps';
 import type { Viewer } from '../auth';
 import { customerMayAccessOrder } from '../customer-access';
 import { conflict, notFound } from '../errors';

@@ -1,6 +1,6 @@
 /** Signed photo URLs: the signature is the authorization, granted when the URL was handed out. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ApiDeps } from '../../trpc';
+import type { ApiDeps } from '../deps';
 
 export const UPLOAD_URL_TTL_SECONDS = 3600;
 

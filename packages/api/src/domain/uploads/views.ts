@@ -1,6 +1,6 @@
 /** Photos as the API shows them: rows with fresh signed URLs. */
 import { asc, customerUploads, inArray, type CustomerUpload, type UploadKind, type UPLOAD_MIME_TYPES } from '@h2s/db';
-import type { ApiDeps } from '../../trpc';
+import type { ApiDeps } from '../deps';
 import type { Viewer } from '../auth';
 import { jobAccess } from '../job-queries';
 import { signUploadUrl, type SigningDeps } from './signing';

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { isCode } from '@h2s/ui/server';
+import { isCode } from '@h2s/server/sveltekit';
 import type { PageServerLoad } from './$types';
 
 /** No sign-in: the token in the link is the authorization (see tracking.ts in the API). */

@@ -1,5 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { failLoad } from '@h2s/ui/server';
+import { failLoad } from '@h2s/server/sveltekit';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { actionMessage, failLoad, isCode } from '@h2s/ui/server';
+import { actionMessage, failLoad, isCode } from '@h2s/server/sveltekit';
 import { photosFor } from '$lib/server/photos';
 import { confirmationFor } from '$lib/visit';
 

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { isCode } from '@h2s/ui/server';
+import { isCode } from '@h2s/server/sveltekit';
 import type { Actions } from './$types';
 
 /**

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { isCode } from '@h2s/ui/server';
+import { isCode } from '@h2s/server/sveltekit';
 import { deliverTestEvent, testCheckoutEnabled } from '$lib/server/test-checkout';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
 import { assignAction } from '$lib/server/assign';
 import type { RouterInputs } from '@h2s/api/client';
-import { actionMessage, failLoad, formProblem } from '@h2s/ui/server';
+import { actionMessage, failLoad, formProblem } from '@h2s/server/sveltekit';
 import { TIME_WINDOWS } from '@h2s/db';
 import { photosFor } from '$lib/server/photos';
 

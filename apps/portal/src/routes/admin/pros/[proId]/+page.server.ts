@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { availabilityFromForm } from '$lib/server/availability';
-import { actionMessage, badRequestFieldErrors, failLoad } from '@h2s/ui/server';
+import { actionMessage, badRequestFieldErrors, failLoad } from '@h2s/server/sveltekit';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   try {

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions } from './$types';
-import { actionMessage, badRequestFieldErrors, isCode } from '@h2s/ui/server';
+import { actionMessage, badRequestFieldErrors, isCode } from '@h2s/server/sveltekit';
 
 export const actions = {
   create: async ({ locals, request }) => {

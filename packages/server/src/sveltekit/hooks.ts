@@ -4,6 +4,7 @@ import { handleServerError, HSTS, SECURITY_HEADERS, type AppServer, type Viewer 
 import { resolveLocals } from '@h2s/api/sveltekit';
 import { badPathPage, decodedPath } from '@h2s/api/http/paths';
 import { installProcessGuard } from '@h2s/api/http/process-guard';
+import { offerAppServer } from '@h2s/server/handoff';
 
 /** What `event.locals` holds on every page request; each app's `App.Locals` extends it. */
 export interface AppLocals {
@@ -18,14 +19,9 @@ export function setSecurityHeaders(headers: Headers): void {
 }
 
 /**
- * Where the built app's entry (tooling/sveltekit/adapter.js) finds the API's node:http hot path: the
- * app's `init` puts it here, and the entry serves single API calls with it before SvelteKit.
- */
-export const NODE_HANDLER_KEY = Symbol.for('h2s.nodeHandler');
-
-/**
- * adapter-node stops taking requests on SIGTERM/SIGINT and then emits `sveltekit:shutdown`; the
- * database pool and the LISTEN connection must close for the process to exit.
+ * adapter-node stops taking requests on SIGTERM/SIGINT and then emits `sveltekit:shutdown` (so does
+ * the built app's own server, http/node-server.ts); the database pool and the LISTEN connection must
+ * close for the process to exit.
  */
 export const closeOnShutdown =
   (server: Pick<AppServer, 'close'>): ServerInit =>
@@ -33,13 +29,16 @@ export const closeOnShutdown =
     process.once('sveltekit:shutdown', () => void server.close());
   };
 
-/** The app's `init`: close on shutdown, and offer the API's node:http hot path to the built entry. */
+/**
+ * The app's `init`: close on shutdown, and offer the API to the built app's node:http server
+ * (tooling/sveltekit/entry.js takes it from the one handoff module once SvelteKit's handler loaded).
+ */
 export const appInit =
-  (server: Pick<AppServer, 'app' | 'close' | 'handleNode'>): ServerInit =>
+  (server: Pick<AppServer, 'app' | 'close' | 'listen'>): ServerInit =>
   () => {
     closeOnShutdown(server)();
     installProcessGuard(server.app);
-    (globalThis as Record<symbol, unknown>)[NODE_HANDLER_KEY] = server.handleNode;
+    offerAppServer(server);
   };
 
 export interface AppHandleOptions {

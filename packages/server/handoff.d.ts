@@ -1,0 +1,2 @@
+export declare function offerAppServer(server: unknown): void;
+export declare function takeAppServer(): unknown;
