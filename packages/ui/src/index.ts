@@ -1,4 +1,4 @@
-/** The components both apps use. Formatters: `@h2s/ui/format`; server pieces: `@h2s/ui/server`. */
+/** The components both apps use. Formatters: `@h2s/ui/format`; server pieces: `@h2s/server/sveltekit`. */
 export { default as Alert } from './components/Alert.svelte';
 export { default as FieldError } from './components/FieldError.svelte';
 export { default as Pill, type PillTone } from './components/Pill.svelte';

@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { failLoad } from '@h2s/ui/server';
+import { failLoad } from '@h2s/server/sveltekit';
 
 const localDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { server } from '$lib/server/api';
-import { actionMessage } from '@h2s/ui/server';
+import { actionMessage } from '@h2s/server/sveltekit';
 
 const DEFAULT_ZONE = 'America/Chicago';
 
