@@ -47,9 +47,15 @@ export const dayLabel = (date: string) =>
     new Date(`${date}T12:00:00Z`),
   );
 
-/** How a booked slot reads: "Tue, Jan 13, 12pm–3pm (Central Time, America/Chicago)". */
-export const slotText = (date: string, window: string, zone: string, zoneLabel: string) =>
-  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window.replace(' - ', '–')} (${zoneLabel}, ${zone})`;
+/** How a booked visit reads, at the home: "Tue, Jan 13, 12pm–3pm CST at the home". */
+export const slotText = (date: string, window: string, zone: string) => {
+  const noon = new Date(`${date}T18:00:00Z`);
+  const day = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(noon);
+  const abbr = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
+    .formatToParts(noon)
+    .find((p) => p.type === 'timeZoneName')!.value;
+  return `${day}, ${window.replace(' - ', '–')} ${abbr} at the home`;
+};
 
 export interface Buyer {
   name: string;

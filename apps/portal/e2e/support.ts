@@ -57,6 +57,7 @@ export async function createPro(options: { postalCode?: string; serviceRadiusMil
     ...pro,
     postalCode: options.postalCode ?? '60602',
     serviceRadiusMiles: options.serviceRadiusMiles ?? 40,
+    skills: ['wall-mount', 'in-wall-wiring', 'smart-home', 'security-cameras', 'networking'],
   });
   await admin.dispose();
   return { proId, ...pro };

@@ -16,6 +16,7 @@ import {
   type TimeWindow,
   perDatabase,
 } from '@h2s/db';
+import { assertWithinHomeHours } from './home-hours';
 import { moveAssignmentWindow } from './job-commands';
 import { conflict, fieldError, notFound } from './errors';
 import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
@@ -135,6 +136,7 @@ type OrderToSchedule = Pick<
   | 'scheduleTimeWindow'
   | 'scheduleTimezone'
   | 'rescheduleCount'
+  | 'timezone'
 >;
 type JobToSchedule = Pick<DispatchJob, 'id' | 'status' | 'dueAt'>;
 
@@ -151,8 +153,10 @@ function planScheduleChange<O extends OrderToSchedule, J extends JobToSchedule>(
   actor: Actor,
   now: Date,
   policy: DispatchPolicy,
+  dueAt: Date,
 ) {
   if (!order || ('customerUserId' in selector && order.customerUserId !== selector.customerUserId)) throw notFound('Order');
+  assertWithinHomeHours(dueAt, order.timezone, request.timezone);
   if (order.cancelledAt) throw conflict('This order was cancelled.');
   if (order.paymentStatus !== 'paid') throw conflict('Payment for this order has not been received yet.');
   if (!job) throw conflict('The job for this order is still being created; try again in a moment.');
@@ -205,6 +209,7 @@ function orderAndJob(db: Database, by: 'sessionId' | 'orderId') {
         scheduleTimeWindow: orders.scheduleTimeWindow,
         scheduleTimezone: orders.scheduleTimezone,
         rescheduleCount: orders.rescheduleCount,
+        timezone: orders.timezone,
         version: sql<string>`${orders}.xmin::text`,
       },
       job: {
@@ -252,6 +257,7 @@ async function scheduleInOneStatement(
     actor,
     now,
     policy,
+    dueAt,
   );
   const result = { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString() };
   if (unchanged) return result;
@@ -329,6 +335,7 @@ function scheduleInTransaction(
       actor,
       now,
       policy,
+      dueAt,
     );
     let proReleased = false;
     if (!unchanged) {

@@ -5,6 +5,7 @@ import { assignJob } from '../domain/job-commands';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
 import { jobHistory, prosWithDistance } from '../domain/dispatch-queries';
 import { dispatchBoard, getJob } from '../domain/job-queries';
+import { unservedDemand } from '../domain/coverage';
 import { createPro, createProInput, setProSkills, skillsInput, updatePro, updateProInput } from '../domain/pros';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { moveVisitBack } from '../domain/visit';
@@ -57,7 +58,8 @@ export const adminRouter = {
     .output(checkedOutput(z.object({ orderId: z.string(), trackingVersion: z.number().int() })))
     .mutation(({ ctx, input }) => revokeTracking(ctx.db, input.orderId)),
   createPro: adminProcedure
-    .input(createProInput)
+    // Onboarding names the pro's skills: at least one (the domain's default of all skills is for seeds and tests).
+    .input(createProInput.extend({ skills: z.array(z.string()).min(1, 'Choose at least one skill').pipe(skillsInput) }))
     .output(checkedOutput(z.object({ proId: z.string() })))
     .mutation(({ ctx, input }) => createPro(ctx.db, input, ctx.clock.now())),
   /** Edit a pro from the pros list: name, home ZIP, radius, pause/resume, reset the password. */
@@ -136,6 +138,18 @@ export const adminRouter = {
       ),
     )
     .query(async ({ ctx, input }) => ({ pros: await prosWithDistance(ctx.db, input.jobId) })),
+  /** Checkouts refused for coverage, by ZIP: where to recruit next. */
+  unservedDemand: adminProcedure
+    .output(
+      checkedOutput(
+        z.object({
+          areas: z.array(
+            z.object({ postalCode: z.string(), city: z.string(), state: z.string(), requests: z.number().int(), lastAt: z.string() }),
+          ),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) => ({ areas: await unservedDemand(ctx.db) })),
   history: adminProcedure
     .input(jobIdInput)
     .output(

@@ -36,14 +36,15 @@ export const actions = {
       return fail(status, { action: 'moveBack' as const, message, reason });
     }
   },
-  /** Dispatch moves the visit to another day or window (no cutoff, no limit); the customer's time zone stays. */
+  /** Dispatch moves the visit to another day or window (no cutoff, no limit), in the home's time zone. */
   reschedule: async ({ locals, params, request }) => {
     const form = await request.formData();
     const date = String(form.get('date') ?? '');
     const timeWindow = String(form.get('timeWindow') ?? '');
     try {
       const job = await locals.api.jobs.get({ jobId: params.jobId });
-      const timezone = job.scheduleTimezone ?? job.timezone;
+      // Dispatch reads windows at the home, whatever zone the customer booked in.
+      const timezone = job.timezone;
       const moved = await locals.api.admin.reschedule({
         orderId: job.orderId,
         date,
