@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '@h2s/e2e-config/axe';
 import {
   ADMIN,
   apiAs,
@@ -41,6 +42,14 @@ test('onboarding a pro shows each problem next to its field, then creates the pr
 
   await page.getByLabel('Temporary password').fill('a-long-enough-password');
   await page.getByLabel('Home ZIP code').fill('60611');
+  await page.getByRole('button', { name: 'Create pro' }).click();
+  // No skill picked: refused on the skills group (issue 22).
+  await expect(page.getByRole('group', { name: 'Skills' })).toContainText('Choose at least one skill');
+  await expectAccessible(page, 'onboarding form refused for missing skills');
+
+  await page.getByLabel('Temporary password').fill('a-long-enough-password');
+  await page.getByRole('checkbox', { name: 'Wall mounting' }).check();
+  await page.getByRole('checkbox', { name: 'Networking' }).check();
   await page.getByRole('button', { name: 'Create pro' }).click();
   await expect(page).toHaveURL(/\/admin\/pros\?created=USR-/);
   await expect(page.getByRole('status').filter({ hasText: 'Robin Novak can now sign in' })).toBeVisible();

@@ -41,6 +41,13 @@ test('a job nobody took after widening is flagged "needs dispatch" at the top of
   // Dispatch may cancel at any time, with a reason; the history says why.
   await first.getByRole('link', { name: /History/ }).click();
   await page.getByLabel('Reason').fill('Customer called: moving out');
+  // The reason box is a real box, not one collapsed line (issue 22).
+  expect((await page.getByLabel('Reason').boundingBox())!.height).toBeGreaterThan(60);
+  // A refund cannot be undone: nothing happens until the box is ticked.
+  await page.getByRole('button', { name: /Cancel order/ }).click();
+  await expect(page.getByRole('checkbox', { name: /refunded in full, once; this cannot be undone/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Cancel order/ })).toHaveCount(1);
+  await page.getByRole('checkbox', { name: /refunded in full, once; this cannot be undone/ }).check();
   await page.getByRole('button', { name: /Cancel order/ }).click();
   const history = page.getByRole('list', { name: 'Job history' });
   await expect(history.getByRole('listitem').last()).toContainText('Cancelled — Customer called: moving out');

@@ -100,7 +100,7 @@ export async function bookJob(
     sku?: string;
     notes?: string;
     photos?: number;
-    schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' } | null;
+    schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm'; timezone?: string } | null;
     address?: { line1: string; city: string; state: string; postalCode: string };
   } = {},
 ): Promise<Booking> {
@@ -146,7 +146,8 @@ export async function bookJob(
 
   const schedule = options.schedule === undefined ? { inDays: 3, timeWindow: '12pm - 3pm' as const } : options.schedule;
   if (schedule) {
-    const timezone = 'America/Chicago';
+    // The customer's own zone when they booked from elsewhere; the house is in Chicago.
+    const timezone = schedule.timezone ?? 'America/Chicago';
     await mutate(customer, 'schedule.confirm', {
       sessionId,
       date: localDatePlus(timezone, schedule.inDays),

@@ -67,7 +67,10 @@ export const actions = {
     }
   },
   cancel: async ({ locals, params, request }) => {
-    const reason = String((await request.formData()).get('reason') ?? '').trim();
+    const data = await request.formData();
+    const reason = String(data.get('reason') ?? '').trim();
+    // A refund cannot be undone: the form's checkbox says so, and nothing happens without it.
+    if (data.get('confirmed') !== 'yes') return fail(400, { cancelError: 'Tick the box to confirm the refund; it cannot be undone.' });
     try {
       const job = await locals.api.jobs.get({ jobId: params.jobId });
       await locals.api.orders.cancel({ orderId: job.orderId, reason });
