@@ -87,3 +87,30 @@ test('a paused pro with no offers is told they are paused and how to resume; Hou
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expectAccessible(page, 'hours page');
 });
+
+test('dispatch assigning a pro on their day off is warned and must give a reason, which the history keeps', async ({ page }) => {
+  test.setTimeout(120_000);
+  const pro = await createPro({ postalCode: '60602', serviceRadiusMiles: 40 });
+  const { jobId } = await bookJob({ schedule: { inDays: 6, timeWindow: '9am - 12pm' } });
+  const day = new Date(Date.now() + 6 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'America/Chicago' });
+  const admin = await apiAs(ADMIN);
+  const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startsAt: '08:00', endsAt: '18:00' }));
+  await mutate(admin, 'pros.setAvailability', { proId: pro.proId, hours, daysOff: [day] });
+  await admin.dispose();
+
+  await signIn(page, ADMIN);
+  await page.goto(`/admin/jobs/${jobId}`, { waitUntil: 'networkidle' });
+  const choice = page.getByLabel(`Pro for ${jobId}`);
+  await choice.selectOption((await choice.locator('option', { hasText: pro.name }).getAttribute('value'))!);
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  const warning = page.getByRole('alert').filter({ hasText: 'day off. Say why to assign anyway' });
+  await expect(warning).toContainText(`is ${pro.name}'s day off.`);
+  await expectAccessible(page, 'assign warning on a day off');
+  await warning.getByLabel('Reason').fill('Swapped days with Marcus');
+  await warning.getByRole('button', { name: 'Assign anyway' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${jobId} is now assigned to ${pro.name}` })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Job history' })).toContainText(
+    `to ${pro.name} (outside their hours: Swapped days with Marcus)`,
+  );
+});

@@ -5,6 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_ORIGINS } from '@h2s/e2e-config';
+import { expectAccessible } from '@h2s/e2e-config/axe';
 
 import { solidPng } from '@h2s/e2e-config/png';
 
@@ -207,8 +208,9 @@ export const VIEWPORTS = [
   { name: 'desk', width: 1280, height: 800 },
 ] as const;
 
-/** Full-page screenshots of the current page at phone and desk sizes. */
+/** Full-page screenshots of the current page at phone and desk sizes, after axe finds nothing at either. */
 export async function screenshots(page: Page, name: string) {
+  await expectAccessible(page, name);
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport.width}x${viewport.height}.png`, fullPage: true });
@@ -229,6 +231,7 @@ export async function sqlOnE2eDatabase<T>(run: (sql: import('postgres').Sql) => 
 
 /** A phone-width screenshot kept with the repository's artifacts (what each dispatch rule looks like). */
 export async function artifact(page: Page, name: string) {
+  await expectAccessible(page, name);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `../../artifacts/${name}.png`, fullPage: true });
 }

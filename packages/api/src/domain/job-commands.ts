@@ -162,7 +162,15 @@ function whyNotAccepted(why: WhyNot | null) {
  * released before the new one is accepted, under a lock on the job row, in one transaction. The pro
  * must hold the job's skills; the exclusion constraint refuses a pro busy at that time.
  */
-export async function assignJob(db: Database, jobId: string, proId: string, admin: Actor, now: Date): Promise<JobAssignment> {
+export async function assignJob(
+  db: Database,
+  jobId: string,
+  proId: string,
+  admin: Actor,
+  now: Date,
+  /** Kept with the assignment's event (e.g. why dispatch assigned outside the pro's hours). */
+  note: Record<string, unknown> = {},
+): Promise<JobAssignment> {
   try {
     return await db.transaction(async (tx) => {
       const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
@@ -191,6 +199,7 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
         proId,
         ...(previousProId ? { previousProId } : {}),
         assignmentId: assignment.id,
+        ...note,
       });
       await enqueueEmail(tx, {
         kind: 'pro_assigned',

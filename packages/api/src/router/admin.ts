@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { JOB_STATUSES, orderIdSchema, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/job-commands';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
+import { checkAssignmentHours } from '../domain/assignment-hours';
 import { jobHistory, prosWithDistance } from '../domain/dispatch-queries';
 import { dispatchBoard, getJob } from '../domain/job-queries';
 import { unservedDemand } from '../domain/coverage';
@@ -15,7 +16,14 @@ import { jobView } from './outputs';
 
 export const adminRouter = {
   assign: adminProcedure
-    .input(jobIdInput.extend({ proId: proIdSchema, confirmOutsideRadius: z.boolean().optional() }))
+    .input(
+      jobIdInput.extend({
+        proId: proIdSchema,
+        confirmOutsideRadius: z.boolean().optional(),
+        /** Required to assign on the pro's day off or outside their hours; kept in the job's history. */
+        offHoursReason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500).optional(),
+      }),
+    )
     .output(
       checkedOutput(
         z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }),
@@ -23,7 +31,9 @@ export const adminRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);
-      const a = await assignJob(ctx.db, input.jobId, input.proId, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
+      const offHoursReason = await checkAssignmentHours(ctx.db, input.jobId, input.proId, input.offHoursReason);
+      const admin = { userId: ctx.viewer.userId, role: 'admin' as const };
+      const a = await assignJob(ctx.db, input.jobId, input.proId, admin, ctx.clock.now(), offHoursReason ? { offHoursReason } : {});
       return { assignmentId: a.id, jobId: a.jobId, proId: a.proId, state: a.state, assignedAt: a.assignedAt.toISOString() };
     }),
   /** One visit step back with a reason (a completed job is reopened); `from` guards a double submit. */
