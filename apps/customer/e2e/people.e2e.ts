@@ -46,6 +46,7 @@ function windowInsideCutoff(): { date: string; window: string } {
 }
 
 test('a customer in another zone sees windows at the home and in their own time, then cancels after a confirmation', async ({ page }) => {
+  test.setTimeout(240_000);
   const buyer = { ...chicagoBuyer(), email: `zone+${Date.now().toString(36)}@example.com` };
   await buyAndPay(page, buyer);
 
