@@ -23,7 +23,12 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await page.getByRole('link', { name: 'dev outbox' }).click();
-  await page.getByRole('listitem').filter({ hasText: `To ${email}` }).first().getByRole('link', { name: /\/account\/signin\// }).click();
+  await page
+    .getByRole('listitem')
+    .filter({ hasText: `To ${email}` })
+    .first()
+    .getByRole('link', { name: /\/account\/signin\// })
+    .click();
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');
 }
@@ -33,7 +38,11 @@ function windowInsideCutoff(): { date: string; window: string } {
   const now = Date.now();
   for (const days of [0, 1]) {
     const date = dateIn(HOME, days);
-    for (const [window, hour] of [['9am - 12pm', 9], ['12pm - 3pm', 12], ['3pm - 6pm', 15]] as const) {
+    for (const [window, hour] of [
+      ['9am - 12pm', 9],
+      ['12pm - 3pm', 12],
+      ['3pm - 6pm', 15],
+    ] as const) {
       const offset = new Intl.DateTimeFormat('en-US', { timeZone: HOME, timeZoneName: 'shortOffset' })
         .formatToParts(new Date(`${date}T12:00:00Z`))
         .find((p) => p.type === 'timeZoneName')!.value;
@@ -52,9 +61,7 @@ test('a customer in another zone sees windows at the home and in their own time,
 
   // Windows are offered in the home's zone, each with the customer's own clock beside it.
   await expect(page.getByLabel('Timezone')).toHaveValue(HOME);
-  await expect(page.getByRole('radio', { name: /^12pm - 3pm/ })).toHaveAccessibleName(
-    '12pm - 3pm 12pm–3pm at the home, 1pm–4pm your time',
-  );
+  await expect(page.getByRole('radio', { name: /^12pm - 3pm/ })).toHaveAccessibleName('12pm - 3pm 12pm–3pm at the home, 1pm–4pm your time');
   const day = dateIn(HOME, 4);
   await pickDay(page, day);
   await page.getByRole('radio', { name: /^12pm - 3pm/ }).check();
