@@ -28,7 +28,8 @@ export function e2eConfig(options: { servers: string; baseURL: string; port: num
     fullyParallel: false,
     workers: 1,
     retries: 0,
-    timeout: 60_000,
+    // Every page state is also checked with axe at two widths (see axe.ts): about 2-5 s a state here.
+    timeout: 120_000,
     expect: { timeout: 10_000 },
     outputDir: './test-results',
     reporter: [['list']],

@@ -1,5 +1,6 @@
 /** Shared steps and test data for the customer app's browser tests. */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { expectAccessible } from '@h2s/e2e-config/axe';
 
 /** A genuine PNG: a width×height RGB image with a diagonal gradient on the given colour. */
 export { gradientPng as makePng } from '@h2s/e2e-config/png';
@@ -7,8 +8,9 @@ export { gradientPng as makePng } from '@h2s/e2e-config/png';
 export const SCREENSHOT_DIR = 'test-results/screenshots';
 export const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
 
-/** Full-page screenshots at phone and desktop sizes; leaves the page at desktop size. */
+/** Full-page screenshots at phone and desktop sizes, after axe finds nothing at either; leaves the page at desktop size. */
 export async function screenshots(page: Page, name: string) {
+  await expectAccessible(page, name);
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${label}-${size.width}x${size.height}.png`, fullPage: true });
@@ -47,9 +49,15 @@ export const dayLabel = (date: string) =>
     new Date(`${date}T12:00:00Z`),
   );
 
-/** How a booked slot reads: "Tue, Jan 13, 12pm–3pm (Central Time, America/Chicago)". */
-export const slotText = (date: string, window: string, zone: string, zoneLabel: string) =>
-  `${new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))}, ${window.replace(' - ', '–')} (${zoneLabel}, ${zone})`;
+/** How a booked visit reads, at the home: "Tue, Jan 13, 12pm–3pm CST at the home". */
+export const slotText = (date: string, window: string, zone: string) => {
+  const noon = new Date(`${date}T18:00:00Z`);
+  const day = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(noon);
+  const abbr = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
+    .formatToParts(noon)
+    .find((p) => p.type === 'timeZoneName')!.value;
+  return `${day}, ${window.replace(' - ', '–')} ${abbr} at the home`;
+};
 
 export interface Buyer {
   name: string;

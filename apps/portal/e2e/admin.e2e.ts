@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '@h2s/e2e-config/axe';
 import {
   ADMIN,
   apiAs,
@@ -32,6 +33,11 @@ test('onboarding a pro shows each problem next to its field, then creates the pr
   await expect(password).toHaveAccessibleDescription(/Password must be at least 12 characters/);
   await expect(password).toBeFocused();
   await expect(page.getByLabel('Full name')).toHaveValue('Robin Novak');
+  // No skill picked: refused on the skills group too (issue 22).
+  await expect(page.getByRole('group', { name: 'Skills' })).toContainText('Choose at least one skill');
+  await expectAccessible(page, 'onboarding form refused for a short password and no skills');
+  await page.getByRole('checkbox', { name: 'Wall mounting' }).check();
+  await page.getByRole('checkbox', { name: 'Networking' }).check();
 
   await password.fill('a-long-enough-password');
   await page.getByLabel('Home ZIP code').fill('00001');
@@ -45,6 +51,7 @@ test('onboarding a pro shows each problem next to its field, then creates the pr
   await expect(page).toHaveURL(/\/admin\/pros\?created=USR-/);
   await expect(page.getByRole('status').filter({ hasText: 'Robin Novak can now sign in' })).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: email })).toContainText('35 mi');
+  await expect(page.getByRole('row').filter({ hasText: email })).toContainText('networking, wall-mount');
 });
 
 test('the admin reassigns a job and both pros see it move without reloading', async ({ page, browser }) => {

@@ -41,6 +41,13 @@ test('a job nobody took after widening is flagged "needs dispatch" at the top of
   // Dispatch may cancel at any time, with a reason; the history says why.
   await first.getByRole('link', { name: /History/ }).click();
   await page.getByLabel('Reason').fill('Customer called: moving out');
+  // The reason box is a real box, not one collapsed line (issue 22).
+  expect((await page.getByLabel('Reason').boundingBox())!.height).toBeGreaterThan(60);
+  // A refund cannot be undone: nothing happens until the box is ticked.
+  await page.getByRole('button', { name: /Cancel order/ }).click();
+  await expect(page.getByRole('checkbox', { name: /refunded in full, once; this cannot be undone/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Cancel order/ })).toHaveCount(1);
+  await page.getByRole('checkbox', { name: /refunded in full, once; this cannot be undone/ }).check();
   await page.getByRole('button', { name: /Cancel order/ }).click();
   const history = page.getByRole('list', { name: 'Job history' });
   await expect(history.getByRole('listitem').last()).toContainText('Cancelled — Customer called: moving out');
@@ -113,15 +120,17 @@ test('a customer cancels before the cutoff and is refunded; inside it the refusa
   // The visit is now 2 hours away: past the cutoff.
   const [{ due }] = await sqlOnE2eDatabase((sql) => sql`select due_at::text as due from dispatch_jobs where id = ${booking.jobId}`);
   await sqlOnE2eDatabase((sql) => sql`update dispatch_jobs set due_at = now() + interval '2 hours' where id = ${booking.jobId}`);
-  await order.getByRole('button', { name: /Cancel this order/ }).click();
-  await expect(order.getByRole('alert')).toContainText(
-    'Visits can be cancelled online until 24 hours before the window starts, for a full refund.',
-  );
-  await expect(order.getByRole('alert')).toContainText('call dispatch');
+  // Inside the cutoff no button is offered that would be refused: the page says why and whom to call (issue 22).
+  await page.reload();
+  await expect(order).toContainText("Your visit starts within 24 hours, so it can't be rescheduled or cancelled online.");
+  await expect(order).toContainText('call dispatch');
+  await expect(order.getByRole('button', { name: /Cancel this order/ })).toHaveCount(0);
   await artifact(page, 'rules-customer-cancel-refused');
 
   await sqlOnE2eDatabase((sql) => sql`update dispatch_jobs set due_at = ${due}::timestamptz where id = ${booking.jobId}`);
+  await page.reload();
   await order.getByRole('button', { name: /Cancel this order/ }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel and refund' }).click();
   await expect(order.getByText(/Cancelled · refund/)).toBeVisible();
   await expect(order).toContainText('is being refunded to your card');
   await artifact(page, 'rules-customer-cancelled');

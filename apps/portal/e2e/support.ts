@@ -5,6 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_ORIGINS } from '@h2s/e2e-config';
+import { expectAccessible } from '@h2s/e2e-config/axe';
 
 import { solidPng } from '@h2s/e2e-config/png';
 
@@ -57,6 +58,7 @@ export async function createPro(options: { postalCode?: string; serviceRadiusMil
     ...pro,
     postalCode: options.postalCode ?? '60602',
     serviceRadiusMiles: options.serviceRadiusMiles ?? 40,
+    skills: ['wall-mount', 'in-wall-wiring', 'smart-home', 'security-cameras', 'networking'],
   });
   await admin.dispose();
   return { proId, ...pro };
@@ -99,7 +101,7 @@ export async function bookJob(
     sku?: string;
     notes?: string;
     photos?: number;
-    schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' } | null;
+    schedule?: { inDays: number; timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm'; timezone?: string } | null;
     address?: { line1: string; city: string; state: string; postalCode: string };
   } = {},
 ): Promise<Booking> {
@@ -145,7 +147,8 @@ export async function bookJob(
 
   const schedule = options.schedule === undefined ? { inDays: 3, timeWindow: '12pm - 3pm' as const } : options.schedule;
   if (schedule) {
-    const timezone = 'America/Chicago';
+    // The customer's own zone when they booked from elsewhere; the house is in Chicago.
+    const timezone = schedule.timezone ?? 'America/Chicago';
     await mutate(customer, 'schedule.confirm', {
       sessionId,
       date: localDatePlus(timezone, schedule.inDays),
@@ -205,8 +208,9 @@ export const VIEWPORTS = [
   { name: 'desk', width: 1280, height: 800 },
 ] as const;
 
-/** Full-page screenshots of the current page at phone and desk sizes. */
+/** Full-page screenshots of the current page at phone and desk sizes, after axe finds nothing at either. */
 export async function screenshots(page: Page, name: string) {
+  await expectAccessible(page, name);
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport.width}x${viewport.height}.png`, fullPage: true });
@@ -227,6 +231,7 @@ export async function sqlOnE2eDatabase<T>(run: (sql: import('postgres').Sql) => 
 
 /** A phone-width screenshot kept with the repository's artifacts (what each dispatch rule looks like). */
 export async function artifact(page: Page, name: string) {
+  await expectAccessible(page, name);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `../../artifacts/${name}.png`, fullPage: true });
 }

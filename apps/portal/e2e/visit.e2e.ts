@@ -36,7 +36,7 @@ test('a pro takes the visit step by step on a phone while the customer watches i
   await expect(tracking.getByTestId('track-headline')).toHaveText('Your pro is confirmed');
   await expect(tracking.getByTestId('track-pro')).toHaveText(pro.name.split(' ')[0]!);
   await expect(tracking.getByText('Live: this page updates by itself')).toBeVisible();
-  await expect(tracking.getByTestId('track-window')).toContainText('9am - 12pm');
+  await expect(tracking.getByTestId('track-window')).toContainText('9am–12pm at the home');
   await expect(tracking.getByTestId('track-window')).toContainText('America/Chicago');
   await expect(tracking.getByText(booking.customerName)).toHaveCount(0);
   await markDocument(tracking);

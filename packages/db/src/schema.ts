@@ -617,3 +617,27 @@ export type CustomerUpload = typeof customerUploads.$inferSelect;
 export type EmailNotification = typeof emailNotifications.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Pro = typeof pros.$inferSelect;
+
+/** "Tell me when you serve my area": checkouts refused for coverage, where to recruit next. */
+export const serviceRequests = pgTable(
+  'service_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email').notNull(),
+    postalCode: text('postal_code').notNull(),
+    city: text('city').notNull(),
+    state: text('state').notNull(),
+    skills: text('skills')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    createdAt: createdAt(),
+    notifiedAt: ts('notified_at'),
+  },
+  (t) => [
+    unique('service_requests_email_postal_code_key').on(t.email, t.postalCode),
+    check('service_requests_postal_code_check', sql`${t.postalCode} ~ '^[0-9]{5}$'`),
+    check('service_requests_email_check', sql`length(${t.email}) between 3 and 254 and position('@' in ${t.email}) > 1`),
+    index('service_requests_postal_code_idx').on(t.postalCode),
+  ],
+);

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDistance, formatInstant, formatSlot, formatUSD, formatWhen, relativeDay, zoneAbbreviation } from './format';
+import {
+  formatBytes,
+  formatDistance,
+  formatInstant,
+  formatSlot,
+  formatUSD,
+  formatVisit,
+  formatWhen,
+  localWindow,
+  relativeDay,
+  wallClockInstant,
+  zoneAbbreviation,
+} from './format';
 
 const job = (scheduleDate: string, dueAt: string, timeWindow = '9am - 12pm') => ({
   dueAt,
@@ -25,8 +37,35 @@ describe('formatWhen', () => {
     expect(formatWhen(job('2026-01-15', '2026-01-15T18:00:00Z', '12pm - 3pm'), now)).toBe('Thu, Jan 15, 12pm–3pm CST');
   });
 
+  it('shows the window at the house even when the customer booked it in another zone (issue 22)', () => {
+    // Booked "12pm - 3pm" in New York for a Chicago house: 17:00Z, which is 11am–2pm at the house.
+    const booked = {
+      dueAt: '2026-01-15T17:00:00Z',
+      scheduleDate: '2026-01-15',
+      timeWindow: '12pm - 3pm',
+      timezone: 'America/Chicago',
+      scheduleTimezone: 'America/New_York',
+    };
+    expect(formatWhen(booked, now)).toBe('Thu, Jan 15, 11am–2pm CST');
+    expect(formatVisit(booked.dueAt, booked.timezone)).toBe('Thu, Jan 15, 11am–2pm CST at the home');
+  });
+
   it('says when there is no schedule yet', () => {
     expect(formatWhen({ dueAt: null, scheduleDate: null, timeWindow: null, timezone: 'America/Chicago' }, now)).toBe('Not scheduled yet');
+  });
+});
+
+describe('wall clocks across zones', () => {
+  it('finds the instant of a wall-clock hour in a zone, DST and half-hour offsets included', () => {
+    expect(wallClockInstant('2026-01-15', 12, 'America/Chicago').toISOString()).toBe('2026-01-15T18:00:00.000Z');
+    expect(wallClockInstant('2026-07-01', 9, 'America/New_York').toISOString()).toBe('2026-07-01T13:00:00.000Z');
+    expect(wallClockInstant('2026-01-15', 9, 'Asia/Kolkata').toISOString()).toBe('2026-01-15T03:30:00.000Z');
+  });
+
+  it('reads a window in another zone', () => {
+    expect(localWindow('2026-01-15T15:00:00Z', 'America/Chicago')).toBe('9am–12pm');
+    expect(localWindow('2026-01-15T15:00:00Z', 'America/New_York')).toBe('10am–1pm');
+    expect(localWindow('2026-01-15T03:30:00Z', 'America/Chicago')).toBe('9:30pm–12:30am');
   });
 });
 

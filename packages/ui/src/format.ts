@@ -88,11 +88,58 @@ export interface Schedulable {
   scheduleTimezone?: string | null;
 }
 
-/** "Tomorrow, 9am–12pm CST", or "Not scheduled yet". */
+/** Every visit window is this long (the schema's WINDOW_HOURS). */
+const WINDOW_MS = 3 * 3_600_000;
+
+/** "9am", "12:30am": the clock at an instant in a timezone. */
+export function clockLabel(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) % 24;
+  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
+  return `${hour % 12 || 12}${minute === '00' ? '' : `:${minute}`}${hour < 12 ? 'am' : 'pm'}`;
+}
+
+/** "9am–12pm": the window starting at `dueAt` as the clock reads in `timeZone` (the home's, for pros and dispatch). */
+export function localWindow(dueAt: string | Date, timeZone: string): string {
+  const start = new Date(dueAt);
+  return `${clockLabel(start, timeZone)}–${clockLabel(new Date(start.getTime() + WINDOW_MS), timeZone)}`;
+}
+
+/** Minutes to add to UTC for the zone's wall clock at that instant. */
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'));
+  return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** The instant a wall-clock hour on a date happens in a zone (what the API does with a window and `timezone`). */
+export function wallClockInstant(date: string, hour: number, timeZone: string): Date {
+  const wall = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  let instant = wall - offsetMinutes(new Date(wall), timeZone) * 60_000;
+  instant = wall - offsetMinutes(new Date(instant), timeZone) * 60_000;
+  return new Date(instant);
+}
+
+/** "Tomorrow, 9am–12pm CST", or "Not scheduled yet": always in the job's own zone, where the house is. */
 export function formatWhen(job: Schedulable, now: Date): string {
-  if (!job.dueAt || !job.scheduleDate || !job.timeWindow) return 'Not scheduled yet';
-  const zone = job.scheduleTimezone ?? job.timezone;
-  return `${relativeDay(job.scheduleDate, zone, now)}, ${windowLabel(job.timeWindow)} ${zoneAbbreviation(new Date(job.dueAt), zone)}`;
+  if (!job.dueAt) return 'Not scheduled yet';
+  const due = new Date(job.dueAt);
+  return `${relativeDay(localDate(due, job.timezone), job.timezone, now)}, ${localWindow(due, job.timezone)} ${zoneAbbreviation(due, job.timezone)}`;
+}
+
+/** "Thu, Jan 15, 11am–2pm CST at the home": a booked visit in the home's zone, labelled. */
+export function formatVisit(dueAt: string, homeTimezone: string): string {
+  const due = new Date(dueAt);
+  return `${formatPlainDate(localDate(due, homeTimezone))}, ${localWindow(due, homeTimezone)} ${zoneAbbreviation(due, homeTimezone)} at the home`;
 }
 
 /** An exact moment in a timezone, for receipts and audit trails: "Jan 9, 2026, 2:03 PM CST". */

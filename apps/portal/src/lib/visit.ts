@@ -1,5 +1,5 @@
 /** The visit as the pro's phone shows it: which step comes next, and when to ask before taking it. */
-import { formatSlot } from '@h2s/ui/format';
+import { formatVisit } from '@h2s/ui/format';
 
 export type VisitStep = 'depart' | 'start' | 'complete';
 
@@ -17,6 +17,8 @@ interface Booked {
   dueAt: string | null;
   scheduleDate: string | null;
   timeWindow: string | null;
+  /** The job's own zone, where the house is. */
+  timezone: string;
 }
 
 /**
@@ -29,5 +31,5 @@ export function confirmationFor(step: VisitStep, job: Booked, now: Date): string
   if (!job.dueAt || !job.scheduleDate || !job.timeWindow) return `This visit has no booked time yet. ${verb} now?`;
   const start = new Date(job.dueAt).getTime();
   const near = now.getTime() >= start - SLACK_MS && now.getTime() <= start + WINDOW_MS + SLACK_MS;
-  return near ? null : `This visit is booked for ${formatSlot({ date: job.scheduleDate, timeWindow: job.timeWindow })}. ${verb} now?`;
+  return near ? null : `This visit is booked for ${formatVisit(job.dueAt, job.timezone)}. ${verb} now?`;
 }

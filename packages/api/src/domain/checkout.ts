@@ -15,6 +15,7 @@ import {
 } from '@h2s/db';
 import { lookupPostalCode } from '@h2s/db/geo';
 import { US_STATE_CODES } from '@h2s/db/us-states';
+import { assertServed } from './coverage';
 import { upsertCustomer } from './customer-access';
 import { fieldError } from './errors';
 import { eventRefusal } from './webhook-checks';
@@ -106,6 +107,11 @@ export async function createCheckout(deps: CheckoutDeps, input: CheckoutInput, n
   if (place.state !== input.serviceAddress.state) {
     throw fieldError(['serviceAddress', 'state'], `ZIP ${place.postalCode} is in ${place.state}, not ${input.serviceAddress.state}`);
   }
+  await assertServed(
+    deps.db,
+    place,
+    found.flatMap((bundle) => bundle.skills),
+  );
 
   const orderId = newOrderId();
   const checkout = await deps.payments.createCheckoutSession({

@@ -206,6 +206,7 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
         text: lines(
           hi,
           `${pro} finished the work. Your receipt:`,
+          str(n.data.notes) && `Notes from ${pro}:\n${str(n.data.notes)}`,
           `${receipt}\nTotal paid  ${money(order.amountTotalCents)}`,
           `See the after photos: ${track}`,
         ),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../test/fixtures';
+import { createTestApi, rejection, type TestApi } from '../test/fixtures';
+import { issuesOf, messagesByField } from '../trpc';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -121,6 +122,7 @@ describe('admin.assign and jobs.complete', () => {
 
 describe('admin.board', () => {
   it("filters by the customer's own date, by status and by unassigned", async () => {
+    await api.pro({ postalCode: '96815', serviceRadiusMiles: 25 });
     const honolulu = await api.paidOrder({
       serviceAddress: { line1: '2255 Kalakaua Ave', city: 'Honolulu', state: 'HI', postalCode: '96815' },
     });
@@ -257,6 +259,17 @@ describe('jobs.accept decides everything in its one statement', () => {
     await expect(admin.admin.setProSkills({ proId, skills: ['wall-mount'] })).resolves.toEqual({ proId, skills: ['wall-mount'] });
     expect(await listed()).toEqual(['wall-mount']);
     await expect(admin.admin.setProSkills({ proId, skills: ['juggling' as 'wall-mount'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('refuses to onboard a pro with no skills, on the skills field (issue 22)', async () => {
+    const admin = await api.caller(await api.admin());
+    const pro = { name: 'Nobody Yet', password: 'long enough password', postalCode: '60601', serviceRadiusMiles: 25 };
+    for (const skills of [[], undefined]) {
+      const error = await rejection(admin.admin.createPro({ ...pro, email: `none-${Date.now()}@pros.test`, skills: skills as [] }));
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(messagesByField(issuesOf(error.cause) ?? [])).toHaveProperty('skills');
+    }
+    expect((await api.t.sql`select count(*)::int as n from users where name = 'Nobody Yet'`)[0]!.n).toBe(0);
   });
 
   it('only pros holding every skill of the job can accept it', async () => {

@@ -187,11 +187,17 @@ export async function assignJob(
   proId: string,
   admin: Actor,
   now: Date,
-  travel: TravelTimes = productTravelTimes(),
+  options: {
+    /** Drive times for placing the visit (the product's TravelTimes by default). */
+    travel?: TravelTimes;
+    /** Kept with the assignment's event (e.g. why dispatch assigned outside the pro's hours). */
+    note?: Record<string, unknown>;
+  } = {},
 ): Promise<JobAssignment> {
+  const travel = options.travel ?? productTravelTimes();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await assignInTransaction(db, jobId, proId, admin, now, await drivesForPlacing(db, travel, jobId, proId));
+      return await assignInTransaction(db, jobId, proId, admin, now, await drivesForPlacing(db, travel, jobId, proId), options.note ?? {});
     } catch (error) {
       if (error instanceof DriveNotFetched && attempt < 5) continue;
       throw error;
@@ -206,6 +212,7 @@ async function assignInTransaction(
   admin: Actor,
   now: Date,
   drive: DriveMinutes,
+  note: Record<string, unknown>,
 ): Promise<JobAssignment> {
   try {
     return await db.transaction(async (tx) => {
@@ -238,6 +245,7 @@ async function assignInTransaction(
         proId,
         ...(previousProId ? { previousProId } : {}),
         assignmentId: assignment.id,
+        ...note,
       });
       await enqueueEmail(tx, {
         kind: 'pro_assigned',

@@ -39,6 +39,16 @@ describe('offers.list', () => {
     expect(JSON.stringify(offers)).not.toMatch(/Lake Park|Avery/);
   });
 
+  it('tells a paused pro with no offers that they are paused (issue 22)', async () => {
+    const viewer = await api.pro({ postalCode: '60601', serviceRadiusMiles: 50 });
+    await api.paidOrder();
+    const pro = await api.caller(viewer);
+    expect((await pro.offers.list()).paused).toBeUndefined();
+    await (await api.caller(await api.admin())).admin.updatePro({ proId: viewer.userId, active: false });
+    const result = await pro.offers.list();
+    expect(result).toMatchObject({ offers: [], paused: true });
+  });
+
   it('leaves out jobs outside the radius, taken jobs, and explains an empty list', async () => {
     const near = await api.paidOrder(sampleCheckout(at('Chicago', 'IL', '60614', '2400 N Clark St')));
     const small = await api.caller(await api.pro({ postalCode: '78701', serviceRadiusMiles: 5 }));

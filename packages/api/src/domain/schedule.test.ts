@@ -76,6 +76,24 @@ describe('schedule.confirm and schedule.reschedule', () => {
     expect(job).toEqual({ status: 'queued', due_at: null });
   });
 
+  it('reads the window in the given zone, but refuses one outside 7am–9pm at the home (issue 22)', async () => {
+    const order = await api.paidOrder();
+    const anon = await api.caller(null);
+    const slot = { sessionId: order.sessionId, date: '2026-01-15', timeWindow: '9am - 12pm' as const };
+    // 9am in Kolkata is 9:30pm the evening before in Chicago: nobody visits a house then.
+    const error = await anon.schedule.confirm({ ...slot, timezone: 'Asia/Kolkata' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((error as Error).message).toBe(
+      'In Asia/Kolkata that window is 9:30pm–12:30am at the home (America/Chicago); visits run between 7am and 9pm at the home. ' +
+        "Choose a window in the home's time zone, America/Chicago.",
+    );
+    const [job] = await api.t.sql`select status, due_at from dispatch_jobs where id = ${order.jobId}`;
+    expect(job).toEqual({ status: 'queued', due_at: null });
+    // 12pm in New York is 11am at a Chicago house: fine, and stored as that instant.
+    const booked = await anon.schedule.confirm({ ...slot, timeWindow: '12pm - 3pm', timezone: 'America/New_York' });
+    expect(booked.dueAt).toBe('2026-01-15T17:00:00.000Z');
+  });
+
   it('refuses an unpaid order, a completed job, and an unknown session', async () => {
     const anon = await api.caller(null);
     const pending = await anon.checkout.create({

@@ -17,6 +17,7 @@ import {
 } from '@h2s/db';
 import { moveAssignmentWindow } from './dayplan/move';
 import { writeSchedule } from './schedule-write';
+import { assertWithinHomeHours } from './home-hours';
 import { conflict, fieldError, notFound } from './errors';
 import type { Actor } from './events';
 import { dispatchPolicy, MAX_CUSTOMER_RESCHEDULES, type DispatchPolicy } from './policy';
@@ -134,6 +135,7 @@ type OrderToSchedule = Pick<
   | 'scheduleTimeWindow'
   | 'scheduleTimezone'
   | 'rescheduleCount'
+  | 'timezone'
 >;
 type JobToSchedule = Pick<DispatchJob, 'id' | 'status' | 'dueAt'>;
 
@@ -150,8 +152,10 @@ function planScheduleChange<O extends OrderToSchedule, J extends JobToSchedule>(
   actor: Actor,
   now: Date,
   policy: DispatchPolicy,
+  dueAt: Date,
 ) {
   if (!order || ('customerUserId' in selector && order.customerUserId !== selector.customerUserId)) throw notFound('Order');
+  assertWithinHomeHours(dueAt, order.timezone, request.timezone);
   if (order.cancelledAt) throw conflict('This order was cancelled.');
   if (order.paymentStatus !== 'paid') throw conflict('Payment for this order has not been received yet.');
   if (!job) throw conflict('The job for this order is still being created; try again in a moment.');
@@ -204,6 +208,7 @@ function orderAndJob(db: Database, by: 'sessionId' | 'orderId') {
         scheduleTimeWindow: orders.scheduleTimeWindow,
         scheduleTimezone: orders.scheduleTimezone,
         rescheduleCount: orders.rescheduleCount,
+        timezone: orders.timezone,
         version: sql<string>`${orders}.xmin::text`,
       },
       job: {
@@ -249,6 +254,7 @@ async function scheduleInOneStatement(
     actor,
     now,
     policy,
+    dueAt,
   );
   const result = { orderId: order.id, jobId: job.id, status: 'scheduled' as const, dueAt: dueAt.toISOString() };
   if (unchanged) return result;
@@ -282,6 +288,7 @@ function scheduleInTransaction(
       actor,
       now,
       policy,
+      dueAt,
     );
     let proReleased = false;
     if (!unchanged) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../test/fixtures';
+import { afterPhotoForm } from '../test/images';
 import { trackingToken } from './tracking';
 
 let api: TestApi;
@@ -19,7 +20,7 @@ describe('tracking.get', () => {
     expect((await (await api.caller(null)).tracking.get({ token: path!.slice('/track/'.length) })).status).toBe('queued');
   });
 
-  it("follows the visit step by step, with the window in the customer's timezone and the pro's first name only", async () => {
+  it("follows the visit step by step, with the window at the home and the pro's first name only", async () => {
     const order = await api.paidOrder({
       serviceAddress: { line1: '1 Secret Garden Ln', city: 'Chicago', state: 'IL', postalCode: '60601' },
     });
@@ -49,7 +50,7 @@ describe('tracking.get', () => {
         timeWindow: '12pm - 3pm',
         timezone: 'America/Chicago',
         startsAt: '2026-01-15T18:00:00.000Z',
-        label: 'Thu, Jan 15, 12pm - 3pm',
+        label: 'Thu, Jan 15, 12pm–3pm at the home',
       },
     });
     expect(onTheWay.timeline.filter((s) => s.done).map((s) => s.step)).toEqual(['booked', 'scheduled', 'assigned', 'en_route']);
@@ -65,6 +66,39 @@ describe('tracking.get', () => {
     expect(text).not.toContain('Secret Garden');
     expect(text).not.toContain('Natarajan');
     expect(text).not.toContain(order.customer.email!);
+  });
+
+  it("shows a window booked from another zone at the home, and the pro's notes once done (issue 22)", async () => {
+    const order = await api.paidOrder();
+    const anon = await api.caller(null);
+    await anon.schedule.confirm({ sessionId: order.sessionId, date: '2026-01-15', timezone: 'America/New_York', timeWindow: '12pm - 3pm' });
+    const token = tokenOf(order.orderId);
+    expect((await anon.tracking.get({ token })).window?.label).toBe('Thu, Jan 15, 11am–2pm at the home');
+    const pro = await api.pro();
+    const c = await api.caller(pro);
+    await c.jobs.accept({ jobId: order.jobId });
+    await c.jobs.depart({ jobId: order.jobId });
+    await c.jobs.start({ jobId: order.jobId });
+    await c.uploads.create(afterPhotoForm(order.jobId));
+    await c.jobs.complete({ jobId: order.jobId, notes: 'Left the spare bolts in the kitchen drawer.' });
+    expect((await anon.tracking.get({ token })).completionNotes).toBe('Left the spare bolts in the kitchen drawer.');
+    const [mail] = await api.t.sql`select data from email_notifications where idempotency_key like ${`completed:${order.jobId}:%`}`;
+    expect(mail?.data).toMatchObject({ notes: 'Left the spare bolts in the kitchen drawer.' });
+  });
+
+  it('says a cancelled visit is cancelled, when, and what is refunded (issue 22)', async () => {
+    const order = await api.paidOrder();
+    const anon = await api.caller(null);
+    const admin = await api.caller(await api.admin());
+    await admin.orders.cancel({ orderId: order.orderId, reason: 'Customer moved' });
+    const tracking = await anon.tracking.get({ token: tokenOf(order.orderId) });
+    expect(tracking.status).toBe('cancelled');
+    expect(tracking.cancellation).toEqual({
+      at: api.clock.now().toISOString(),
+      reason: 'Customer moved',
+      refundCents: 14900,
+      refundStatus: 'pending',
+    });
   });
 
   it("refuses forged, mangled and revoked tokens alike, and the revoked link's successor works", async () => {

@@ -7,9 +7,24 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import { and, asc, customerUploads, dispatchJobs, eq, inArray, jobEvents, orders, sql, users, type DbOrTx, type JobStatus } from '@h2s/db';
+import {
+  and,
+  asc,
+  customerUploads,
+  dispatchJobs,
+  eq,
+  inArray,
+  jobEvents,
+  orders,
+  refunds,
+  sql,
+  users,
+  type DbOrTx,
+  type JobStatus,
+} from '@h2s/db';
 import type { ApiDeps } from './deps';
 import { notFound } from './errors';
+import { homeWindowLabel } from './home-hours';
 import { signUploadUrl } from './uploads';
 import { etaForJob } from './dayplan/my-day';
 
@@ -92,6 +107,10 @@ export interface TrackingView {
   items: { name: string; quantity: number }[];
   afterPhotos: { uploadId: string; url: string }[];
   completedAt: string | null;
+  /** What the pro wrote for the customer when finishing. */
+  completionNotes: string | null;
+  /** A cancelled order: when, and what was refunded. */
+  cancellation: { at: string; reason: string | null; refundCents: number | null; refundStatus: string | null } | null;
   /** The customer's timezone (the service address's), for the times on the timeline. */
   timezone: string;
   /** While the pro is on the way: when they are expected (the plan, the departure, earlier stops running late). */
@@ -125,6 +144,9 @@ export function windowLabel(date: string, timeWindow: string): string {
   return `${day.toLocaleString('en-US', { weekday: 'short', month: 'short', day: 'numeric' })}, ${timeWindow}`;
 }
 
+const localDateOf = (instant: Date, timezone: string) =>
+  Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timezone).toPlainDate().toString();
+
 export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigningSecret'>, token: string): Promise<TrackingView> {
   const { orderId, jobId } = await orderOfToken(deps.db, deps, token);
   const [row] = await deps.db
@@ -133,11 +155,14 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
       status: dispatchJobs.status,
       dueAt: dispatchJobs.dueAt,
       completedAt: dispatchJobs.completedAt,
+      completionNotes: dispatchJobs.completionNotes,
       proName: users.name,
+      refund: { amountCents: refunds.amountCents, status: refunds.status },
     })
     .from(orders)
     .leftJoin(dispatchJobs, eq(dispatchJobs.orderId, orders.id))
     .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
+    .leftJoin(refunds, eq(refunds.orderId, orders.id))
     .where(eq(orders.id, orderId));
   if (!row) throw notFound('Tracking link');
   const status: JobStatus = row.status ?? 'queued';
@@ -186,7 +211,8 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
             timeWindow: order.scheduleTimeWindow,
             timezone: order.scheduleTimezone,
             startsAt: row.dueAt.toISOString(),
-            label: windowLabel(order.scheduleDate, order.scheduleTimeWindow),
+            // At the home: the visit happens there, whatever zone it was booked in.
+            label: `${windowLabel(localDateOf(row.dueAt, order.timezone), homeWindowLabel(row.dueAt, order.timezone))} at the home`,
           }
         : null,
     timeline,
@@ -194,7 +220,16 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
     items: order.items.map((i) => ({ name: i.name, quantity: i.quantity })),
     afterPhotos: afterRows.map((r) => ({ uploadId: r.id, url: signUploadUrl(deps, r.id) })),
     completedAt: row.completedAt?.toISOString() ?? null,
-    timezone: order.scheduleTimezone ?? order.timezone,
+    completionNotes: status === 'completed' ? row.completionNotes : null,
+    cancellation: order.cancelledAt
+      ? {
+          at: order.cancelledAt.toISOString(),
+          reason: order.cancellationReason,
+          refundCents: row.refund?.amountCents ?? null,
+          refundStatus: row.refund?.status ?? null,
+        }
+      : null,
+    timezone: order.timezone,
     ...(jobId && status === 'en_route' ? { eta: await etaOnTheWay(deps.db, jobId, deps.clock.now()) } : {}),
   };
 }

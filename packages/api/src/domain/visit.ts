@@ -115,7 +115,10 @@ export async function takeVisitStep(
     );
     if (step === 'depart')
       await enqueueEmail(tx, { kind: 'on_the_way', key: `on_the_way:${jobId}:${eventId}`, orderId: moved.orderId, jobId });
-    if (completing) await enqueueEmail(tx, { kind: 'completed', key: `completed:${jobId}:${eventId}`, orderId: moved.orderId, jobId });
+    if (completing) {
+      const data = moved.completionNotes ? { notes: moved.completionNotes } : {};
+      await enqueueEmail(tx, { kind: 'completed', key: `completed:${jobId}:${eventId}`, orderId: moved.orderId, jobId, data });
+    }
     return moved;
   });
 }

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { JOB_STATUSES, orderIdSchema, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/job-commands';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
+import { checkAssignmentHours } from '../domain/assignment-hours';
 import { jobHistory, prosWithDistance } from '../domain/dispatch-queries';
 import { dispatchBoard, getJob } from '../domain/job-queries';
+import { unservedDemand } from '../domain/coverage';
 import { createPro, createProInput, setProSkills, skillsInput, updatePro, updateProInput } from '../domain/pros';
 import { scheduleFields, scheduleOrder } from '../domain/schedule';
 import { moveVisitBack } from '../domain/visit';
@@ -16,7 +18,14 @@ import { planAdminProcedures } from './plan';
 export const adminRouter = {
   ...planAdminProcedures,
   assign: adminProcedure
-    .input(jobIdInput.extend({ proId: proIdSchema, confirmOutsideRadius: z.boolean().optional() }))
+    .input(
+      jobIdInput.extend({
+        proId: proIdSchema,
+        confirmOutsideRadius: z.boolean().optional(),
+        /** Required to assign on the pro's day off or outside their hours; kept in the job's history. */
+        offHoursReason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500).optional(),
+      }),
+    )
     .output(
       checkedOutput(
         z.object({ assignmentId: z.string(), jobId: z.string(), proId: z.string(), state: z.string(), assignedAt: z.string() }),
@@ -24,7 +33,9 @@ export const adminRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);
-      const a = await assignJob(ctx.db, input.jobId, input.proId, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now());
+      const offHoursReason = await checkAssignmentHours(ctx.db, input.jobId, input.proId, input.offHoursReason);
+      const admin = { userId: ctx.viewer.userId, role: 'admin' as const };
+      const a = await assignJob(ctx.db, input.jobId, input.proId, admin, ctx.clock.now(), offHoursReason ? { note: { offHoursReason } } : {});
       return { assignmentId: a.id, jobId: a.jobId, proId: a.proId, state: a.state, assignedAt: a.assignedAt.toISOString() };
     }),
   /** One visit step back with a reason (a completed job is reopened); `from` guards a double submit. */
@@ -59,7 +70,8 @@ export const adminRouter = {
     .output(checkedOutput(z.object({ orderId: z.string(), trackingVersion: z.number().int() })))
     .mutation(({ ctx, input }) => revokeTracking(ctx.db, input.orderId)),
   createPro: adminProcedure
-    .input(createProInput)
+    // Onboarding names the pro's skills: at least one (the domain's default of all skills is for seeds and tests).
+    .input(createProInput.extend({ skills: z.array(z.string()).min(1, 'Choose at least one skill').pipe(skillsInput) }))
     .output(checkedOutput(z.object({ proId: z.string() })))
     .mutation(({ ctx, input }) => createPro(ctx.db, input, ctx.clock.now())),
   /** Edit a pro from the pros list: name, home ZIP, radius, pause/resume, reset the password. */
@@ -138,6 +150,18 @@ export const adminRouter = {
       ),
     )
     .query(async ({ ctx, input }) => ({ pros: await prosWithDistance(ctx.db, input.jobId) })),
+  /** Checkouts refused for coverage, by ZIP: where to recruit next. */
+  unservedDemand: adminProcedure
+    .output(
+      checkedOutput(
+        z.object({
+          areas: z.array(
+            z.object({ postalCode: z.string(), city: z.string(), state: z.string(), requests: z.number().int(), lastAt: z.string() }),
+          ),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) => ({ areas: await unservedDemand(ctx.db) })),
   history: adminProcedure
     .input(jobIdInput)
     .output(

@@ -14,11 +14,11 @@ let order: Awaited<ReturnType<TestApi['paidOrder']>>;
 beforeAll(async () => {
   api = await createTestApi();
   order = await api.paidOrder();
+  const otherPro = await api.pro({ postalCode: '78701', serviceRadiusMiles: 20 });
   const other = await api.paidOrder(
     sampleCheckout({ serviceAddress: { line1: '1 Elm', city: 'Austin', state: 'TX', postalCode: '78701' } }),
   );
   const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 50 });
-  const otherPro = await api.pro({ postalCode: '78701', serviceRadiusMiles: 20 });
   viewers = { anonymous: null, customer: order.customer, otherCustomer: other.customer, pro, otherPro, admin: await api.admin() };
   // The pro holds the customer's job; the other pro is 1,000 miles away.
   await (await api.caller(pro)).jobs.accept({ jobId: order.jobId });
@@ -142,6 +142,7 @@ describe('authorization matrix', () => {
             password: 'long enough password',
             postalCode: '60601',
             serviceRadiusMiles: 25,
+            skills: ['wall-mount'],
           }),
         ),
       };

@@ -1,4 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { eq, pros } from '@h2s/db';
 import { countOpenJobs } from '../domain/offers';
 import { listOffersPage } from '../domain/dayplan/offers';
 import { offerRanking } from '../domain/policy';
@@ -25,6 +26,8 @@ export const offersRouter = {
           offers: z.array(offer.extend({ day: dayImpact.optional() })),
           nextCursor: z.string().optional(),
           openJobsAnywhere: z.number().int().nullable(),
+          /** Set only when there are no offers: a paused pro is told so rather than to widen their radius. */
+          paused: z.boolean().optional(),
         }),
       ),
     )
@@ -33,6 +36,8 @@ export const offersRouter = {
         ...(input?.cursor ? { cursor: input.cursor } : {}),
         ranking: offerRanking(),
       });
-      return { ...page, openJobsAnywhere: page.offers.length || input?.cursor ? null : await countOpenJobs(ctx.db) };
+      if (page.offers.length || input?.cursor) return { ...page, openJobsAnywhere: null };
+      const [pro] = await ctx.db.select({ active: pros.active }).from(pros).where(eq(pros.userId, ctx.viewer.userId));
+      return { ...page, openJobsAnywhere: await countOpenJobs(ctx.db), paused: pro?.active === false };
     }),
 } satisfies TRPCRouterRecord;

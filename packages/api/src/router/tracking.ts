@@ -32,6 +32,15 @@ export const trackingRouter = {
           items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
           afterPhotos: z.array(z.object({ uploadId: z.string(), url: z.string() })),
           completedAt: z.string().nullable(),
+          completionNotes: z.string().nullable(),
+          cancellation: z
+            .object({
+              at: z.string(),
+              reason: z.string().nullable(),
+              refundCents: z.number().nullable(),
+              refundStatus: z.string().nullable(),
+            })
+            .nullable(),
           timezone: z.string(),
           eta: z.object({ at: z.string(), lateMinutes: z.number().int() }).nullable().optional(),
         }),

@@ -65,7 +65,15 @@ export const sampleCheckout = (overrides: Partial<CheckoutInput> = {}): Checkout
 
 let counter = 0;
 
-export async function createTestApi(options: { now?: string; app?: 'customer' | 'portal'; poolMax?: number } = {}): Promise<TestApi> {
+/**
+ * Checkout refuses addresses no pro covers, so every test database starts with one pro who covers
+ * the sample address (Chicago, 50 mi, every skill); `coverage: false` starts with none.
+ */
+export const COVERAGE_PRO_EMAIL = 'coverage-pro@pros.test';
+
+export async function createTestApi(
+  options: { now?: string; app?: 'customer' | 'portal'; poolMax?: number; coverage?: boolean } = {},
+): Promise<TestApi> {
   const t = await createTestDatabase({ max: options.poolMax ?? 10 });
   let instant = new Date(options.now ?? '2026-01-09T15:00:00.000Z');
   const clock = { now: () => new Date(instant), set: (at: string | Date) => void (instant = new Date(at)) };
@@ -82,6 +90,13 @@ export async function createTestApi(options: { now?: string; app?: 'customer' | 
     env: { NODE_ENV: 'test', CUSTOMER_ORIGIN: 'http://customer.test' },
   });
   await seedCatalog(t.db);
+  if (options.coverage !== false) {
+    await createPro(
+      t.db,
+      { name: 'Coverage Pro', email: COVERAGE_PRO_EMAIL, password: 'correct horse battery', postalCode: '60601', serviceRadiusMiles: 50 },
+      clock.now(),
+    );
+  }
 
   const caller: TestApi['caller'] = async (viewer = null, cookies = new MemoryCookies()) => {
     const ctx = await server.createContext({ cookies, clientIp: null });

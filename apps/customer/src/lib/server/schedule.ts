@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import { SCHEDULE_HORIZON_DAYS, TIME_WINDOW_LABELS } from '@h2s/api/domain/schedule';
+import { DISPATCH_CONTACT, SCHEDULE_HORIZON_DAYS, TIME_WINDOW_LABELS } from '@h2s/api/domain/schedule';
+import { dispatchPolicy } from '@h2s/api/domain/policy';
 import type { RouterInputs } from '@h2s/api/client';
 import { server } from './api';
 import { formProblem } from '@h2s/server/sveltekit';
@@ -13,6 +14,9 @@ export function schedulingOptions() {
     timeWindows: [...TIME_WINDOW_LABELS] as string[],
     now: server.deps.clock.now().toISOString(),
     horizonDays: SCHEDULE_HORIZON_DAYS,
+    /** Inside this many hours of its start a visit can no longer be changed online: say so at booking. */
+    cutoffHours: dispatchPolicy().rescheduleCutoffHours,
+    dispatchContact: DISPATCH_CONTACT,
   };
 }
 

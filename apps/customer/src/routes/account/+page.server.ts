@@ -50,7 +50,10 @@ export const actions = {
     return scheduleFromForm(String(data.get('orderId') ?? ''), data, (slot) => locals.api.schedule.reschedule({ sessionId, ...slot }));
   },
   cancel: async ({ request, locals }) => {
-    const orderId = String((await request.formData()).get('orderId') ?? '');
+    const data = await request.formData();
+    const orderId = String(data.get('orderId') ?? '');
+    // A refund cannot be undone: without the confirmation (no JavaScript, no dialog) ask first.
+    if (data.get('confirmed') !== 'yes') return fail(400, { cancel: { orderId, confirm: true } });
     try {
       const result = await locals.api.orders.cancel({ orderId });
       return { cancel: { orderId, cancelled: true, refundCents: result.refund?.amountCents ?? null } };

@@ -16,9 +16,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     unassigned: params.has('unassigned') && params.get('unassigned') !== '0' ? true : undefined,
   };
   try {
-    const { jobs } = await locals.api.admin.board(filter);
+    const [{ jobs }, { areas }] = await Promise.all([locals.api.admin.board(filter), locals.api.admin.unservedDemand()]);
     return {
       jobs,
+      unserved: areas,
       filter: { status: filter.status ?? '', date: filter.date ?? '', unassigned: filter.unassigned ?? false },
       statuses: JOB_STATUSES,
       now: server.deps.clock.now().toISOString(),

@@ -28,7 +28,7 @@ export async function applyDayPlan(
   for (const placement of placements) {
     try {
       await checkAssignmentRadius(db, placement.jobId, placement.proId, false);
-      const assignment = await assignJob(db, placement.jobId, placement.proId, admin, now, travel);
+      const assignment = await assignJob(db, placement.jobId, placement.proId, admin, now, { travel });
       results.push({ ...placement, applied: true, assignmentId: assignment.id });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -36,14 +36,15 @@ export const actions = {
       return fail(status, { action: 'moveBack' as const, message, reason });
     }
   },
-  /** Dispatch moves the visit to another day or window (no cutoff, no limit); the customer's time zone stays. */
+  /** Dispatch moves the visit to another day or window (no cutoff, no limit), in the home's time zone. */
   reschedule: async ({ locals, params, request }) => {
     const form = await request.formData();
     const date = String(form.get('date') ?? '');
     const timeWindow = String(form.get('timeWindow') ?? '');
     try {
       const job = await locals.api.jobs.get({ jobId: params.jobId });
-      const timezone = job.scheduleTimezone ?? job.timezone;
+      // Dispatch reads windows at the home, whatever zone the customer booked in.
+      const timezone = job.timezone;
       const moved = await locals.api.admin.reschedule({
         orderId: job.orderId,
         date,
@@ -66,7 +67,10 @@ export const actions = {
     }
   },
   cancel: async ({ locals, params, request }) => {
-    const reason = String((await request.formData()).get('reason') ?? '').trim();
+    const data = await request.formData();
+    const reason = String(data.get('reason') ?? '').trim();
+    // A refund cannot be undone: the form's checkbox says so, and nothing happens without it.
+    if (data.get('confirmed') !== 'yes') return fail(400, { cancelError: 'Tick the box to confirm the refund; it cannot be undone.' });
     try {
       const job = await locals.api.jobs.get({ jobId: params.jobId });
       await locals.api.orders.cancel({ orderId: job.orderId, reason });

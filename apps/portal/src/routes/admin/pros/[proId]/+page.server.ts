@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { availabilityFromForm } from '$lib/server/availability';
+import { SKILL_LABELS } from '$lib/skills';
 import { actionMessage, badRequestFieldErrors, failLoad } from '@h2s/server/sveltekit';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -13,14 +14,6 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     failLoad(e, url);
   }
 };
-
-const SKILL_LABELS = [
-  { skill: 'wall-mount', label: 'Wall mounting' },
-  { skill: 'in-wall-wiring', label: 'In-wall wiring' },
-  { skill: 'smart-home', label: 'Smart home' },
-  { skill: 'security-cameras', label: 'Security cameras' },
-  { skill: 'networking', label: 'Networking' },
-] as const;
 
 type Skill = (typeof SKILL_LABELS)[number]['skill'];
 

@@ -1,6 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
+import type { Skill } from '@h2s/db';
+import { SKILL_LABELS } from '$lib/skills';
 import { actionMessage, badRequestFieldErrors, isCode } from '@h2s/server/sveltekit';
+
+export const load: PageServerLoad = () => ({ skills: SKILL_LABELS });
 
 export const actions = {
   create: async ({ locals, request }) => {
@@ -12,19 +16,25 @@ export const actions = {
       serviceRadiusMiles: String(form.get('serviceRadiusMiles') ?? ''),
     };
     const password = String(form.get('password') ?? '');
+    const skills = form.getAll('skill').map(String) as Skill[];
     if (!values.serviceRadiusMiles.trim()) {
-      return fail(400, { values, errors: { serviceRadiusMiles: 'Service radius is required' } as Record<string, string> });
+      return fail(400, { values, skills, errors: { serviceRadiusMiles: 'Service radius is required' } as Record<string, string> });
     }
     let proId: string;
     try {
-      ({ proId } = await locals.api.admin.createPro({ ...values, password, serviceRadiusMiles: Number(values.serviceRadiusMiles) }));
+      ({ proId } = await locals.api.admin.createPro({
+        ...values,
+        password,
+        skills,
+        serviceRadiusMiles: Number(values.serviceRadiusMiles),
+      }));
     } catch (e) {
       const fields = badRequestFieldErrors(e);
-      if (fields) return fail(400, { values, errors: fields });
+      if (fields) return fail(400, { values, skills, errors: fields });
       // The one conflict createPro raises is a taken email; show it on that field.
-      if (isCode(e, 'CONFLICT')) return fail(409, { values, errors: { email: e.message } as Record<string, string> });
+      if (isCode(e, 'CONFLICT')) return fail(409, { values, skills, errors: { email: e.message } as Record<string, string> });
       const { status, message } = actionMessage(e);
-      return fail(status, { values, errors: { _: message } as Record<string, string> });
+      return fail(status, { values, skills, errors: { _: message } as Record<string, string> });
     }
     redirect(303, `/admin/pros?created=${proId}`);
   },
