@@ -35,7 +35,14 @@ export const adminRouter = {
       await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);
       const offHoursReason = await checkAssignmentHours(ctx.db, input.jobId, input.proId, input.offHoursReason);
       const admin = { userId: ctx.viewer.userId, role: 'admin' as const };
-      const a = await assignJob(ctx.db, input.jobId, input.proId, admin, ctx.clock.now(), offHoursReason ? { note: { offHoursReason } } : {});
+      const a = await assignJob(
+        ctx.db,
+        input.jobId,
+        input.proId,
+        admin,
+        ctx.clock.now(),
+        offHoursReason ? { note: { offHoursReason } } : {},
+      );
       return { assignmentId: a.id, jobId: a.jobId, proId: a.proId, state: a.state, assignedAt: a.assignedAt.toISOString() };
     }),
   /** One visit step back with a reason (a completed job is reopened); `from` guards a double submit. */
