@@ -1,0 +1,138 @@
+/**
+ * The pro model (parameters in behaviour.ts): during working hours a pro opens offers.list every so
+ * often, reads the top few best first and takes the first that fits (reachable before its window
+ * ends) with a chance that falls with the drive; on the day they drive to each accepted job in window
+ * order (jobs.mine), depart, start, add an after photo and complete, all through the real procedures.
+ */
+import { haversineMiles } from '@h2s/scoring';
+import { afterPhoto } from './world';
+import { driveMinutes, takeProbability } from './behaviour';
+import { refusalCode } from './events';
+import { hoursOn, localDate, MINUTE, nextDate, type SimJob, type SimPro, type SimState } from './state';
+
+const planTokens = new WeakMap<SimPro, number>();
+
+/** The first instant at or after `after` inside the pro's hours, up to the simulated day; null after it. */
+function withinHours(state: SimState, pro: SimPro, after: number, jitter: boolean): number | null {
+  let date = localDate(pro, after);
+  for (let guard = 0; guard < 400 && date <= state.scenario.day; guard++, date = nextDate(date)) {
+    const hours = hoursOn(pro, date);
+    if (after < hours.from) return hours.from + (jitter ? state.random.pros.next() * state.behaviour.lookIntervalMinutes * MINUTE : 0);
+    if (after < hours.to) return after;
+  }
+  return null;
+}
+
+export function scheduleLooks(state: SimState, pro: SimPro, from: number): void {
+  const first = withinHours(state, pro, from + state.random.pros.next() * state.behaviour.lookIntervalMinutes * MINUTE, true);
+  if (first !== null) state.agenda.add(first, () => look(state, pro));
+}
+
+async function look(state: SimState, pro: SimPro): Promise<void> {
+  const now = state.world.clock.now().getTime();
+  if (pro.emptyAtVersion !== state.openVersion) {
+    pro.looks++;
+    state.calls++;
+    const { offers } = await (await state.world.caller(pro.viewer)).offers.list();
+    if (!offers.length) pro.emptyAtVersion = state.openVersion;
+    for (const offer of offers.slice(0, state.behaviour.offersConsideredPerLook)) {
+      const job = state.byJobId.get(offer.jobId);
+      if (!job) continue;
+      const drive = driveMinutes(offer.distanceMiles, state.behaviour);
+      if (now + drive * MINUTE >= job.windowEnd) continue;
+      if (!state.random.pros.chance(takeProbability(drive, state.behaviour))) continue;
+      if (await accept(state, pro, job)) break;
+    }
+  }
+  const interval = state.behaviour.lookIntervalMinutes * state.random.pros.between(0.5, 1.5) * MINUTE;
+  const next = withinHours(state, pro, now + interval, true);
+  if (next !== null && next < state.dayEnd) state.agenda.add(next, () => look(state, pro));
+}
+
+async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolean> {
+  try {
+    state.calls++;
+    await (await state.world.caller(pro.viewer)).jobs.accept({ jobId: job.jobId! });
+  } catch (error) {
+    refusalCode(error);
+    return false;
+  }
+  job.acceptedAt = state.world.clock.now().getTime();
+  job.pro = pro;
+  wake(state, pro);
+  return true;
+}
+
+/** Assigned outside the offers (a dispatcher's plan): the simulation learns of it like the pro would. */
+export function assigned(state: SimState, pro: SimPro, job: SimJob): void {
+  job.acceptedAt = state.world.clock.now().getTime();
+  job.pro = pro;
+  wake(state, pro);
+}
+
+/** The pro's next stop may have changed: plan it again unless they are on a visit or the day has not begun. */
+export function wake(state: SimState, pro: SimPro): void {
+  if (pro.busy || state.world.clock.now().getTime() < state.dayStart) return;
+  const token = (planTokens.get(pro) ?? 0) + 1;
+  planTokens.set(pro, token);
+  state.agenda.add(state.world.clock.now().getTime(), () => nextStop(state, pro, token));
+}
+
+/** The pros' morning: each plans the first stop of the day. */
+export function startDay(state: SimState): void {
+  state.agenda.add(state.dayStart, async () => {
+    for (const pro of state.pros) wake(state, pro);
+  });
+}
+
+async function nextStop(state: SimState, pro: SimPro, token: number): Promise<void> {
+  if (planTokens.get(pro) !== token || pro.busy) return;
+  state.calls++;
+  const { upcoming } = await (await state.world.caller(pro.viewer)).jobs.mine();
+  const stops = upcoming
+    .filter((j) => j.status === 'accepted' && j.dueAt !== null)
+    .map((j) => state.byJobId.get(j.jobId))
+    .filter((j): j is SimJob => j !== undefined && !j.visit)
+    .sort((a, b) => a.windowStart - b.windowStart);
+  const job = stops[0];
+  if (!job) return;
+  const now = state.world.clock.now().getTime();
+  const drive = driveMinutes(haversineMiles(pro.location, job.place), state.behaviour);
+  const departAt = Math.max(now, job.windowStart - (drive + state.behaviour.departEarlyMinutes) * MINUTE);
+  state.agenda.add(departAt, () => depart(state, pro, job, drive, token));
+}
+
+async function depart(state: SimState, pro: SimPro, job: SimJob, plannedDrive: number, token: number): Promise<void> {
+  if (planTokens.get(pro) !== token || pro.busy) return;
+  const caller = await state.world.caller(pro.viewer);
+  try {
+    state.calls++;
+    await caller.jobs.depart({ jobId: job.jobId! });
+  } catch (error) {
+    refusalCode(error); // cancelled meanwhile: on to the next stop
+    return wake(state, pro);
+  }
+  pro.busy = true;
+  const { behaviour, random } = state;
+  const now = state.world.clock.now().getTime();
+  const heldUp = random.visits.chance(behaviour.lateProbability) ? random.visits.exponential(behaviour.lateMeanMinutes) : 0;
+  const drive = plannedDrive * random.visits.spread(behaviour.trafficSigma);
+  const arriveAt = now + (heldUp + drive) * MINUTE;
+  const startAt = Math.max(arriveAt, job.windowStart);
+  const visit = { departAt: now, arriveAt, startAt, endAt: startAt, driveMinutes: drive, onTime: arriveAt <= job.windowEnd };
+  job.visit = visit;
+  state.agenda.add(startAt, async () => {
+    state.calls++;
+    await caller.jobs.start({ jobId: job.jobId! });
+    const minutes = job.minutes * random.visits.spread(behaviour.durationSigma);
+    state.agenda.add(startAt + minutes * MINUTE, async () => {
+      state.calls += 2;
+      await caller.uploads.create(afterPhoto(job.jobId!, state.jobs.indexOf(job)));
+      await caller.jobs.complete({ jobId: job.jobId! });
+      visit.endAt = state.world.clock.now().getTime();
+      pro.location = job.place;
+      pro.busy = false;
+      wake(state, pro);
+    });
+  });
+}
