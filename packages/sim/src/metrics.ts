@@ -120,7 +120,7 @@ export async function measure(state: SimState, seconds: number): Promise<PolicyM
     integrityBreaches: audit.breachCount,
     accountedFor: problems.length === 0,
     accountingProblems: problems,
-    calls: state.calls,
+    calls: [...world.timings.values()].reduce((sum, t) => sum + t.calls, 0),
     seconds: round(seconds, 1)!,
   };
 }

@@ -32,14 +32,13 @@ async function look(state: SimState, pro: SimPro): Promise<void> {
   const now = state.world.clock.now().getTime();
   if (pro.emptyAtVersion !== state.openVersion) {
     pro.looks++;
-    state.calls++;
     const { offers } = await (await state.world.caller(pro.viewer)).offers.list();
     if (!offers.length) pro.emptyAtVersion = state.openVersion;
     for (const offer of offers.slice(0, state.behaviour.offersConsideredPerLook)) {
       const job = state.byJobId.get(offer.jobId);
       if (!job) continue;
       const drive = driveMinutes(offer.distanceMiles, state.behaviour);
-      if (now + drive * MINUTE >= job.windowEnd) continue;
+      if (!fits(state, pro, job, drive, now)) continue;
       if (!state.random.pros.chance(takeProbability(drive, state.behaviour))) continue;
       if (await accept(state, pro, job)) break;
     }
@@ -49,9 +48,25 @@ async function look(state: SimState, pro: SimPro): Promise<void> {
   if (next !== null && next < state.dayEnd) state.agenda.add(next, () => look(state, pro));
 }
 
+/**
+ * The pro's own judgement: they can be there before the window closes (after the visit they are on)
+ * and the job still leaves time to reach the later jobs they hold.
+ */
+function fits(state: SimState, pro: SimPro, job: SimJob, drive: number, now: number): boolean {
+  const arrive = Math.max(now, pro.busy ? pro.expectFreeAt : now) + drive * MINUTE;
+  if (arrive >= job.windowEnd) return false;
+  const end = Math.max(arrive, job.windowStart) + job.minutes * MINUTE;
+  return pro.holding.every(
+    (other) =>
+      other.visit !== undefined ||
+      other.cancelledAt !== undefined ||
+      other.windowStart < job.windowStart ||
+      end + driveMinutes(haversineMiles(job.place, other.place), state.behaviour) * MINUTE <= other.windowEnd,
+  );
+}
+
 async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolean> {
   try {
-    state.calls++;
     await (await state.world.caller(pro.viewer)).jobs.accept({ jobId: job.jobId! });
   } catch (error) {
     refusalCode(error);
@@ -59,6 +74,7 @@ async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolea
   }
   job.acceptedAt = state.world.clock.now().getTime();
   job.pro = pro;
+  pro.holding.push(job);
   wake(state, pro);
   return true;
 }
@@ -67,6 +83,7 @@ async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolea
 export function assigned(state: SimState, pro: SimPro, job: SimJob): void {
   job.acceptedAt = state.world.clock.now().getTime();
   job.pro = pro;
+  pro.holding.push(job);
   wake(state, pro);
 }
 
@@ -87,7 +104,6 @@ export function startDay(state: SimState): void {
 
 async function nextStop(state: SimState, pro: SimPro, token: number): Promise<void> {
   if (planTokens.get(pro) !== token || pro.busy) return;
-  state.calls++;
   const { upcoming } = await (await state.world.caller(pro.viewer)).jobs.mine();
   const stops = upcoming
     .filter((j) => j.status === 'accepted' && j.dueAt !== null)
@@ -106,7 +122,6 @@ async function depart(state: SimState, pro: SimPro, job: SimJob, plannedDrive: n
   if (planTokens.get(pro) !== token || pro.busy) return;
   const caller = await state.world.caller(pro.viewer);
   try {
-    state.calls++;
     await caller.jobs.depart({ jobId: job.jobId! });
   } catch (error) {
     refusalCode(error); // cancelled meanwhile: on to the next stop
@@ -121,12 +136,11 @@ async function depart(state: SimState, pro: SimPro, job: SimJob, plannedDrive: n
   const startAt = Math.max(arriveAt, job.windowStart);
   const visit = { departAt: now, arriveAt, startAt, endAt: startAt, driveMinutes: drive, onTime: arriveAt <= job.windowEnd };
   job.visit = visit;
+  pro.expectFreeAt = Math.max(now + plannedDrive * MINUTE, job.windowStart) + job.minutes * MINUTE;
   state.agenda.add(startAt, async () => {
-    state.calls++;
     await caller.jobs.start({ jobId: job.jobId! });
     const minutes = job.minutes * random.visits.spread(behaviour.durationSigma);
     state.agenda.add(startAt + minutes * MINUTE, async () => {
-      state.calls += 2;
       await caller.uploads.create(afterPhoto(job.jobId!, state.jobs.indexOf(job)));
       await caller.jobs.complete({ jobId: job.jobId! });
       visit.endAt = state.world.clock.now().getTime();

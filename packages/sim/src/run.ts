@@ -8,6 +8,8 @@ import { startServer } from './world';
 export interface RunOptions {
   policies: PolicyName[];
   seed: number;
+  /** See SimulateOptions.checkOutputs. */
+  checkOutputs?: boolean;
   onProgress?(policy: PolicyName, fraction: number): void;
 }
 
@@ -21,7 +23,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         outcomes.push({ policy: name, metrics: null, unavailable: policy.unavailable });
         continue;
       }
-      const metrics = await simulate(scenario, policy, options.seed, { onProgress: (f) => options.onProgress?.(name, f) });
+      const metrics = await simulate(scenario, policy, options.seed, {
+        checkOutputs: options.checkOutputs,
+        onProgress: (f) => options.onProgress?.(name, f),
+      });
       outcomes.push({ policy: name, metrics });
     }
     return outcomes;

@@ -16,6 +16,11 @@ import { createWorld } from './world';
 export interface SimulateOptions {
   /** Called now and then with the share of simulated time done (0..1). */
   onProgress?(fraction: number): void;
+  /**
+   * Parse every answer against its procedure's output schema, as the test suite does. Off by default:
+   * the API then runs as in production (trpc.ts checkedOutput), which halves the cost of offers.list.
+   */
+  checkOutputs?: boolean;
 }
 
 const localAt = (scenario: Scenario, hour: number) =>
@@ -26,8 +31,9 @@ export async function simulate(scenario: Scenario, policy: Policy, seed: number,
   const started = performance.now();
   const behaviour = behaviourWith(scenario.behaviour);
   const start = Math.min(...scenario.jobs.map((j) => Date.parse(j.bookedAt))) - 60 * MINUTE;
-  const saved = Object.fromEntries(Object.keys(policy.env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, policy.env);
+  const processEnv: Record<string, string> = { ...policy.env, ...(options.checkOutputs ? {} : { NODE_ENV: 'production' }) };
+  const saved = Object.fromEntries(Object.keys(processEnv).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, processEnv);
   const world = await createWorld(new Date(start), policy.env);
   try {
     const { bundles } = await (await world.caller(null)).catalog.list();
@@ -51,7 +57,6 @@ export async function simulate(scenario: Scenario, policy: Policy, seed: number,
       openVersion: 0,
       dayStart: localAt(scenario, 5),
       dayEnd: localAt(scenario, 18),
-      calls: 0,
     };
     const admin = await world.caller(world.admin);
     for (const spec of scenario.pros) {
@@ -80,6 +85,8 @@ export async function simulate(scenario: Scenario, policy: Policy, seed: number,
         timezone: home.timezone,
         location: home,
         busy: false,
+        expectFreeAt: 0,
+        holding: [],
         emptyAtVersion: -1,
         looks: 0,
       };
@@ -99,6 +106,11 @@ export async function simulate(scenario: Scenario, policy: Policy, seed: number,
       if (share - reported >= 0.01) options.onProgress?.((reported = share));
     }
     options.onProgress?.(1);
+    if (process.env.SIM_PROFILE) {
+      const rows = [...world.timings].sort((a, b) => b[1].ms - a[1].ms);
+      for (const [name, t] of rows)
+        console.error(`[sim] ${name.padEnd(32)} ${String(t.calls).padStart(6)} calls ${(t.ms / 1000).toFixed(1).padStart(7)} s`);
+    }
     return await measure(state, (performance.now() - started) / 1000);
   } finally {
     await world.close();

@@ -54,6 +54,10 @@ export interface SimPro {
   location: Place;
   /** On a visit (departed, not yet completed). */
   busy: boolean;
+  /** When the current visit should be over, as the pro expects it (no spread). */
+  expectFreeAt: number;
+  /** Jobs this pro has taken (done ones included). */
+  holding: SimJob[];
   /** The open-jobs version at which this pro last saw no offers (skip the identical look). */
   emptyAtVersion: number;
   looks: number;
@@ -74,7 +78,6 @@ export interface SimState {
   dayStart: number;
   /** No look at offers after this instant (the last window's end). */
   dayEnd: number;
-  calls: number;
 }
 
 export function placeOf(postalCode: string): Place & { timezone: string } {

@@ -5,6 +5,7 @@
  * over the app router, as the apps' server-side loads use it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
@@ -44,6 +45,8 @@ export interface World {
   /** The same caller for one viewer all run long (the clock is shared, so it sees simulated time). */
   caller(viewer: Viewer | null): Promise<Caller>;
   admin: Viewer;
+  /** Calls and milliseconds per procedure path ("offers.list"), and per domain function the simulation calls directly. */
+  timings: Map<string, { calls: number; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -79,11 +82,14 @@ export async function createWorld(start: Date, env: Record<string, string>): Pro
   await seedCatalog(database.db);
 
   const callers = new Map<string, Promise<Caller>>();
+  const timings = new Map<string, { calls: number; ms: number }>();
   const caller = (viewer: Viewer | null) => {
     const key = viewer?.userId ?? 'anonymous';
     let made = callers.get(key);
     if (!made) {
-      made = server.createContext({ cookies: new NoCookies(), clientIp: null }).then((ctx) => createCaller({ ...ctx, viewer }));
+      made = server
+        .createContext({ cookies: new NoCookies(), clientIp: null })
+        .then((ctx) => timedCaller(createCaller({ ...ctx, viewer }), [], timings));
       callers.set(key, made);
     }
     return made;
@@ -105,6 +111,7 @@ export async function createWorld(start: Date, env: Record<string, string>): Pro
     clock,
     caller,
     admin,
+    timings,
     async close() {
       await server.deps.live.close();
       await database.drop();
@@ -112,6 +119,29 @@ export async function createWorld(start: Date, env: Record<string, string>): Pro
       rmSync(uploadTmpDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Counts and times every procedure call made through a caller (a proxy over tRPC's own caller proxy). */
+function timedCaller<T extends object>(target: T, path: string[], timings: World['timings']): T {
+  return new Proxy(target, {
+    get(inner, key) {
+      const value = Reflect.get(inner, key) as unknown;
+      if (typeof key !== 'string' || value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+      return timedCaller(value, [...path, key], timings);
+    },
+    apply(inner, self, args) {
+      const started = performance.now();
+      const result = Reflect.apply(inner as (...a: unknown[]) => unknown, self, args) as Promise<unknown>;
+      return result.finally(() => record(timings, path.join('.'), performance.now() - started));
+    },
+  });
+}
+
+export function record(timings: World['timings'], name: string, ms: number): void {
+  const entry = timings.get(name) ?? { calls: 0, ms: 0 };
+  entry.calls++;
+  entry.ms += ms;
+  timings.set(name, entry);
 }
 
 /** A valid 1×1 PNG, different for every `n`: the after photo jobs.complete requires. */
