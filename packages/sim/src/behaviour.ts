@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export const BEHAVIOUR_DEFAULTS = {
-  lookIntervalMinutes: 20,
+  lookIntervalMinutes: 30,
   takeHalfLifeMinutes: 30,
   offersConsideredPerLook: 5,
   roadCircuity: 1.2,
@@ -29,8 +29,7 @@ export type Behaviour = typeof BEHAVIOUR_DEFAULTS;
 
 /** Where each default comes from; printed in the README's dispatch-quality section. */
 export const BEHAVIOUR_SOURCES: Record<keyof Behaviour, string> = {
-  lookIntervalMinutes:
-    'Assumption: a pro opens the offers list about every 20 min of working hours (first look at a random point of the interval).',
+  lookIntervalMinutes: 'Assumption: a pro opens the offers list about twice an hour of working hours (every 15 to 45 min, uniformly).',
   takeHalfLifeMinutes:
     'Assumption: the chance a pro takes an offer halves with every 30 min of driving to it (ride-hail drivers decline long pickups the same way).',
   offersConsideredPerLook: 'Assumption: a pro reads the top 5 offers, best first, and takes at most one per look.',

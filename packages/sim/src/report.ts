@@ -25,6 +25,8 @@ const ROWS: [string, (m: PolicyMetrics) => string | number | null][] = [
   ['double bookings', (m) => m.doubleBookings],
   ['integrity breaches after the run', (m) => m.integrityBreaches],
   ['every job accounted for', (m) => (m.accountedFor ? 'yes' : 'NO')],
+  ['Plan day: stops applied / proposed', (m) => (m.plan ? `${m.plan.applied} / ${m.plan.proposed}` : '-')],
+  ['procedure and webhook calls', (m) => m.calls],
   ['run time (s)', (m) => m.seconds],
 ];
 

@@ -19,8 +19,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const outcomes: PolicyOutcome[] = [];
     for (const name of options.policies) {
       const policy = POLICIES[name];
-      if (policy.unavailable) {
-        outcomes.push({ policy: name, metrics: null, unavailable: policy.unavailable });
+      const unavailable = await policy.unavailable();
+      if (unavailable) {
+        outcomes.push({ policy: name, metrics: null, unavailable });
         continue;
       }
       const metrics = await simulate(scenario, policy, options.seed, {

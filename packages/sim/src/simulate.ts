@@ -27,7 +27,8 @@ const localAt = (scenario: Scenario, hour: number) =>
   Temporal.PlainDate.from(scenario.day).toZonedDateTime({ timeZone: scenario.timezone, plainTime: { hour } }).epochMilliseconds;
 
 export async function simulate(scenario: Scenario, policy: Policy, seed: number, options: SimulateOptions = {}): Promise<PolicyMetrics> {
-  if (policy.unavailable) throw new Error(`${policy.name}: ${policy.unavailable}`);
+  const unavailable = await policy.unavailable();
+  if (unavailable) throw new Error(`${policy.name}: ${unavailable}`);
   const started = performance.now();
   const behaviour = behaviourWith(scenario.behaviour);
   const start = Math.min(...scenario.jobs.map((j) => Date.parse(j.bookedAt))) - 60 * MINUTE;

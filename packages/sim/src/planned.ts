@@ -1,0 +1,68 @@
+/**
+ * The `planned` policy's dispatcher: at the cutoff (6 pm the day before, in the scenario's zone) they
+ * run "Plan day" (admin.planDay) and apply the proposal stop by stop through admin.assign, the
+ * normal assignment path; each pro acknowledges what they were given. Jobs booked after the cutoff,
+ * and any the plan left out, go through the offers as under the other policies.
+ */
+import { Temporal } from 'temporal-polyfill';
+import { refusalCode } from './events';
+import { assigned } from './pros';
+import type { SimState } from './state';
+
+export const PLAN_CUTOFF = { daysBefore: 1, hour: 18 } as const;
+
+interface PlanDayCaller {
+  planDay(input: {
+    date: string;
+    timezone: string;
+  }): Promise<{ routes: { proId: string; stops: { jobId: string }[] }[]; unassigned: unknown[] }>;
+  assign(input: { jobId: string; proId: string }): Promise<unknown>;
+}
+
+export interface PlanOutcome {
+  at: string;
+  proposed: number;
+  applied: number;
+  refused: number;
+  leftOut: number;
+}
+
+export const planOutcomes = new WeakMap<SimState, PlanOutcome>();
+
+export function schedulePlan(state: SimState): void {
+  const { day, timezone } = state.scenario;
+  const cutoff = Temporal.PlainDate.from(day)
+    .subtract({ days: PLAN_CUTOFF.daysBefore })
+    .toZonedDateTime({ timeZone: timezone, plainTime: { hour: PLAN_CUTOFF.hour } }).epochMilliseconds;
+  state.agenda.add(cutoff, async () => {
+    const admin = (await state.world.caller(state.world.admin)).admin as unknown as PlanDayCaller;
+    const plan = await admin.planDay({ date: day, timezone });
+    const outcome: PlanOutcome = {
+      at: new Date(cutoff).toISOString(),
+      proposed: 0,
+      applied: 0,
+      refused: 0,
+      leftOut: plan.unassigned.length,
+    };
+    const prosById = new Map(state.pros.map((p) => [p.viewer.userId, p]));
+    for (const route of plan.routes) {
+      const pro = prosById.get(route.proId);
+      for (const stop of route.stops) {
+        outcome.proposed++;
+        const job = state.byJobId.get(stop.jobId);
+        if (!pro || !job) continue;
+        try {
+          await admin.assign({ jobId: stop.jobId, proId: route.proId });
+        } catch (error) {
+          refusalCode(error);
+          outcome.refused++;
+          continue;
+        }
+        outcome.applied++;
+        assigned(state, pro, job);
+        await (await state.world.caller(pro.viewer)).jobs.acknowledge({ jobId: stop.jobId }).catch((error: unknown) => refusalCode(error));
+      }
+    }
+    planOutcomes.set(state, outcome);
+  });
+}
