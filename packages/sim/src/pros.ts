@@ -37,8 +37,11 @@ async function look(state: SimState, pro: SimPro): Promise<void> {
     for (const offer of offers.slice(0, state.behaviour.offersConsideredPerLook)) {
       const job = state.byJobId.get(offer.jobId);
       if (!job) continue;
-      const drive = driveMinutes(offer.distanceMiles, state.behaviour);
-      if (!fits(state, pro, job, drive, now)) continue;
+      // Where the system plans visits, an offer says what it does to the pro's day: the pro trusts that
+      // plan and weighs the driving it adds. Otherwise the pro judges from home distance and their own day.
+      const day = (offer as { day?: { addedDriveMinutes: number } }).day;
+      const drive = day ? Math.max(0, day.addedDriveMinutes) : driveMinutes(offer.distanceMiles, state.behaviour);
+      if (!day && !fits(state, pro, job, drive, now)) continue;
       if (!state.random.pros.chance(takeProbability(drive, state.behaviour))) continue;
       if (await accept(state, pro, job)) break;
     }
