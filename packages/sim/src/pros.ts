@@ -105,20 +105,51 @@ export function startDay(state: SimState): void {
   });
 }
 
+interface PlannedStop {
+  jobId: string;
+  status: string;
+  plannedArrival: string;
+}
+type MyDay = (input: { date: string }) => Promise<{ stops: PlannedStop[] }>;
+/** Per run: whether the system plans the pro's day (jobs.myDay); learnt from the first call. */
+const plansDays = new WeakMap<SimState, boolean>();
+
+/**
+ * The pro's next stop and when to leave for it. Where the system plans visits (jobs.myDay) the pro
+ * follows its order and leaves to arrive at the planned time; otherwise they take their jobs (jobs.mine)
+ * in window order and leave to arrive a little before the window opens.
+ */
 async function nextStop(state: SimState, pro: SimPro, token: number): Promise<void> {
   if (planTokens.get(pro) !== token || pro.busy) return;
-  const { upcoming } = await (await state.world.caller(pro.viewer)).jobs.mine();
-  const stops = upcoming
-    .filter((j) => j.status === 'accepted' && j.dueAt !== null)
-    .map((j) => state.byJobId.get(j.jobId))
-    .filter((j): j is SimJob => j !== undefined && !j.visit)
-    .sort((a, b) => a.windowStart - b.windowStart);
-  const job = stops[0];
+  const caller = await state.world.caller(pro.viewer);
+  let job: SimJob | undefined;
+  let aimAt = 0;
+  if (plansDays.get(state) !== false) {
+    try {
+      const { stops } = await (caller.jobs as unknown as { myDay: MyDay }).myDay({ date: state.scenario.day });
+      plansDays.set(state, true);
+      const stop = stops.find((s) => s.status === 'accepted' && !state.byJobId.get(s.jobId)?.visit);
+      job = stop && state.byJobId.get(stop.jobId);
+      aimAt = stop ? Date.parse(stop.plannedArrival) : 0;
+    } catch (error) {
+      if (refusalCode(error) !== 'NOT_FOUND' || plansDays.get(state)) throw error;
+      plansDays.set(state, false);
+    }
+  }
+  if (plansDays.get(state) === false) {
+    const { upcoming } = await caller.jobs.mine();
+    job = upcoming
+      .filter((j) => j.status === 'accepted' && j.dueAt !== null)
+      .map((j) => state.byJobId.get(j.jobId))
+      .filter((j): j is SimJob => j !== undefined && !j.visit)
+      .sort((a, b) => a.windowStart - b.windowStart)[0];
+    aimAt = job ? job.windowStart - state.behaviour.departEarlyMinutes * MINUTE : 0;
+  }
   if (!job) return;
   const now = state.world.clock.now().getTime();
   const drive = driveMinutes(haversineMiles(pro.location, job.place), state.behaviour);
-  const departAt = Math.max(now, job.windowStart - (drive + state.behaviour.departEarlyMinutes) * MINUTE);
-  state.agenda.add(departAt, () => depart(state, pro, job, drive, token));
+  const target = job;
+  state.agenda.add(Math.max(now, aimAt - drive * MINUTE), () => depart(state, pro, target, drive, token));
 }
 
 async function depart(state: SimState, pro: SimPro, job: SimJob, plannedDrive: number, token: number): Promise<void> {
