@@ -8,6 +8,7 @@ export const DEMO_BUNDLES = [
     items: ['Low-profile tilting mount', 'Stud-finding and level install', 'Cable tidy kit', 'Mount and screen test'],
     equipment: ['Stud finder', 'Drill and bits', 'Tilting TV mount (32-65")', 'Cable raceway'],
     skills: ['wall-mount'],
+    durationMinutes: 60,
   },
   {
     sku: 'tv-mount-premium',
@@ -17,6 +18,7 @@ export const DEMO_BUNDLES = [
     items: ['Full-motion articulating mount', 'In-wall power kit', 'In-wall HDMI run', 'Soundbar bracket'],
     equipment: ['Stud finder', 'Drill and bits', 'Drywall saw', 'In-wall power kit', 'Fish tape', 'Full-motion mount'],
     skills: ['wall-mount', 'in-wall-wiring'],
+    durationMinutes: 120,
   },
   {
     sku: 'smart-home-starter',
@@ -26,6 +28,7 @@ export const DEMO_BUNDLES = [
     items: ['Smart thermostat install', 'Video doorbell install', '2 smart plugs', 'App setup walkthrough'],
     equipment: ['Voltage tester', 'C-wire adapter', 'Doorbell chime kit', 'Screwdriver set'],
     skills: ['smart-home'],
+    durationMinutes: 90,
   },
   {
     sku: 'security-camera-4',
@@ -35,6 +38,7 @@ export const DEMO_BUNDLES = [
     items: ['4 outdoor camera mounts', 'Weatherproof cabling', 'Wi-Fi signal check', 'Motion zone setup'],
     equipment: ['Extension ladder', 'Drill and masonry bits', 'Weatherproof sealant', 'Wi-Fi analyzer'],
     skills: ['security-cameras'],
+    durationMinutes: 150,
   },
   {
     sku: 'wifi-mesh',
@@ -44,6 +48,7 @@ export const DEMO_BUNDLES = [
     items: ['3-node mesh placement', 'Network setup', 'Coverage map and speed test'],
     equipment: ['Wi-Fi analyzer', 'Ethernet cables', 'Laptop'],
     skills: ['networking'],
+    durationMinutes: 60,
   },
 ] as const;
 

@@ -231,9 +231,12 @@ export const bundles = pgTable(
       .$type<Skill[]>()
       .notNull()
       .default(sql`'{}'`),
+    /** How long the work takes on site, per unit; a job's service time is the sum over its order. */
+    durationMinutes: integer('duration_minutes').notNull().default(60),
   },
   (t) => [
     check('bundles_skills_check', skillsCheck('skills')),
+    check('bundles_duration_check', sql`${t.durationMinutes} between 5 and 720`),
     check('bundles_sku_check', sql`${t.sku} ~ '^[a-z0-9-]{2,64}$'`),
     check('bundles_price_check', sql`${t.priceCents} > 0`),
   ],
@@ -333,6 +336,11 @@ export const dispatchJobs = pgTable(
     completionNotes: text('completion_notes'),
     /** The SEQUENCE of the job's latest calendar invite (RFC 5545): raised on every change. */
     calendarSequence: integer('calendar_sequence').notNull().default(0),
+    /**
+     * Minutes of work on site: the order's bundles' durations times their quantities, set by the
+     * migration's BEFORE INSERT trigger (dispatch_jobs_service_minutes) from order_service_minutes().
+     */
+    serviceMinutes: integer('service_minutes').notNull().default(60),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -346,6 +354,7 @@ export const dispatchJobs = pgTable(
     ),
     check('dispatch_jobs_completion_notes_check', sql`length(${t.completionNotes}) <= 2000`),
     check('dispatch_jobs_completed_check', sql`(${t.status} = 'completed') = (${t.completedAt} is not null)`),
+    check('dispatch_jobs_service_minutes_check', sql`${t.serviceMinutes} between 5 and 1440`),
     // The offers prefilter: a lat/lng box over open, unassigned jobs only.
     // A GiST index on the point narrows by latitude and longitude at once; a B-tree on (lat, lng)
     // could only narrow by latitude and then read the whole band across the country.
@@ -377,12 +386,20 @@ export const jobAssignments = pgTable(
     acknowledgedAt: ts('acknowledged_at').defaultNow(),
     releasedAt: ts('released_at'),
     completedAt: ts('completed_at'),
-    /**
-     * The job's window while this assignment is live (null for an unscheduled job). The migration adds
-     * job_assignments_pro_window_excl, which drizzle cannot declare: EXCLUDE USING gist (pro_id WITH =,
-     * window_range WITH &&) WHERE (state = 'accepted') -- no pro in two places at once.
-     */
+    /** The job's promised arrival window while this assignment is live (null for an unscheduled job). */
     windowRange: tstzrange('window_range'),
+    /** The planned visit of a live assignment of a scheduled job (all null otherwise): arrival, start of work, end. */
+    plannedArrival: ts('planned_arrival'),
+    plannedStart: ts('planned_start'),
+    plannedEnd: ts('planned_end'),
+    /** Minutes of driving from the pro's previous stop (or home) to this visit. */
+    driveMinutes: integer('drive_minutes'),
+    /**
+     * [planned_arrival - drive_minutes, planned_end): the visit, travel included. Migration 0010 adds
+     * job_assignments_pro_visit_excl, which drizzle cannot declare: EXCLUDE USING gist (pro_id WITH =,
+     * visit_range WITH &&) WHERE (state = 'accepted') -- no pro in two places at once.
+     */
+    visitRange: tstzrange('visit_range'),
   },
   (t) => [
     unique('job_assignments_job_pro_key').on(t.jobId, t.proId),
@@ -392,6 +409,12 @@ export const jobAssignments = pgTable(
       .on(t.jobId)
       .where(sql`${t.state} in ('accepted', 'completed')`),
     index('job_assignments_pro_idx').on(t.proId, t.state),
+    check(
+      'job_assignments_visit_check',
+      sql`(${t.visitRange} is null and ${t.plannedArrival} is null and ${t.plannedStart} is null and ${t.plannedEnd} is null and ${t.driveMinutes} is null)
+       or (${t.visitRange} is not null and ${t.plannedArrival} <= ${t.plannedStart} and ${t.plannedStart} < ${t.plannedEnd} and ${t.driveMinutes} >= 0
+           and lower(${t.visitRange}) = ${t.plannedArrival} - make_interval(mins => ${t.driveMinutes}) and upper(${t.visitRange}) = ${t.plannedEnd})`,
+    ),
   ],
 );
 

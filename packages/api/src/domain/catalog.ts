@@ -8,6 +8,7 @@ export interface CatalogBundle {
   items: string[];
   equipment: string[];
   skills: string[];
+  durationMinutes: number;
 }
 
 export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
@@ -20,6 +21,7 @@ export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
       items: bundles.items,
       equipment: bundles.equipment,
       skills: bundles.skills,
+      durationMinutes: bundles.durationMinutes,
     })
     .from(bundles)
     .where(eq(bundles.active, true))

@@ -140,57 +140,69 @@ describe('no pro in two places at once', () => {
   const schedule = async (sessionId: string, date = '2026-01-15', timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' = '12pm - 3pm') =>
     (await api.caller(null)).schedule.confirm({ sessionId, date, timezone: 'America/Chicago', timeWindow });
 
-  it('20 overlapping jobs accepted at once by one pro: one accepted, 19 CONFLICT "You already have a job at that time"', async () => {
+  it('20 jobs in one window accepted at once by one pro: the route holds four, 16 are refused with why', async () => {
+    // Same address, no driving between them, 60 minutes each: starts at 12:00, 1:00, 2:00 and 3:00 (the window's end).
     const orders = await Promise.all(Array.from({ length: 20 }, () => api.paidOrder()));
     for (const order of orders) await schedule(order.sessionId);
     const pro = await api.pro();
     const caller = await api.caller(pro);
     const results = await Promise.all(orders.map((o) => outcome(caller.jobs.accept({ jobId: o.jobId }))));
-    expect(results.filter((r) => r === 'won')).toHaveLength(1);
-    expect(results.filter((r) => r === 'CONFLICT: You already have a job at that time')).toHaveLength(19);
-    const live = await api.t.sql`select job_id from job_assignments where pro_id = ${pro.userId} and state = 'accepted'`;
-    expect(live).toHaveLength(1);
-    // The database itself refuses a second overlapping live assignment, whatever the code does.
-    const other = orders.find((o) => o.jobId !== live[0]!.job_id)!;
+    expect(results.filter((r) => r === 'won')).toHaveLength(4);
+    const refused = results.filter((r) => r !== 'won');
+    expect(refused).toHaveLength(16);
+    for (const r of refused)
+      expect(r).toMatch(/^CONFLICT: This job does not fit your day: the route cannot reach it between 12:00 PM and 3:00 PM/);
+    const live = await api.t.sql<{ job_id: string; start: string }[]>`
+      select job_id, to_char(planned_start at time zone 'America/Chicago', 'HH24:MI') as start
+        from job_assignments where pro_id = ${pro.userId} and state = 'accepted' order by planned_start`;
+    expect(live.map((l) => l.start)).toEqual(['12:00', '13:00', '14:00', '15:00']);
+    // The database itself refuses a second overlapping live visit, whatever the code does.
+    const other = orders.find((o) => !live.some((l) => l.job_id === o.jobId))!;
     await expect(
-      api.t.sql`insert into job_assignments (id, job_id, pro_id, state, window_range)
-                values ('ASG-TESTTESTTE', ${other.jobId}, ${pro.userId}, 'accepted', tstzrange('2026-01-15 19:00Z', '2026-01-15 22:00Z'))`,
-    ).rejects.toMatchObject({ code: '23P01', constraint_name: 'job_assignments_pro_window_excl' });
+      api.t
+        .sql`insert into job_assignments (id, job_id, pro_id, state, planned_arrival, planned_start, planned_end, drive_minutes, visit_range)
+                values ('ASG-TESTTESTTE', ${other.jobId}, ${pro.userId}, 'accepted', '2026-01-15 19:30Z', '2026-01-15 19:30Z', '2026-01-15 20:30Z', 10,
+                        tstzrange('2026-01-15 19:20Z', '2026-01-15 20:30Z'))`,
+    ).rejects.toMatchObject({ code: '23P01', constraint_name: 'job_assignments_pro_visit_excl' });
   }, 60_000);
 
-  it('back-to-back windows are fine; the same window twice is refused, and offers leave the clashing job out', async () => {
-    const [noon, afternoon, clash] = [await api.paidOrder(), await api.paidOrder(), await api.paidOrder()];
-    await schedule(noon.sessionId, '2026-01-16', '12pm - 3pm');
-    await schedule(afternoon.sessionId, '2026-01-16', '3pm - 6pm');
-    await schedule(clash.sessionId, '2026-01-16', '12pm - 3pm');
-    const pro = await api.caller(await api.pro());
-    await pro.jobs.accept({ jobId: noon.jobId });
-    await pro.jobs.accept({ jobId: afternoon.jobId });
-    const offered = (await pro.offers.list()).offers.map((o) => o.jobId);
-    expect(offered).not.toContain(clash.jobId);
-    await expect(pro.jobs.accept({ jobId: clash.jobId })).rejects.toMatchObject({
+  it('the drive counts: a job 80 miles away in the next hour is refused, and offers leave it out', async () => {
+    const [chicago, milwaukee] = [
+      await api.paidOrder(),
+      await api.paidOrder({ serviceAddress: { line1: '700 N Water St', city: 'Milwaukee', state: 'WI', postalCode: '53202' } }),
+    ];
+    await schedule(chicago.sessionId, '2026-01-16', '9am - 12pm');
+    await schedule(milwaukee.sessionId, '2026-01-16', '9am - 12pm');
+    const pro = await api.caller(await api.pro({ serviceRadiusMiles: 100 }));
+    await pro.jobs.accept({ jobId: chicago.jobId });
+    expect((await pro.offers.list()).offers.map((o) => o.jobId)).not.toContain(milwaukee.jobId);
+    await expect(pro.jobs.accept({ jobId: milwaukee.jobId })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: 'You already have a job at that time',
+      message: expect.stringMatching(
+        /^This job does not fit your day: the route cannot reach it between 9:00 AM and 12:00 PM .*busy 9:00 AM–10:00 AM/,
+      ),
     });
     // Another pro still sees and takes it.
-    const other = await api.caller(await api.pro());
-    expect((await other.offers.list()).offers.map((o) => o.jobId)).toContain(clash.jobId);
+    const other = await api.caller(await api.pro({ serviceRadiusMiles: 100 }));
+    expect((await other.offers.list()).offers.map((o) => o.jobId)).toContain(milwaukee.jobId);
+    await expect(other.jobs.accept({ jobId: milwaukee.jobId })).resolves.toMatchObject({ state: 'accepted' });
   });
 
-  it('admin.assign refuses a pro who is busy at that time, and one who lacks the skills', async () => {
-    const [first, second, premium] = [
-      await api.paidOrder(),
+  it('admin.assign refuses a pro whose day has no room, and one who lacks the skills', async () => {
+    const [long, second, premium] = [
+      await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 2 }] }),
       await api.paidOrder(),
       await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 1 }] }),
     ];
-    await schedule(first.sessionId, '2026-01-20');
+    await schedule(long.sessionId, '2026-01-20');
     await schedule(second.sessionId, '2026-01-20');
     const busy = await api.pro();
     const admin = await api.caller(await api.admin());
-    await admin.admin.assign({ jobId: first.jobId, proId: busy.userId });
+    await admin.admin.assign({ jobId: long.jobId, proId: busy.userId });
     await expect(admin.admin.assign({ jobId: second.jobId, proId: busy.userId })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: 'That pro already has a job at that time.',
+      message:
+        "That pro's day has no room for this job: the route cannot reach it between 12:00 PM and 3:00 PM with 60 min of work (busy 12:00 PM–4:00 PM, driving included).",
     });
     const mounter = await api.pro({ skills: ['wall-mount'] });
     await expect(admin.admin.assign({ jobId: premium.jobId, proId: mounter.userId })).rejects.toMatchObject({

@@ -16,11 +16,16 @@ import {
   type JobAssignment,
   type SQL,
 } from '@h2s/db';
+import { TransactionRollbackError } from 'drizzle-orm';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
 import { enqueueEmail, enqueueEmailSql } from './notifications';
 import { openForOffers } from './offer-timers';
 import type { DispatchPolicy } from './policy';
+import { lockProDay, placeVisit } from './dayplan/place';
+import type { DriveMinutes } from './dayplan/fit';
+import { DriveNotFetched, drivesForPlacing, productTravelTimes, type TravelTimes } from './dayplan/travel';
+import { estimatedTravelTimes } from '@h2s/routing';
 import { holdsSkillsSql, withinReachSql } from './reach';
 
 export interface AcceptResult {
@@ -32,7 +37,9 @@ export interface AcceptResult {
 
 /** The refusal when a pro's new job would overlap a live one (the exclusion constraint's message). */
 export const ALREADY_BUSY = 'You already have a job at that time';
-const WINDOW_CONSTRAINT = 'job_assignments_pro_window_excl';
+const VISIT_CONSTRAINT = 'job_assignments_pro_visit_excl';
+/** A pro's accept refused because the job does not fit their day (the reason follows). */
+export const DOES_NOT_FIT = 'This job does not fit your day';
 
 /**
  * THE write of "this pro holds this job now", as SQL to splice into a statement: inserts the accepted
@@ -47,7 +54,8 @@ const acceptedAssignmentSql = (
   select ${a.id ?? newAssignmentId()}, ${a.jobId}, ${a.proId}, 'accepted', ${a.at}, ${a.byDispatch ? sql`null::timestamptz` : a.at}, ${a.window}${from ? sql` from ${from}` : sql``}
   on conflict (job_id, pro_id) do update
     set state = 'accepted', assigned_at = excluded.assigned_at, acknowledged_at = excluded.acknowledged_at,
-        released_at = null, completed_at = null, window_range = excluded.window_range
+        released_at = null, completed_at = null, window_range = excluded.window_range,
+        planned_arrival = null, planned_start = null, planned_end = null, drive_minutes = null, visit_range = null
   returning id`;
 
 /** Marks (job, pro) accepted (dispatch's assignment: it reads "Assigned by dispatch" until the pro acknowledges it). */
@@ -78,24 +86,40 @@ async function acceptedAssignment(db: DbOrTx, jobId: string, proId: string) {
  * reads beside it only explains a refusal. The same pro asking again gets the same assignment back.
  * One round trip, won or refused.
  */
-export async function acceptJob(db: Database, jobId: string, proId: string, now: Date): Promise<AcceptResult> {
-  let row: AcceptRow | undefined;
+export async function acceptJob(
+  db: Database,
+  jobId: string,
+  proId: string,
+  now: Date,
+  travel: TravelTimes = productTravelTimes(),
+): Promise<AcceptResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      [row] = await acceptStatement(db).execute({ jobId, proId, at: now.toISOString(), assignmentId: newAssignmentId() });
-      break;
+      const drive = await drivesForPlacing(db, travel, jobId, proId);
+      // The pro's day is locked first, so one pro's accepts place their visits one after another;
+      // the statement still decides the winner among pros, and the visit constraint has the last word.
+      return await db.transaction(async (tx) => {
+        await lockProDay(tx, proId);
+        const [row] = await acceptStatement(tx as unknown as Database).execute({
+          jobId,
+          proId,
+          at: now.toISOString(),
+          assignmentId: newAssignmentId(),
+        });
+        const assignmentId = row?.assignment_id ?? row?.mine;
+        if (!assignmentId) throw whyNotAccepted(row?.why ?? null);
+        if (row?.assignment_id) {
+          const placement = await placeVisit(tx, assignmentId, jobId, proId, drive);
+          if (placement.placed === false) throw conflict(`${DOES_NOT_FIT}: ${placement.reason}.`);
+        }
+        return { jobId, proId, assignmentId, state: 'accepted' as const };
+      });
     } catch (error) {
-      // Two overlapping accepts by one pro: the constraint refuses the later. When both inserted before
-      // either committed, each waits on the other and the deadlock detector aborts one; that one runs
-      // the statement again and then meets the winner's committed row (the constraint still decides).
-      if (isExclusionViolation(error, WINDOW_CONSTRAINT)) throw conflict(ALREADY_BUSY);
-      if (isDeadlock(error) && attempt < 5) continue;
+      if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict(ALREADY_BUSY);
+      if ((isDeadlock(error) || error instanceof DriveNotFetched) && attempt < 5) continue;
       throw error;
     }
   }
-  const assignmentId = row?.assignment_id ?? row?.mine;
-  if (assignmentId) return { jobId, proId, assignmentId, state: 'accepted' };
-  throw whyNotAccepted(row?.why ?? null);
 }
 
 interface WhyNot {
@@ -147,6 +171,8 @@ const acceptStatement = preparedPerDatabase<AcceptRow>('h2s_accept_job', () => {
            end as why`;
 });
 
+const isRollback = (error: unknown) => error instanceof TransactionRollbackError;
+
 /** Explains a refused accept from what the statement read beside it (never used to decide it). */
 function whyNotAccepted(why: WhyNot | null) {
   if (!why) return notFound('Job');
@@ -162,9 +188,35 @@ function whyNotAccepted(why: WhyNot | null) {
  * released before the new one is accepted, under a lock on the job row, in one transaction. The pro
  * must hold the job's skills; the exclusion constraint refuses a pro busy at that time.
  */
-export async function assignJob(db: Database, jobId: string, proId: string, admin: Actor, now: Date): Promise<JobAssignment> {
+export async function assignJob(
+  db: Database,
+  jobId: string,
+  proId: string,
+  admin: Actor,
+  now: Date,
+  travel: TravelTimes = productTravelTimes(),
+): Promise<JobAssignment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await assignInTransaction(db, jobId, proId, admin, now, await drivesForPlacing(db, travel, jobId, proId));
+    } catch (error) {
+      if (error instanceof DriveNotFetched && attempt < 5) continue;
+      throw error;
+    }
+  }
+}
+
+async function assignInTransaction(
+  db: Database,
+  jobId: string,
+  proId: string,
+  admin: Actor,
+  now: Date,
+  drive: DriveMinutes,
+): Promise<JobAssignment> {
   try {
     return await db.transaction(async (tx) => {
+      await lockProDay(tx, proId);
       const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
       if (!job) throw notFound('Job');
       const [pro] = await tx.select({ id: pros.userId, active: pros.active, skills: pros.skills }).from(pros).where(eq(pros.userId, proId));
@@ -187,6 +239,8 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
       }
       await tx.update(dispatchJobs).set({ assignedProId: proId, status: 'accepted', updatedAt: now }).where(eq(dispatchJobs.id, jobId));
       const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
+      const placement = await placeVisit(tx, assignment.id, jobId, proId, drive);
+      if (placement.placed === false) throw conflict(`That pro's day has no room for this job: ${placement.reason}.`);
       const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
         proId,
         ...(previousProId ? { previousProId } : {}),
@@ -202,7 +256,7 @@ export async function assignJob(db: Database, jobId: string, proId: string, admi
       return assignment;
     });
   } catch (error) {
-    if (isExclusionViolation(error, WINDOW_CONSTRAINT)) throw conflict('That pro already has a job at that time.');
+    if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict('That pro already has a job at that time.');
     throw error;
   }
 }
@@ -225,16 +279,34 @@ export async function moveAssignmentWindow(
     .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
   if (!live) return false;
   const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
+  await lockProDay(tx, live.proId);
+  // Inside the caller's transaction: the coordinate estimate (no network), whatever ROUTING_URL says.
+  const drive = await drivesForPlacing(tx, estimatedTravelTimes(), jobId, live.proId);
   try {
     // A savepoint: the refused update is undone without losing the rest of the transaction.
-    await (tx as Database).transaction(async (sp) => {
+    const placed = await (tx as Database).transaction(async (sp) => {
       await sp.update(jobAssignments).set({ windowRange: window }).where(eq(jobAssignments.id, live.id));
+      const placement = await placeVisit(sp, live.id, jobId, live.proId, drive);
+      if (placement.placed === false) sp.rollback();
+      return true;
     });
-    return false;
+    if (placed) return false;
   } catch (error) {
-    if (!isExclusionViolation(error, WINDOW_CONSTRAINT)) throw error;
+    if (!isExclusionViolation(error, VISIT_CONSTRAINT) && !isRollback(error)) throw error;
   }
-  await tx.update(jobAssignments).set({ state: 'released', releasedAt: now, windowRange: null }).where(eq(jobAssignments.id, live.id));
+  await tx
+    .update(jobAssignments)
+    .set({
+      state: 'released',
+      releasedAt: now,
+      windowRange: null,
+      plannedArrival: null,
+      plannedStart: null,
+      plannedEnd: null,
+      driveMinutes: null,
+      visitRange: null,
+    })
+    .where(eq(jobAssignments.id, live.id));
   const [job] = await tx
     .update(dispatchJobs)
     .set({ assignedProId: null, status: 'scheduled', updatedAt: now })

@@ -10,6 +10,19 @@ export interface DispatchPolicy {
   rescheduleCutoffHours: number;
 }
 
+/** How offers are ranked (DISPATCH_POLICY): the seed's formula, or by the driving a job adds to the pro's day. */
+export const OFFER_RANKINGS = ['seed', 'route-aware'] as const;
+export type OfferRanking = (typeof OFFER_RANKINGS)[number];
+
+/** DISPATCH_POLICY, `seed` when unset; any other value stops the process with the variable named. */
+export function offerRanking(env: NodeJS.ProcessEnv = process.env): OfferRanking {
+  const value = env.DISPATCH_POLICY?.trim() || 'seed';
+  if (!(OFFER_RANKINGS as readonly string[]).includes(value)) {
+    throw new Error(`Invalid dispatch setting: DISPATCH_POLICY: "${value}" is not one of ${OFFER_RANKINGS.join(', ')}`);
+  }
+  return value as OfferRanking;
+}
+
 /** How far a widened offer reaches, as a multiple of the pro's own service radius. */
 export const WIDENED_RADIUS_FACTOR = 1.5;
 /** Customer reschedules allowed per order. */

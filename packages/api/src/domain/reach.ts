@@ -1,5 +1,5 @@
 import { EARTH_RADIUS_MILES } from '@h2s/scoring';
-import { jobWindowSql, sql, WINDOW_HOURS, type SQL } from '@h2s/db';
+import { sql, WINDOW_HOURS, type SQL } from '@h2s/db';
 import { WIDENED_RADIUS_FACTOR } from './policy';
 
 /**
@@ -18,12 +18,15 @@ export const withinReachSql = (j: string, p: string): SQL =>
 /** The pro holds every skill the job needs. */
 export const holdsSkillsSql = (j: string, p: string): SQL => sql.raw(`${p}.skills @> ${j}.skills`);
 
-/** The pro already has a live job whose window overlaps this job's (never true for an unscheduled job). */
+/**
+ * A quick prune before the exact fit (dayplan/fit.ts): one live visit of the pro covers the job's
+ * whole window and its work, so it cannot fit whatever the route (never true for an unscheduled job).
+ */
 export const clashesSql = (j: string, proId: SQL | string): SQL =>
   // The due_at test first: an unscheduled job skips the lookup (half of all offers, each a probe of the index).
   sql`(${sql.raw(`${j}.due_at`)} is not null and exists (select 1 from job_assignments busy
                where busy.pro_id = ${proId} and busy.state = 'accepted' and busy.job_id <> ${sql.raw(`${j}.id`)}
-                 and busy.window_range && ${jobWindowSql(sql.raw(`${j}.due_at`))}))`;
+                 and busy.visit_range @> tstzrange(${sql.raw(`${j}.due_at`)}, ${sql.raw(`${j}.due_at`)} + make_interval(hours => ${sql.raw(String(WINDOW_HOURS))}, mins => ${sql.raw(`${j}.service_minutes`)}), '[)')))`;
 
 /**
  * The job's window falls inside the pro's working hours on that weekday (in the pro's timezone) and

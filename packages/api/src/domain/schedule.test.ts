@@ -201,7 +201,8 @@ describe('the reschedule policy', () => {
   });
 
   it('a reschedule into a window where the pro is busy succeeds: the job goes back to offers and the pro is told', async () => {
-    const [mine, other] = [await api.paidOrder(), await api.paidOrder()];
+    // The other job takes four hours (two premium mounts): 12pm to 4pm, so no room in the 12pm - 3pm window.
+    const [mine, other] = [await api.paidOrder(), await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 2 }] })];
     const anon = await api.caller(null);
     await anon.schedule.confirm({ sessionId: mine.sessionId, ...slot('2026-01-27', '9am - 12pm') });
     await anon.schedule.confirm({ sessionId: other.sessionId, ...slot('2026-01-27', '12pm - 3pm') });

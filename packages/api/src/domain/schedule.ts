@@ -271,6 +271,7 @@ async function scheduleInOneStatement(
       with guard as (
         select o.id as order_id, j.id as job_id from orders o join dispatch_jobs j on j.order_id = o.id
          where o.id = ${order.id} and j.id = ${jobId} and o.xmin = ${order.version}::xid and j.xmin = ${job.version}::xid
+           and j.assigned_pro_id is null -- a held job's visit is placed again: the transaction's work (moveAssignmentWindow)
            for update of o, j
       ), slot as (
         update orders set schedule_date = ${request.date}, schedule_time_window = ${request.timeWindow}, schedule_timezone = ${request.timezone},

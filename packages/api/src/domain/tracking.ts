@@ -11,6 +11,7 @@ import { and, asc, customerUploads, dispatchJobs, eq, inArray, jobEvents, orders
 import type { ApiDeps } from '../trpc';
 import { notFound } from './errors';
 import { signUploadUrl } from './uploads';
+import { etaForJob } from './dayplan/my-day';
 
 type TrackingDeps = Pick<ApiDeps, 'urlSigningSecret'>;
 
@@ -93,6 +94,8 @@ export interface TrackingView {
   completedAt: string | null;
   /** The customer's timezone (the service address's), for the times on the timeline. */
   timezone: string;
+  /** While the pro is on the way: when they are expected (the plan, the departure, earlier stops running late). */
+  eta?: { at: string; lateMinutes: number } | null;
 }
 
 /** How far along each status is; a step is done when the job has reached it. */
@@ -192,5 +195,11 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
     afterPhotos: afterRows.map((r) => ({ uploadId: r.id, url: signUploadUrl(deps, r.id) })),
     completedAt: row.completedAt?.toISOString() ?? null,
     timezone: order.scheduleTimezone ?? order.timezone,
+    ...(jobId && status === 'en_route' ? { eta: await etaOnTheWay(deps.db, jobId, deps.clock.now()) } : {}),
   };
+}
+
+async function etaOnTheWay(db: DbOrTx, jobId: string, now: Date) {
+  const found = await etaForJob(db, jobId, now);
+  return found ? { at: found.eta, lateMinutes: found.lateMinutes } : null;
 }

@@ -141,15 +141,17 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     expect(inv(report, 5)).toMatchObject({ checked: 4, breaches: [] });
   });
 
-  it('7: a pro with two live assignments in overlapping windows (the exclusion constraint dropped)', async () => {
-    await api.t.sql`alter table job_assignments drop constraint job_assignments_pro_window_excl`;
+  it('7: a pro with two live visits that overlap (the exclusion constraint dropped)', async () => {
+    await api.t.sql`alter table job_assignments drop constraint job_assignments_pro_visit_excl`;
     await api.t
       .sql`update dispatch_jobs set status = 'accepted', assigned_pro_id = ${world.pro1.userId} where id = ${world.scheduled.jobId}`;
     await api.t
       .sql`update orders set schedule_date = '2026-01-16', schedule_time_window = '9am - 12pm' where id = ${world.scheduled.orderId}`;
     await api.t.sql`update dispatch_jobs set due_at = '2026-01-16T15:00:00Z' where id = ${world.scheduled.jobId}`;
     await api.t
-      .sql`insert into job_assignments (id, job_id, pro_id, state) values ('ASG-OVERLAP222', ${world.scheduled.jobId}, ${world.pro1.userId}, 'accepted')`;
+      .sql`insert into job_assignments (id, job_id, pro_id, state, planned_arrival, planned_start, planned_end, drive_minutes, visit_range)
+           values ('ASG-OVERLAP222', ${world.scheduled.jobId}, ${world.pro1.userId}, 'accepted', '2026-01-16T15:00:00Z', '2026-01-16T15:00:00Z',
+                   '2026-01-16T16:00:00Z', 0, tstzrange('2026-01-16T15:00:00Z', '2026-01-16T16:00:00Z'))`;
 
     const report = await audit();
 
@@ -159,7 +161,7 @@ describe('auditIntegrity reports each kind of breach with the breaking ids', () 
     >`select id from job_assignments where job_id = ${world.accepted.jobId} and state = 'accepted'`;
     expect(idsOf(report, 7)).toEqual(sorted([first!.id, 'ASG-OVERLAP222']));
     expect(reasonOf(report, 7, 'ASG-OVERLAP222')).toBe(
-      `pro ${world.pro1.userId} also holds ${first!.id} (job ${world.accepted.jobId}) in an overlapping window`,
+      `pro ${world.pro1.userId} also holds ${first!.id} (job ${world.accepted.jobId}) in an overlapping visit`,
     );
   });
 

@@ -3,13 +3,15 @@ import { WINDOW_HOURS, sql, type DbOrTx } from '@h2s/db';
 import { count, invariant, rows, type InvariantReport, type Row } from './report';
 
 /**
- * 7. Windows recomputed from each job's due_at, not read from the exclusion constraint's own
- * window_range column: no two accepted assignments of one pro overlap.
+ * 7. Visits recomputed from each live assignment's planned columns, not read from the exclusion
+ * constraint's own visit_range: no two of a pro's live visits overlap, the drive to each included; a
+ * planned visit starts inside its job's window.
  */
 export async function noOverlappingAssignments(tx: DbOrTx): Promise<InvariantReport> {
   const live = sql`
-    select a.id, a.pro_id, a.job_id,
-           case when j.due_at is not null then tstzrange(j.due_at, j.due_at + make_interval(hours => ${WINDOW_HOURS}), '[)') end as span
+    select a.id, a.pro_id, a.job_id, j.due_at, a.planned_start,
+           case when a.planned_end is not null
+                then tstzrange(a.planned_arrival - make_interval(mins => coalesce(a.drive_minutes, 0)), a.planned_end, '[)') end as span
       from job_assignments a join dispatch_jobs j on j.id = a.job_id
      where a.state = 'accepted'`;
   const checked = await count(tx, sql`select count(*) as n from (${live}) l`);
@@ -17,8 +19,12 @@ export async function noOverlappingAssignments(tx: DbOrTx): Promise<InvariantRep
     tx,
     sql`
       with l as (${live})
-      select x.id, 'pro ' || x.pro_id || ' also holds ' || y.id || ' (job ' || y.job_id || ') in an overlapping window' as reason
-        from l x join l y on y.pro_id = x.pro_id and y.id <> x.id and x.span && y.span`,
+      select x.id, 'pro ' || x.pro_id || ' also holds ' || y.id || ' (job ' || y.job_id || ') in an overlapping visit' as reason
+        from l x join l y on y.pro_id = x.pro_id and y.id <> x.id and x.span && y.span
+      union all
+      select id, 'the planned visit of job ' || job_id || ' starts outside its window' as reason from l
+       where due_at is not null and planned_start is not null
+         and (planned_start < due_at or planned_start > due_at + make_interval(hours => ${WINDOW_HOURS}))`,
   );
   return invariant(7, 'no-overlapping-assignments', checked, found);
 }

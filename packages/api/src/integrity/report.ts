@@ -52,7 +52,7 @@ export const INVARIANT_NAMES: Record<InvariantReport['number'], string> = {
   4: 'job_details is never empty',
   5: 'Every upload has its stored file with the recorded size and sha256; no two uploads of one job share a sha256',
   6: 'Each Stripe event is applied at most once',
-  7: 'No pro holds two live assignments whose windows overlap',
+  7: 'No pro holds two live visits that overlap (planned arrival to end, travel between them included)',
   8: "Every assigned pro holds all the skills of the job's bundles",
   9: "An order is refunded at most once; a cancelled order's job is cancelled and has no live assignment",
   10: 'Every email caused by a change is sent at most once (its idempotency key is unique)',

@@ -11,8 +11,10 @@ import { moveVisitBack } from '../domain/visit';
 import { revokeTracking } from '../domain/tracking';
 import { adminProcedure, checkedOutput, jobIdInput } from '../trpc';
 import { jobView } from './outputs';
+import { planAdminProcedures } from './plan';
 
 export const adminRouter = {
+  ...planAdminProcedures,
   assign: adminProcedure
     .input(jobIdInput.extend({ proId: proIdSchema, confirmOutsideRadius: z.boolean().optional() }))
     .output(

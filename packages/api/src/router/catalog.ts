@@ -12,6 +12,8 @@ const bundle = z.object({
   equipment: z.array(z.string()),
   /** What a pro must be able to do for this bundle. */
   skills: z.array(z.string()),
+  /** Minutes of work on site per unit. */
+  durationMinutes: z.number().int(),
 });
 
 export const catalogRouter = {

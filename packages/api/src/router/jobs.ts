@@ -6,6 +6,7 @@ import { takeVisitStep, type VisitStep } from '../domain/visit';
 import { getJob, jobsForPro } from '../domain/job-queries';
 import { authedProcedure, checkedOutput, jobIdInput, proProcedure } from '../trpc';
 import { jobView } from './outputs';
+import { planJobsProcedures } from './plan';
 
 const completeInput = jobIdInput.extend({ notes: z.string().trim().max(2000, 'Notes can be at most 2000 characters').optional() });
 
@@ -21,6 +22,7 @@ function visitStep(step: VisitStep) {
 }
 
 export const jobsRouter = {
+  ...planJobsProcedures,
   /** One job, as much of it as the viewer may see (see jobAccess). */
   get: authedProcedure
     .input(jobIdInput)

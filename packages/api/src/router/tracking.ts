@@ -32,6 +32,7 @@ export const trackingRouter = {
           afterPhotos: z.array(z.object({ uploadId: z.string(), url: z.string() })),
           completedAt: z.string().nullable(),
           timezone: z.string(),
+          eta: z.object({ at: z.string(), lateMinutes: z.number().int() }).nullable().optional(),
         }),
       ),
     )

@@ -1,0 +1,40 @@
+/**
+ * Applying a proposed plan: each placement goes through assignJob, the same path as a manual
+ * admin.assign (its radius check unconfirmed, skills, days off, the pro's day, the audit row, the pro's notification), one
+ * transaction each, in route order. A placement the day no longer allows is reported, not forced.
+ */
+import type { Database } from '@h2s/db';
+import { assignJob } from '../job-commands';
+import { checkAssignmentRadius } from '../dispatch-assignment';
+import { DomainError } from '../errors';
+import type { Actor } from '../events';
+import type { TravelTimes } from './travel';
+
+export interface Placement {
+  jobId: string;
+  proId: string;
+}
+
+export type PlacementResult = Placement & ({ applied: true; assignmentId: string } | { applied: false; reason: string });
+
+export async function applyDayPlan(
+  db: Database,
+  placements: Placement[],
+  admin: Actor,
+  now: Date,
+  travel?: TravelTimes,
+): Promise<{ results: PlacementResult[]; applied: number; refused: number }> {
+  const results: PlacementResult[] = [];
+  for (const placement of placements) {
+    try {
+      await checkAssignmentRadius(db, placement.jobId, placement.proId, false);
+      const assignment = await assignJob(db, placement.jobId, placement.proId, admin, now, travel);
+      results.push({ ...placement, applied: true, assignmentId: assignment.id });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      results.push({ ...placement, applied: false, reason: error.message });
+    }
+  }
+  const applied = results.filter((r) => r.applied).length;
+  return { results, applied, refused: results.length - applied };
+}
