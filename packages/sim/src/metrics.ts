@@ -1,6 +1,7 @@
 /** Dispatch quality of one run, from what the simulation saw and what the database holds afterwards. */
 import { auditIntegrity } from '@h2s/api/integrity';
 import { sql } from '@h2s/db';
+import { doubleBookings, jobsHeldTwice } from './doubles';
 import { planOutcomes, type PlanOutcome } from './planned';
 import type { SimState } from './state';
 
@@ -30,6 +31,8 @@ export interface PolicyMetrics {
   /** Every job ended in exactly one bucket, and the database agrees. */
   accountedFor: boolean;
   accountingProblems: string[];
+  /** The first few double bookings, as the database shows them. */
+  doubleBookingDetails?: string[];
   calls: number;
   seconds: number;
   /** The `planned` policy's plan: how many stops it proposed, how many admin.assign applied. */
@@ -53,32 +56,6 @@ export function gini(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const weighted = sorted.reduce((sum, v, i) => sum + (i + 1) * v, 0);
   return (2 * weighted) / (n * total) - (n + 1) / n;
-}
-
-/**
- * Double bookings: one job held by two pros, or a pro given a job while still holding another whose
- * time overlaps it (finishing early and then taking another job in the same window is not one). The
- * time is what the system itself reserves: the planned visit (drive included) where the schema has
- * it, else the booked window.
- */
-function doubleBookingsSql(visits: boolean) {
-  const span = visits ? 'coalesce(a.visit_range, a.window_range)' : "tstzrange(j.due_at, j.due_at + interval '3 hours', '[)')";
-  return sql`
-    with held as (
-      select a.id, a.job_id, a.pro_id, a.assigned_at, a.completed_at, ${sql.raw(span)} as span
-        from job_assignments a join dispatch_jobs j on j.id = a.job_id
-       where a.state in ('accepted', 'completed'))
-    select ((select count(*) from (select job_id from held group by job_id having count(*) > 1) twice)
-          + (select count(*) from held x join held y
-                on x.pro_id = y.pro_id and x.id <> y.id and x.span && y.span
-               and x.assigned_at <= y.assigned_at and (x.completed_at is null or x.completed_at > y.assigned_at)))::int as n`;
-}
-
-async function hasVisitRanges(db: SimState['world']['server']['deps']['db']): Promise<boolean> {
-  const rows = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from information_schema.columns where table_name = 'job_assignments' and column_name = 'visit_range'`,
-  );
-  return (rows[0]?.n ?? 0) > 0;
 }
 
 const round = (value: number | null, digits = 1) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
@@ -115,7 +92,7 @@ export async function measure(state: SimState, seconds: number): Promise<PolicyM
   expect('scheduled', unclaimed);
   for (const status of ['queued', 'accepted', 'en_route', 'in_progress']) expect(status, 0);
 
-  const [doubles] = await db.execute<{ n: number }>(doubleBookingsSql(await hasVisitRanges(db)));
+  const doubles = [...(doubleBookings.get(state) ?? []), ...(await jobsHeldTwice(state))];
   const audit = await auditIntegrity({ db, storage: world.server.deps.storage });
 
   return {
@@ -134,7 +111,8 @@ export async function measure(state: SimState, seconds: number): Promise<PolicyM
     jobsPerProDay: round(perPro.reduce((a, b) => a + b, 0) / Math.max(1, perPro.length), 2)!,
     jobsPerProDayMax: Math.max(0, ...perPro),
     gini: round(gini(perPro), 3)!,
-    doubleBookings: doubles?.n ?? 0,
+    doubleBookings: doubles.length,
+    ...(doubles.length ? { doubleBookingDetails: doubles.slice(0, 5) } : {}),
     integrityBreaches: audit.breachCount,
     accountedFor: problems.length === 0,
     accountingProblems: problems,

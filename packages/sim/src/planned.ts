@@ -5,6 +5,7 @@
  * and any the plan left out, go through the offers as under the other policies.
  */
 import { Temporal } from 'temporal-polyfill';
+import { checkHoldings } from './doubles';
 import { refusalCode } from './events';
 import { assigned } from './pros';
 import type { SimState } from './state';
@@ -25,6 +26,8 @@ export interface PlanOutcome {
   applied: number;
   refused: number;
   leftOut: number;
+  /** Why admin.assign refused stops, with how many each. */
+  refusals: Record<string, number>;
 }
 
 export const planOutcomes = new WeakMap<SimState, PlanOutcome>();
@@ -43,6 +46,7 @@ export function schedulePlan(state: SimState): void {
       applied: 0,
       refused: 0,
       leftOut: plan.unassigned.length,
+      refusals: {},
     };
     const prosById = new Map(state.pros.map((p) => [p.viewer.userId, p]));
     for (const route of plan.routes) {
@@ -56,10 +60,13 @@ export function schedulePlan(state: SimState): void {
         } catch (error) {
           refusalCode(error);
           outcome.refused++;
+          const reason = (error as Error).message;
+          outcome.refusals[reason] = (outcome.refusals[reason] ?? 0) + 1;
           continue;
         }
         outcome.applied++;
         assigned(state, pro, job);
+        await checkHoldings(state, pro);
         await (await state.world.caller(pro.viewer)).jobs.acknowledge({ jobId: stop.jobId }).catch((error: unknown) => refusalCode(error));
       }
     }

@@ -7,6 +7,7 @@
 import { haversineMiles } from '@h2s/scoring';
 import { afterPhoto } from './world';
 import { driveMinutes, takeProbability } from './behaviour';
+import { checkHoldings } from './doubles';
 import { refusalCode } from './events';
 import { hoursOn, localDate, MINUTE, nextDate, type SimJob, type SimPro, type SimState } from './state';
 
@@ -39,9 +40,9 @@ async function look(state: SimState, pro: SimPro): Promise<void> {
       if (!job) continue;
       // Where the system plans visits, an offer says what it does to the pro's day: the pro trusts that
       // plan and weighs the driving it adds. Otherwise the pro judges from home distance and their own day.
-      const day = (offer as { day?: { addedDriveMinutes: number } }).day;
+      const day = (offer as { day?: { addedDriveMinutes: number; plannedStart: string } }).day;
       const drive = day ? Math.max(0, day.addedDriveMinutes) : driveMinutes(offer.distanceMiles, state.behaviour);
-      if (!day && !fits(state, pro, job, drive, now)) continue;
+      if (day ? !planFits(pro, job, Date.parse(day.plannedStart), now) : !fits(state, pro, job, drive, now)) continue;
       if (!state.random.pros.chance(takeProbability(drive, state.behaviour))) continue;
       if (await accept(state, pro, job)) break;
     }
@@ -68,6 +69,11 @@ function fits(state: SimState, pro: SimPro, job: SimJob, drive: number, now: num
   );
 }
 
+/** With the system's plan in hand the pro still says no to a start after the window or during the visit they are on. */
+function planFits(pro: SimPro, job: SimJob, plannedStart: number, now: number): boolean {
+  return plannedStart < job.windowEnd && plannedStart >= (pro.busy ? pro.expectFreeAt : now);
+}
+
 async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolean> {
   try {
     await (await state.world.caller(pro.viewer)).jobs.accept({ jobId: job.jobId! });
@@ -78,6 +84,7 @@ async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolea
   job.acceptedAt = state.world.clock.now().getTime();
   job.pro = pro;
   pro.holding.push(job);
+  await checkHoldings(state, pro);
   wake(state, pro);
   return true;
 }

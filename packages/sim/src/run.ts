@@ -41,7 +41,7 @@ export function invariantProblems(outcomes: PolicyOutcome[]): string[] {
   return outcomes.flatMap(({ policy, metrics: m }) => {
     if (!m) return [];
     const problems: string[] = [];
-    if (m.doubleBookings !== 0) problems.push(`${policy}: ${m.doubleBookings} double bookings`);
+    if (m.doubleBookings !== 0) problems.push(`${policy}: ${m.doubleBookings} double bookings: ${m.doubleBookingDetails?.join('; ')}`);
     if (m.integrityBreaches !== 0) problems.push(`${policy}: ${m.integrityBreaches} integrity breaches`);
     if (!m.accountedFor) problems.push(`${policy}: ${m.accountingProblems.join('; ')}`);
     return problems;

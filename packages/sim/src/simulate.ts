@@ -107,6 +107,15 @@ export async function simulate(scenario: Scenario, policy: Policy, seed: number,
       if (share - reported >= 0.01) options.onProgress?.((reported = share));
     }
     options.onProgress?.(1);
+    if (process.env.SIM_VISITS) {
+      const t = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+      for (const j of state.jobs.filter((x) => x.visit).sort((a, b) => a.visit!.departAt - b.visit!.departAt)) {
+        const v = j.visit!;
+        console.error(
+          `${j.pro?.spec.id} ${j.spec.id} win ${t(j.windowStart)}-${t(j.windowEnd)} dep ${t(v.departAt)} arr ${t(v.arriveAt)} start ${t(v.startAt)} end ${t(v.endAt)} drive ${v.driveMinutes.toFixed(0)} acc ${new Date(j.acceptedAt!).toISOString().slice(5, 16)} ${v.onTime ? '' : 'LATE'}`,
+        );
+      }
+    }
     if (process.env.SIM_PROFILE) {
       const rows = [...world.timings].sort((a, b) => b[1].ms - a[1].ms);
       for (const [name, t] of rows)
