@@ -14,6 +14,7 @@ import { metroDay } from './metro';
 import { parsePolicies } from './policies';
 import { jsonResult, table } from './report';
 import { invariantProblems, runScenario } from './run';
+import { stopServers } from './world';
 import { loadScenario, parseScenario, ScenarioError, type Scenario } from './scenario';
 
 const DEFAULT_OUT = new URL('../results/', import.meta.url).pathname;
@@ -71,6 +72,13 @@ async function main(): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopServers();
+    process.exit(130);
+  });
+}
 
 main().then(
   (code) => process.exit(code),

@@ -54,13 +54,22 @@ export interface World {
 export async function startServer(): Promise<{ stop(): void }> {
   if (process.env.DATABASE_URL) return { stop: () => {} };
   const server: PostgresServer = await startPostgresServer();
+  running.add(server);
   process.env.DATABASE_URL = server.url;
   return {
     stop: () => {
+      running.delete(server);
       server.stop();
       delete process.env.DATABASE_URL;
     },
   };
+}
+
+const running = new Set<PostgresServer>();
+/** Stops the throwaway servers of runs cut short (Ctrl-C): no server is left behind. */
+export function stopServers(): void {
+  for (const server of running) server.stop();
+  running.clear();
 }
 
 /** A fresh database and API for one policy's run; `env` is the process environment the policy runs with. */
