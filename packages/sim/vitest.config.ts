@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     globalSetup: ['../db/src/vitest-global-setup.ts'],
     expect: { requireAssertions: true },
-    testTimeout: 180_000,
+    testTimeout: 600_000,
     hookTimeout: 60_000,
     maxWorkers: 1,
   },
