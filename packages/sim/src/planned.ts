@@ -16,7 +16,7 @@ interface PlanDayCaller {
   planDay(input: {
     date: string;
     timezone: string;
-  }): Promise<{ routes: { proId: string; stops: { jobId: string }[] }[]; unassigned: unknown[] }>;
+  }): Promise<{ routes: { proId: string; stops: { jobId: string; pinned?: boolean }[] }[]; unassigned: unknown[] }>;
   assign(input: { jobId: string; proId: string }): Promise<unknown>;
 }
 
@@ -51,7 +51,8 @@ export function schedulePlan(state: SimState): void {
     const prosById = new Map(state.pros.map((p) => [p.viewer.userId, p]));
     for (const route of plan.routes) {
       const pro = prosById.get(route.proId);
-      for (const stop of route.stops) {
+      // A pinned stop is a job the pro already holds: the plan keeps it, there is nothing to apply.
+      for (const stop of route.stops.filter((s) => !s.pinned)) {
         outcome.proposed++;
         const job = state.byJobId.get(stop.jobId);
         if (!pro || !job) continue;

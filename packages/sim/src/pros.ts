@@ -91,6 +91,7 @@ async function accept(state: SimState, pro: SimPro, job: SimJob): Promise<boolea
 
 /** Assigned outside the offers (a dispatcher's plan): the simulation learns of it like the pro would. */
 export function assigned(state: SimState, pro: SimPro, job: SimJob): void {
+  if (job.pro === pro) return;
   job.acceptedAt = state.world.clock.now().getTime();
   job.pro = pro;
   pro.holding.push(job);
