@@ -37,6 +37,7 @@ import { scaleOut, stackFloor } from './scenarios/floor';
 import { liveFanOut } from './scenarios/live';
 import { offersAtOneMillion, offersAtScale } from './scenarios/offers';
 import { scheduleConfirm } from './scenarios/schedule';
+import { simulatedDay } from './scenarios/sim';
 import { photoUpload } from './scenarios/upload';
 import { stripeWebhook } from './scenarios/webhook';
 import { crowdedOffers, dayPlanRows, routeAwareOffers } from './scenarios/dayplan';
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   });
   const scale = await run('scale', () => scaleOut(arena));
   if (offers) await offersAtOneMillion(arena, offers);
+  const sim = await run('sim', () => simulatedDay());
 
   for (const app of arena.apps) {
     const phases = Object.entries(arena.rss)
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
   results.stackFloor = floor;
   results.liveFanOut = live;
   results.scaleOut = scale;
+  results.simulatedDay = sim;
   results.rssMb = arena.rss;
   results.rows = rows;
   results.failures = failures;

@@ -11,7 +11,7 @@ const argv = process.argv.slice(2);
 export const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 export const quick = flag('quick');
-/** `--only=a,b`: run just these scenarios (floor, offers, schedule, accept, webhook, upload, audit, live, scale). */
+/** `--only=a,b`: run just these scenarios (floor, offers, schedule, accept, webhook, upload, audit, live, scale, sim). */
 const only = option('only')?.split(',').filter(Boolean) ?? null;
 export const selected = (scenario: string) => only === null || only.includes(scenario);
 
