@@ -8,6 +8,7 @@ import { liveRouter } from './router/live';
 import { offersRouter } from './router/offers';
 import { ordersRouter } from './router/orders';
 import { prosRouter } from './router/pros';
+import { ratingsRouter } from './router/ratings';
 import { scheduleRouter } from './router/schedule';
 import { trackingRouter } from './router/tracking';
 import { uploadsRouter } from './router/uploads';
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   offers: offersRouter,
   orders: ordersRouter,
   pros: prosRouter,
+  ratings: ratingsRouter,
   schedule: scheduleRouter,
   tracking: trackingRouter,
   uploads: uploadsRouter,

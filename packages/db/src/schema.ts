@@ -5,6 +5,7 @@ import {
   check,
   date,
   doublePrecision,
+  foreignKey,
   index,
   customType,
   integer,
@@ -295,6 +296,7 @@ export const orders = pgTable(
        or (${t.scheduleStatus} = 'scheduled' and ${t.scheduleDate} is not null and ${t.scheduleTimeWindow} is not null and ${t.scheduleTimezone} is not null and ${t.scheduledAt} is not null and ${t.paymentStatus} = 'paid')`,
     ),
     index('orders_customer_idx').on(t.customerUserId, t.createdAt),
+    unique('orders_id_customer_key').on(t.id, t.customerUserId),
   ],
 );
 
@@ -358,6 +360,7 @@ export const dispatchJobs = pgTable(
       .where(sql`${t.widenedAt} is not null and ${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
     index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
     index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),
+    unique('dispatch_jobs_id_order_key').on(t.id, t.orderId),
   ],
 );
 
@@ -572,6 +575,39 @@ export const refunds = pgTable(
     check('refunds_status_check', inList('status', REFUND_STATUSES)),
     check('refunds_mode_check', sql`${t.mode} in ('stripe', 'test')`),
     check('refunds_succeeded_check', sql`(${t.status} = 'succeeded') = (${t.refundedAt} is not null)`),
+  ],
+);
+
+/** A job's one rating, from its order's customer (the composite keys hold both), changeable for a while. */
+export const jobRatings = pgTable(
+  'job_ratings',
+  {
+    jobId: text('job_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    customerUserId: text('customer_user_id').notNull(),
+    /** The pro who led the visit. */
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId),
+    stars: smallint('stars').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'job_ratings_job_order_fk',
+      columns: [t.jobId, t.orderId],
+      foreignColumns: [dispatchJobs.id, dispatchJobs.orderId],
+    }),
+    foreignKey({
+      name: 'job_ratings_order_customer_fk',
+      columns: [t.orderId, t.customerUserId],
+      foreignColumns: [orders.id, orders.customerUserId],
+    }),
+    check('job_ratings_stars_check', sql`${t.stars} between 1 and 5`),
+    check('job_ratings_comment_check', sql`length(${t.comment}) between 1 and 1000`),
+    index('job_ratings_pro_idx').on(t.proId, t.updatedAt),
   ],
 );
 

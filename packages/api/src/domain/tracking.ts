@@ -10,6 +10,7 @@ import { Temporal } from 'temporal-polyfill';
 import { and, asc, customerUploads, dispatchJobs, eq, inArray, jobEvents, orders, sql, users, type DbOrTx, type JobStatus } from '@h2s/db';
 import type { ApiDeps } from '../trpc';
 import { notFound } from './errors';
+import { ratingPath } from './rating-link';
 import { signUploadUrl } from './uploads';
 
 type TrackingDeps = Pick<ApiDeps, 'urlSigningSecret'>;
@@ -91,6 +92,8 @@ export interface TrackingView {
   items: { name: string; quantity: number }[];
   afterPhotos: { uploadId: string; url: string }[];
   completedAt: string | null;
+  /** Once the visit is done: where the customer rates it (/rate/{token}). */
+  ratingPath: string | null;
   /** The customer's timezone (the service address's), for the times on the timeline. */
   timezone: string;
 }
@@ -191,6 +194,7 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
     items: order.items.map((i) => ({ name: i.name, quantity: i.quantity })),
     afterPhotos: afterRows.map((r) => ({ uploadId: r.id, url: signUploadUrl(deps, r.id) })),
     completedAt: row.completedAt?.toISOString() ?? null,
+    ratingPath: status === 'completed' ? ratingPath(deps, orderId, order.trackingVersion) : null,
     timezone: order.scheduleTimezone ?? order.timezone,
   };
 }

@@ -9,6 +9,7 @@
 import { assignedProsHoldSkills, noOverlappingAssignments } from './dispatch-rules';
 import { emailsOnce, refundedOnceAndCancelled, stripeEventsOnce } from './money-and-mail';
 import { jobDetailsNotBlank, oneAcceptedAssignment, paidOrdersHaveOneJob } from './orders-and-jobs';
+import { oneRatingFromItsCustomer } from './ratings';
 import { invariant, type AuditOptions, type Report } from './report';
 import { dueAtMatchesSchedule } from './schedule';
 import { checkFile, dropUploadsChangedSinceSnapshot, loadUploads } from './upload-files';
@@ -33,10 +34,14 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
         stripe: await stripeEventsOnce(tx),
         rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
         emails: await emailsOnce(tx),
+        issue25: [await oneRatingFromItsCustomer(tx)],
       }),
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     )
-    .then(({ invariants, uploads, stripe, rules, emails }) => ({ invariants: [...invariants, stripe, ...rules, emails], uploads }));
+    .then(({ invariants, uploads, stripe, rules, emails, issue25 }) => ({
+      invariants: [...invariants, stripe, ...rules, emails, ...issue25],
+      uploads,
+    }));
   // The files are read after the commit: a snapshot held open through minutes of file I/O would hold
   // back vacuum on a server, and would stall every other client of the embedded dev database.
   const fileBreaches = await mapLimit(uploads.rows, options.fileConcurrency ?? 4, (row) => checkFile(storage, row));

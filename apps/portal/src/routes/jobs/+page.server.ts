@@ -6,11 +6,12 @@ import { actionMessage, failLoad } from '@h2s/ui/server';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {
-    const { upcoming, completed } = await locals.api.jobs.mine();
+    const [{ upcoming, completed }, ratings] = await Promise.all([locals.api.jobs.mine(), locals.api.ratings.mine()]);
     const accepted = url.searchParams.get('accepted');
     return {
       upcoming,
       completed,
+      ratings,
       accepted: isId('job', accepted) ? accepted : null,
       now: server.deps.clock.now().toISOString(),
     };
