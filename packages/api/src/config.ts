@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './domain/payments';
+import { TWILIO_PURPOSE, twilioSettings, type TwilioSettings } from './config-twilio';
 
 export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
@@ -29,6 +30,8 @@ export interface AppConfig {
   uploadThingToken: string | null;
   uploadDir: string;
   now: string | null;
+  /** Texts through Twilio; null: the dev outbox (development) or no texts (production). */
+  twilio: TwilioSettings | null;
 }
 
 export interface ConfigProblem {
@@ -66,6 +69,7 @@ const PURPOSE = {
   PORTAL_ORIGIN: "The portal's public address, https:// (http:// only on 127.0.0.1 or localhost).",
   DATABASE_POOL_MAX: 'Database connections per app process, a whole number from 1 to 100.',
   H2S_NOW: 'Starts the server clock at an ISO instant (tests and demos).',
+  ...TWILIO_PURPOSE,
 } as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -97,6 +101,9 @@ const envSchema = z.object({
   PORTAL_ORIGIN: optionalText,
   UPLOADTHING_TOKEN: optionalText,
   UPLOAD_DIR: optionalText,
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
   H2S_NOW: z.preprocess(
     blankToUndefined,
     z
@@ -128,6 +135,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   const paymentsMode: PaymentsMode = e.PAYMENTS_MODE ?? (e.STRIPE_SECRET_KEY ? 'stripe' : 'test');
   if (e.STRIPE_SECRET_KEY && !/^(sk|rk)_(live|test)_\w+$/.test(e.STRIPE_SECRET_KEY)) need('STRIPE_SECRET_KEY', 'not a Stripe secret key');
   if (paymentsMode === 'stripe' && !e.STRIPE_SECRET_KEY) need('STRIPE_SECRET_KEY', 'missing (PAYMENTS_MODE is stripe)');
+  const twilio = twilioSettings(e, need);
 
   if (production) {
     if (!e.DATABASE_URL) need('DATABASE_URL');
@@ -167,5 +175,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     uploadThingToken: e.UPLOADTHING_TOKEN ?? null,
     uploadDir: e.UPLOAD_DIR ?? '.data/uploads',
     now: e.H2S_NOW ?? null,
+    twilio,
   };
 }

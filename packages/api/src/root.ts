@@ -10,6 +10,7 @@ import { ordersRouter } from './router/orders';
 import { prosRouter } from './router/pros';
 import { ratingsRouter } from './router/ratings';
 import { scheduleRouter } from './router/schedule';
+import { textsRouter } from './router/texts';
 import { trackingRouter } from './router/tracking';
 import { uploadsRouter } from './router/uploads';
 import { createTRPCRouter } from './trpc';
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   pros: prosRouter,
   ratings: ratingsRouter,
   schedule: scheduleRouter,
+  texts: textsRouter,
   tracking: trackingRouter,
   uploads: uploadsRouter,
 });

@@ -15,6 +15,7 @@ import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
+import { nodeSmsInboundHandler } from './http/sms-inbound';
 import { securityHeaders } from './http/security-headers';
 import { cookieJar, fromThisSite, nodeTrpcHandler, preTrpcError, type NodeHandler } from './http/node-trpc';
 import { createLiveHub, isLiveSsePath, serveLiveSse } from './http/live-sse';
@@ -223,7 +224,16 @@ export function createAppServer(options: AppServerOptions) {
   });
   const handleNodeWebhook: NodeHandler | null =
     options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
-  const handleNode: NodeHandler = (req, res) => handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false);
+  const handleNodeSms: NodeHandler | null =
+    options.app === 'customer'
+      ? nodeSmsInboundHandler(
+          { db: deps.db, clock: deps.clock, twilio: config.twilio },
+          config.ownOrigin ?? config.customerOrigin,
+          securityHeaders(config.secureTransport),
+        )
+      : null;
+  const handleNode: NodeHandler = (req, res) =>
+    handleNodeTrpc(req, res) || (handleNodeWebhook?.(req, res) ?? false) || (handleNodeSms?.(req, res) ?? false);
 
   return {
     app: options.app,

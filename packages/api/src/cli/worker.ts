@@ -8,6 +8,7 @@ import { createDb, databaseUrl } from '@h2s/db';
 import { ConfigError, loadConfig } from '../config';
 import { clockFromEnv } from '../domain/clock';
 import { mailerFromEnv } from '../domain/email';
+import { smsSenderFor } from '../domain/sms/sender';
 import { paymentsFor } from '../server';
 import { createTaskList, CRONTAB } from '../tasks';
 import { startWorker } from '../worker';
@@ -38,9 +39,13 @@ const runner = await startWorker({
     payments: paymentsFor(config),
     customerOrigin: config.customerOrigin,
     urlSigningSecret: config.urlSigningSecret,
+    smsSender: smsSenderFor(config.twilio, config.production),
+    portalOrigin: env.PORTAL_ORIGIN ?? null,
   }),
 });
-console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
+console.info(
+  `[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, texts: ${config.twilio ? 'Twilio' : config.production ? 'off' : 'dev outbox'}, payments: ${config.paymentsMode})`,
+);
 
 let stopping = false;
 async function stop() {

@@ -10,7 +10,8 @@ import { assignedProsHoldSkills, noOverlappingAssignments } from './dispatch-rul
 import { emailsOnce, refundedOnceAndCancelled, stripeEventsOnce } from './money-and-mail';
 import { jobDetailsNotBlank, oneAcceptedAssignment, paidOrdersHaveOneJob } from './orders-and-jobs';
 import { oneRatingFromItsCustomer } from './ratings';
-import { invariant, type AuditOptions, type Report } from './report';
+import { textsOnce } from './texts';
+import { invariant, type AuditOptions, type InvariantReport, type Report } from './report';
 import { dueAtMatchesSchedule } from './schedule';
 import { checkFile, dropUploadsChangedSinceSnapshot, loadUploads } from './upload-files';
 
@@ -33,7 +34,7 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
         uploads: await loadUploads(tx),
         stripe: await stripeEventsOnce(tx),
         rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
-        emails: await emailsOnce(tx),
+        emails: withTexts(await emailsOnce(tx), await textsOnce(tx)),
         issue25: [await oneRatingFromItsCustomer(tx)],
       }),
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
@@ -57,6 +58,12 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
+}
+
+/** Invariant 10 covers email and texts: one report, both tables' rows. */
+function withTexts(emails: InvariantReport, texts: Pick<InvariantReport, 'checked' | 'breaches'>): InvariantReport {
+  const breaches = [...emails.breaches, ...texts.breaches].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...emails, checked: emails.checked + texts.checked, breaches };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -22,4 +22,23 @@ describe('auditIntegrity: ratings, texts and crews (issue 25)', () => {
     expect(reasonOf(report, 12, world.queued.jobId)).toBe('rating for a job that is queued');
     expect(inv(report, 12).checked).toBe(2);
   });
+
+  it('10: a text sent to a number after it opted out, and one idempotency key used twice', async () => {
+    await asReplica(async (sql) => {
+      await sql`insert into sms_opt_outs (phone, opted_out_at, keyword) values ('+13125550999', '2026-01-10T00:00:00Z', 'STOP')`;
+      await sql`insert into sms_messages (idempotency_key, kind, to_phone, order_id, attempted_at, sent_at, provider_sid, body)
+                values ('sms:late', 'scheduled', '+13125550999', ${world.scheduled.orderId}, '2026-01-10T00:00:01Z', '2026-01-10T00:00:02Z', 'SM1', 'hi'),
+                       ('sms:early', 'scheduled', '+13125550999', ${world.scheduled.orderId}, '2026-01-09T23:59:59Z', '2026-01-10T00:00:02Z', 'SM2', 'hi')`;
+      await sql`alter table sms_messages drop constraint sms_messages_idempotency_key_key`;
+      await sql`insert into sms_messages (idempotency_key, kind, to_phone, order_id) values ('sms:twice', 'reminder', '+13125550998', ${world.scheduled.orderId}),
+                ('sms:twice', 'reminder', '+13125550998', ${world.scheduled.orderId})`;
+    });
+
+    const report = await audit();
+
+    expect(breached(report)).toEqual([10]);
+    expect(idsOf(report, 10)).toEqual(['sms:late', 'sms:twice']);
+    expect(reasonOf(report, 10, 'sms:late')).toBe('text sent to +13125550999 after it opted out (STOP)');
+    expect(reasonOf(report, 10, 'sms:twice')).toBe('text recorded 2 times');
+  });
 });

@@ -56,7 +56,7 @@ export const INVARIANT_NAMES: Record<InvariantReport['number'], string> = {
   7: 'No pro holds two live assignments whose windows overlap',
   8: "Every assigned pro holds all the skills of the job's bundles",
   9: "An order is refunded at most once; a cancelled order's job is cancelled and has no live assignment",
-  10: 'Every email caused by a change is sent at most once (its idempotency key is unique)',
+  10: 'Every email or text caused by a change is sent at most once (its idempotency key is unique); no text to a number that opted out',
   12: "A job has at most one rating, from its order's customer",
 };
 
