@@ -239,8 +239,11 @@ export const bundles = pgTable(
       .$type<Skill[]>()
       .notNull()
       .default(sql`'{}'`),
+    /** Pros the work needs at once (a 75" TV on brick: 2). */
+    crewSize: smallint('crew_size').notNull().default(1),
   },
   (t) => [
+    check('bundles_crew_size_check', sql`${t.crewSize} between 1 and 4`),
     check('bundles_skills_check', skillsCheck('skills')),
     check('bundles_sku_check', sql`${t.sku} ~ '^[a-z0-9-]{2,64}$'`),
     check('bundles_price_check', sql`${t.priceCents} > 0`),
@@ -345,6 +348,10 @@ export const dispatchJobs = pgTable(
     completionNotes: text('completion_notes'),
     /** The SEQUENCE of the job's latest calendar invite (RFC 5545): raised on every change. */
     calendarSequence: integer('calendar_sequence').notNull().default(0),
+    /** Pros the job needs: the largest crew of its bundles (set by a trigger when the job is created). */
+    crewSize: smallint('crew_size').notNull().default(1),
+    /** Seats claimed so far (a crew job); the claim raises it in one conditional UPDATE. */
+    seatsTaken: smallint('seats_taken').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -371,6 +378,9 @@ export const dispatchJobs = pgTable(
     index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
     index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),
     unique('dispatch_jobs_id_order_key').on(t.id, t.orderId),
+    unique('dispatch_jobs_id_crew_size_key').on(t.id, t.crewSize),
+    check('dispatch_jobs_crew_size_check', sql`${t.crewSize} between 1 and 4`),
+    check('dispatch_jobs_seats_taken_check', sql`${t.seatsTaken} between 0 and ${t.crewSize}`),
   ],
 );
 
@@ -683,7 +693,31 @@ export const smsInbound = pgTable(
     action: text('action', { enum: ['stop', 'start', 'help', 'other'] }).notNull(),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
-  (t) => [check('sms_inbound_action_check', inList('action', ['stop', 'start', 'help', 'other']))],
+  () => [check('sms_inbound_action_check', inList('action', ['stop', 'start', 'help', 'other']))],
+);
+
+/** Who holds which seat of a crew job: never more seats than its crew size, never one pro twice. Seat 1 leads. */
+export const jobCrewSeats = pgTable(
+  'job_crew_seats',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id').notNull(),
+    crewSize: smallint('crew_size').notNull(),
+    seat: smallint('seat').notNull(),
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId),
+    claimedAt: ts('claimed_at').notNull(),
+    /** Set when dispatch put the pro in the seat. */
+    assignedBy: text('assigned_by').references(() => users.id),
+  },
+  (t) => [
+    foreignKey({ name: 'job_crew_seats_job_fk', columns: [t.jobId, t.crewSize], foreignColumns: [dispatchJobs.id, dispatchJobs.crewSize] }),
+    check('job_crew_seats_seat_check', sql`${t.seat} between 1 and ${t.crewSize}`),
+    unique('job_crew_seats_job_seat_key').on(t.jobId, t.seat),
+    unique('job_crew_seats_job_pro_key').on(t.jobId, t.proId),
+    index('job_crew_seats_pro_idx').on(t.proId),
+  ],
 );
 
 export type Refund = typeof refunds.$inferSelect;

@@ -8,6 +8,8 @@ export interface CatalogBundle {
   items: string[];
   equipment: string[];
   skills: string[];
+  /** Pros the work needs at once. */
+  crewSize: number;
 }
 
 export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
@@ -20,6 +22,7 @@ export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
       items: bundles.items,
       equipment: bundles.equipment,
       skills: bundles.skills,
+      crewSize: bundles.crewSize,
     })
     .from(bundles)
     .where(eq(bundles.active, true))

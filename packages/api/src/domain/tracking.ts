@@ -92,6 +92,8 @@ export interface TrackingView {
   items: { name: string; quantity: number }[];
   afterPhotos: { uploadId: string; url: string }[];
   completedAt: string | null;
+  /** A job for more than one pro: how many of its seats are confirmed ("1 of 2 pros confirmed"). */
+  crew: { size: number; confirmed: number } | null;
   /** Once the visit is done: where the customer rates it (/rate/{token}). */
   ratingPath: string | null;
   /** The customer's timezone (the service address's), for the times on the timeline. */
@@ -133,6 +135,8 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
       status: dispatchJobs.status,
       dueAt: dispatchJobs.dueAt,
       completedAt: dispatchJobs.completedAt,
+      crewSize: dispatchJobs.crewSize,
+      seatsTaken: dispatchJobs.seatsTaken,
       proName: users.name,
     })
     .from(orders)
@@ -194,6 +198,7 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
     items: order.items.map((i) => ({ name: i.name, quantity: i.quantity })),
     afterPhotos: afterRows.map((r) => ({ uploadId: r.id, url: signUploadUrl(deps, r.id) })),
     completedAt: row.completedAt?.toISOString() ?? null,
+    crew: row.crewSize && row.crewSize > 1 ? { size: row.crewSize, confirmed: row.seatsTaken ?? 0 } : null,
     ratingPath: status === 'completed' ? ratingPath(deps, orderId, order.trackingVersion) : null,
     timezone: order.scheduleTimezone ?? order.timezone,
   };

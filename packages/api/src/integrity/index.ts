@@ -9,6 +9,7 @@
 import { assignedProsHoldSkills, noOverlappingAssignments } from './dispatch-rules';
 import { emailsOnce, refundedOnceAndCancelled, stripeEventsOnce } from './money-and-mail';
 import { jobDetailsNotBlank, oneAcceptedAssignment, paidOrdersHaveOneJob } from './orders-and-jobs';
+import { crewSeatsWithinSize } from './crews';
 import { oneRatingFromItsCustomer } from './ratings';
 import { textsOnce } from './texts';
 import { invariant, type AuditOptions, type InvariantReport, type Report } from './report';
@@ -35,7 +36,7 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
         stripe: await stripeEventsOnce(tx),
         rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
         emails: withTexts(await emailsOnce(tx), await textsOnce(tx)),
-        issue25: [await oneRatingFromItsCustomer(tx)],
+        issue25: [await crewSeatsWithinSize(tx), await oneRatingFromItsCustomer(tx)],
       }),
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     )

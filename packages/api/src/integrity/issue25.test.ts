@@ -41,4 +41,30 @@ describe('auditIntegrity: ratings, texts and crews (issue 25)', () => {
     expect(reasonOf(report, 10, 'sms:late')).toBe('text sent to +13125550999 after it opted out (STOP)');
     expect(reasonOf(report, 10, 'sms:twice')).toBe('text recorded 2 times');
   });
+
+  it('11: a third seat on a two-pro job, a pro in two seats, a counter that disagrees, assigned before every seat is filled', async () => {
+    await asReplica(async (sql) => {
+      await sql`update dispatch_jobs set crew_size = 2, seats_taken = 1 where id = ${world.queued.jobId}`;
+      await sql`alter table job_crew_seats drop constraint job_crew_seats_job_pro_key`;
+      await sql`alter table job_crew_seats drop constraint job_crew_seats_seat_check`;
+      await sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at) values
+                ('ASG-SEAT1111', ${world.queued.jobId}, 2, 1, ${world.pro1.userId}, now()),
+                ('ASG-SEAT2222', ${world.queued.jobId}, 2, 2, ${world.pro1.userId}, now()),
+                ('ASG-SEAT3333', ${world.queued.jobId}, 2, 3, ${world.pro2.userId}, now())`;
+      await sql`update dispatch_jobs set crew_size = 2, seats_taken = 1 where id = ${world.accepted.jobId}`;
+      await sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at)
+                select 'ASG-SEAT4444', id, 2, 1, assigned_pro_id, now() from dispatch_jobs where id = ${world.accepted.jobId}`;
+    });
+
+    const report = await audit();
+
+    expect(breached(report)).toEqual([11]);
+    expect(idsOf(report, 11)).toEqual([world.accepted.jobId, world.queued.jobId].sort());
+    const queued = reasonOf(report, 11, world.queued.jobId);
+    expect(queued).toContain('3 seats held on a crew of 2');
+    expect(queued).toContain(`pro ${world.pro1.userId} holds 2 seats`);
+    expect(queued).toContain('seat 3 outside the crew of 2');
+    expect(queued).toContain('seats_taken is 1 but 3 seats are held');
+    expect(reasonOf(report, 11, world.accepted.jobId)).toBe('assigned with 1 of 2 seats filled');
+  });
 });

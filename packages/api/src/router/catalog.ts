@@ -12,6 +12,7 @@ const bundle = z.object({
   equipment: z.array(z.string()),
   /** What a pro must be able to do for this bundle. */
   skills: z.array(z.string()),
+  crewSize: z.number().int(),
 });
 
 export const catalogRouter = {

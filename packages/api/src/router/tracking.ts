@@ -31,6 +31,7 @@ export const trackingRouter = {
           items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
           afterPhotos: z.array(z.object({ uploadId: z.string(), url: z.string() })),
           completedAt: z.string().nullable(),
+          crew: z.object({ size: z.number().int(), confirmed: z.number().int() }).nullable(),
           ratingPath: z.string().nullable(),
           timezone: z.string(),
         }),
