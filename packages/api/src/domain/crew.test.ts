@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, rejection, type TestApi } from '../test/fixtures';
+import { auditIntegrity } from '../integrity';
 import { trackingToken } from './tracking';
 
 let api: TestApi;
@@ -93,6 +94,7 @@ describe('crew jobs', () => {
     const b = await api.pro();
     await api.t
       .sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at) values ('ASG-SEATAAAA', ${order.jobId}, 2, 1, ${a.userId}, now())`;
+    await api.t.sql`update dispatch_jobs set seats_taken = 1 where id = ${order.jobId}`;
     await expect(
       api.t
         .sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at) values ('ASG-SEATBBBB', ${order.jobId}, 2, 3, ${b.userId}, now())`,
@@ -105,5 +107,39 @@ describe('crew jobs', () => {
       api.t
         .sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at) values ('ASG-SEATDDDD', ${order.jobId}, 2, 2, ${a.userId}, now())`,
     ).rejects.toThrow(/job_crew_seats_job_pro_key/);
+  });
+
+  it('dispatch fills a seat, completing the crew, then replaces the lead; the integrity audit agrees', async () => {
+    const order = await crewJob();
+    const first = await api.pro({ name: 'Ana First' });
+    const second = await api.pro({ name: 'Ben Second' });
+    const third = await api.pro({ name: 'Cal Third' });
+    await (await api.caller(first)).jobs.accept({ jobId: order.jobId });
+    const admin = await api.caller(await api.admin());
+    expect((await rejection(admin.admin.assignSeat({ jobId: order.jobId, seat: 2, proId: first.userId }))).message).toBe(
+      'That pro already holds seat 1.',
+    );
+    const full = await admin.admin.assignSeat({ jobId: order.jobId, seat: 2, proId: second.userId });
+    expect(full).toMatchObject({ size: 2, confirmed: 2 });
+    const [assigned] = await api.t.sql<
+      { pro: string; status: string }[]
+    >`select assigned_pro_id as pro, status from dispatch_jobs where id = ${order.jobId}`;
+    expect(assigned).toEqual({ pro: first.userId, status: 'accepted' });
+    const replaced = await admin.admin.assignSeat({ jobId: order.jobId, seat: 1, proId: third.userId });
+    expect(replaced.members.map((m) => [m.name, m.lead])).toEqual([
+      ['Cal Third', true],
+      ['Ben Second', false],
+    ]);
+    const [lead] = await api.t.sql<{ pro: string }[]>`select assigned_pro_id as pro from dispatch_jobs where id = ${order.jobId}`;
+    expect(lead?.pro).toBe(third.userId);
+    const live = await api.t.sql<
+      { pro: string }[]
+    >`select pro_id as pro from job_assignments where job_id = ${order.jobId} and state = 'accepted'`;
+    expect(live).toEqual([{ pro: third.userId }]);
+    // The replaced pro no longer sees it; the new lead does.
+    expect((await rejection((await api.caller(first)).jobs.get({ jobId: order.jobId }))).code).toBe('FORBIDDEN');
+    expect((await (await api.caller(third)).jobs.get({ jobId: order.jobId })).crew?.confirmed).toBe(2);
+    const report = await auditIntegrity({ db: api.t.db, storage: api.server.deps.storage });
+    expect(report.invariants.find((i) => i.number === 11)).toMatchObject({ breaches: [] });
   });
 });

@@ -110,7 +110,7 @@ async function refusal(tx: DbOrTx, jobId: string, proId: string): Promise<SeatRe
 }
 
 /** The last seat is filled: the job is assigned to the lead (seat 1), who takes the visit's steps. */
-async function assignFullCrew(tx: DbOrTx, jobId: string, orderId: string, actor: Actor, now: Date): Promise<void> {
+export async function assignFullCrew(tx: DbOrTx, jobId: string, orderId: string, actor: Actor, now: Date): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
   const [won] = await tx.execute<{ id: string }>(sql`
     with lead as (select pro_id from job_crew_seats where job_id = ${jobId} and seat = 1),
