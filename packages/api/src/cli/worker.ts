@@ -43,9 +43,8 @@ const runner = await startWorker({
     portalOrigin: env.PORTAL_ORIGIN ?? null,
   }),
 });
-console.info(
-  `[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, texts: ${config.twilio ? 'Twilio' : config.production ? 'off' : 'dev outbox'}, payments: ${config.paymentsMode})`,
-);
+console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
+console.info(`[worker] texts: ${config.twilio ? 'Twilio' : config.production ? 'off (no TWILIO_ settings)' : 'dev outbox'}`);
 
 let stopping = false;
 async function stop() {
