@@ -8,6 +8,7 @@ import { DEV_WEBHOOK_SECRET } from './domain/payments';
 import { OPERATIONAL_PURPOSE, operationalShape } from './config-settings';
 import { DEFAULT_STREAMS_PER_PROCESS, DEFAULT_STREAMS_PER_SESSION } from './http/stream-limits';
 import { OFFER_RANKINGS, type OfferRanking } from './domain/policy';
+import { TWILIO_PURPOSE, twilioSettings, type TwilioSettings } from './config-twilio';
 
 export const DEV_URL_SIGNING_SECRET = 'h2s-dev-url-signing-secret-not-for-production';
 
@@ -39,6 +40,8 @@ export interface AppConfig {
   routingUrl: string | null;
   /** How offers are ranked: the seed's formula or by the driving a job adds to the pro's day. */
   dispatchPolicy: OfferRanking;
+  /** Texts through Twilio; null: the dev outbox (development) or no texts (production). */
+  twilio: TwilioSettings | null;
 }
 
 export interface ConfigProblem {
@@ -80,6 +83,7 @@ const PURPOSE = {
   ...OPERATIONAL_PURPOSE,
   ROUTING_URL: 'An OSRM-compatible service for drive-time tables (http:// or https://); unset: estimated from coordinates.',
   DISPATCH_POLICY: `How offers are ranked: ${OFFER_RANKINGS.join(' or ')} (default seed).`,
+  ...TWILIO_PURPOSE,
 } as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -120,6 +124,9 @@ const envSchema = z.object({
       .optional(),
   ),
   DISPATCH_POLICY: z.preprocess(blankToUndefined, z.enum(OFFER_RANKINGS).optional()),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
   H2S_NOW: z.preprocess(
     blankToUndefined,
     z
@@ -156,6 +163,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   const paymentsMode: PaymentsMode = e.PAYMENTS_MODE ?? (e.STRIPE_SECRET_KEY ? 'stripe' : 'test');
   if (e.STRIPE_SECRET_KEY && !/^(sk|rk)_(live|test)_\w+$/.test(e.STRIPE_SECRET_KEY)) need('STRIPE_SECRET_KEY', 'not a Stripe secret key');
   if (paymentsMode === 'stripe' && !e.STRIPE_SECRET_KEY) need('STRIPE_SECRET_KEY', 'missing (PAYMENTS_MODE is stripe)');
+  const twilio = twilioSettings(e, need);
 
   if (production) {
     if (!e.DATABASE_URL) need('DATABASE_URL');
@@ -199,5 +207,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     liveStreamsPerProcess: e.LIVE_STREAMS_PER_PROCESS ?? DEFAULT_STREAMS_PER_PROCESS,
     routingUrl: e.ROUTING_URL ?? null,
     dispatchPolicy: e.DISPATCH_POLICY ?? 'seed',
+    twilio,
   };
 }

@@ -8,7 +8,9 @@ import { liveRouter } from './router/live';
 import { offersRouter } from './router/offers';
 import { ordersRouter } from './router/orders';
 import { prosRouter } from './router/pros';
+import { ratingsRouter } from './router/ratings';
 import { scheduleRouter } from './router/schedule';
+import { textsRouter } from './router/texts';
 import { trackingRouter } from './router/tracking';
 import { uploadsRouter } from './router/uploads';
 import { createTRPCRouter } from './trpc';
@@ -24,7 +26,9 @@ export const appRouter = createTRPCRouter({
   offers: offersRouter,
   orders: ordersRouter,
   pros: prosRouter,
+  ratings: ratingsRouter,
   schedule: scheduleRouter,
+  texts: textsRouter,
   tracking: trackingRouter,
   uploads: uploadsRouter,
 });

@@ -50,6 +50,16 @@ export const DEMO_BUNDLES = [
     skills: ['networking'],
     durationMinutes: 60,
   },
+  {
+    sku: 'tv-mount-xl-masonry',
+    name: 'Big-Screen Mounting — 75" and up, brick or stone',
+    description: 'A 75"+ TV on a masonry wall: two pros lift, level and anchor it, cables run in surface raceway.',
+    priceCents: 39900,
+    items: ['Heavy-duty full-motion mount', 'Masonry anchors and drilling', 'Two-person lift and level', 'Cable raceway'],
+    equipment: ['Hammer drill and masonry bits', 'Sleeve anchors', 'Heavy-duty mount (75-100")', 'Cable raceway'],
+    skills: ['wall-mount'],
+    crewSize: 2,
+  },
 ] as const;
 
 export const DEMO_ADMIN = {

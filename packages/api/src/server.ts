@@ -16,6 +16,7 @@ import { localFileStore, type FileStore } from './domain/storage';
 import { uploadThingStore } from './domain/uploadthing';
 import { serveUpload } from './http/uploads';
 import { handleStripeWebhookRequest, nodeStripeWebhookHandler } from './http/stripe-webhook';
+import { nodeSmsInboundHandler } from './http/sms-inbound';
 import { securityHeaders } from './http/security-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BATCH_SIZE, nodeTrpcHandler, type NodeHandler, type TrpcLane } from './http/node-trpc';
@@ -246,14 +247,23 @@ export function createAppServer(options: AppServerOptions) {
     },
   });
   const handleNodeWebhook = options.app === 'customer' ? nodeStripeWebhookHandler(deps, securityHeaders(config.secureTransport)) : null;
+  const handleNodeSms =
+    options.app === 'customer'
+      ? nodeSmsInboundHandler(
+          { db: deps.db, clock: deps.clock, twilio: config.twilio },
+          config.ownOrigin ?? config.customerOrigin,
+          securityHeaders(config.secureTransport),
+        )
+      : null;
   const handleNodeHealth = nodeHealthHandler(deps.db);
   const handleNodeEdge = nodeEdgeRefusals(securityHeaders(config.secureTransport));
-  /** The node:http lanes: health, an edge refusal, tRPC (which lane answered) or the webhook; false = not ours, SvelteKit serves it. */
-  const handleNode = (req: IncomingMessage, res: ServerResponse): TrpcLane | 'health' | 'edge' | 'webhook' | false =>
+  /** The node:http lanes: health, an edge refusal, tRPC (which lane answered), the webhook or inbound texts; false = not ours, SvelteKit serves it. */
+  const handleNode = (req: IncomingMessage, res: ServerResponse): TrpcLane | 'health' | 'edge' | 'webhook' | 'sms' | false =>
     (handleNodeHealth(req, res) && 'health') ||
     (handleNodeEdge(req, res) && 'edge') ||
     handleNodeTrpc(req, res) ||
-    (handleNodeWebhook?.(req, res) ? 'webhook' : false);
+    (handleNodeWebhook?.(req, res) ? 'webhook' : false) ||
+    (handleNodeSms?.(req, res) ? 'sms' : false);
 
   return {
     app: options.app,

@@ -5,6 +5,7 @@ import {
   check,
   date,
   doublePrecision,
+  foreignKey,
   index,
   customType,
   integer,
@@ -82,6 +83,10 @@ export const isBlankText = (text: string | null | undefined): boolean => !text |
 
 export const JOB_DETAILS_PLACEHOLDER = 'Customer did not provide installation notes. Contact customer for details before arriving on-site.';
 
+/** A phone number as texts need it (E.164). */
+export const E164_PATTERN = /^\+[1-9][0-9]{7,14}$/;
+const E164_SQL = '^\\+[1-9][0-9]{7,14}$';
+
 const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export interface OrderItem {
@@ -131,9 +136,12 @@ export const pros = pgTable(
       .$type<Skill[]>()
       .notNull()
       .default(sql`'{}'`),
+    /** E.164; set when the pro asked for a text about each new job near them. */
+    smsOffersPhone: text('sms_offers_phone'),
     createdAt: createdAt(),
   },
   (t) => [
+    check('pros_sms_offers_phone_check', sql`${t.smsOffersPhone} ~ ${sql.raw(`'${E164_SQL}'`)}`),
     check('pros_radius_check', sql`${t.serviceRadiusMiles} between 1 and 500`),
     check('pros_skills_check', skillsCheck('skills')),
     check('pros_lat_check', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),
@@ -243,8 +251,11 @@ export const bundles = pgTable(
       .default(sql`'{}'`),
     /** How long the work takes on site, per unit; a job's service time is the sum over its order. */
     durationMinutes: integer('duration_minutes').notNull().default(60),
+    /** Pros the work needs at once (a 75" TV on brick: 2). */
+    crewSize: smallint('crew_size').notNull().default(1),
   },
   (t) => [
+    check('bundles_crew_size_check', sql`${t.crewSize} between 1 and 4`),
     check('bundles_skills_check', skillsCheck('skills')),
     check('bundles_duration_check', sql`${t.durationMinutes} between 5 and 720`),
     check('bundles_sku_check', sql`${t.sku} ~ '^[a-z0-9-]{2,64}$'`),
@@ -290,6 +301,8 @@ export const orders = pgTable(
     rescheduleCount: integer('reschedule_count').notNull().default(0),
     cancelledAt: ts('cancelled_at'),
     cancellationReason: text('cancellation_reason'),
+    /** E.164; set when the customer opted in to texts at checkout. */
+    smsPhone: text('sms_phone'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -308,6 +321,8 @@ export const orders = pgTable(
        or (${t.scheduleStatus} = 'scheduled' and ${t.scheduleDate} is not null and ${t.scheduleTimeWindow} is not null and ${t.scheduleTimezone} is not null and ${t.scheduledAt} is not null and ${t.paymentStatus} = 'paid')`,
     ),
     index('orders_customer_idx').on(t.customerUserId, t.createdAt),
+    check('orders_sms_phone_check', sql`${t.smsPhone} ~ ${sql.raw(`'${E164_SQL}'`)}`),
+    unique('orders_id_customer_key').on(t.id, t.customerUserId),
   ],
 );
 
@@ -351,6 +366,10 @@ export const dispatchJobs = pgTable(
      * migration's BEFORE INSERT trigger (dispatch_jobs_service_minutes) from order_service_minutes().
      */
     serviceMinutes: integer('service_minutes').notNull().default(60),
+    /** Pros the job needs: the largest crew of its bundles (set by a trigger when the job is created). */
+    crewSize: smallint('crew_size').notNull().default(1),
+    /** Seats claimed so far (a crew job); the claim raises it in one conditional UPDATE. */
+    seatsTaken: smallint('seats_taken').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -377,6 +396,10 @@ export const dispatchJobs = pgTable(
       .where(sql`${t.widenedAt} is not null and ${t.status} in ('queued', 'scheduled') and ${t.assignedProId} is null`),
     index('dispatch_jobs_pro_due_idx').on(t.assignedProId, t.dueAt),
     index('dispatch_jobs_status_created_idx').on(t.status, t.createdAt),
+    unique('dispatch_jobs_id_order_key').on(t.id, t.orderId),
+    unique('dispatch_jobs_id_crew_size_key').on(t.id, t.crewSize),
+    check('dispatch_jobs_crew_size_check', sql`${t.crewSize} between 1 and 4`),
+    check('dispatch_jobs_seats_taken_check', sql`${t.seatsTaken} between 0 and ${t.crewSize}`),
   ],
 );
 
@@ -605,6 +628,128 @@ export const refunds = pgTable(
     check('refunds_status_check', inList('status', REFUND_STATUSES)),
     check('refunds_mode_check', sql`${t.mode} in ('stripe', 'test')`),
     check('refunds_succeeded_check', sql`(${t.status} = 'succeeded') = (${t.refundedAt} is not null)`),
+  ],
+);
+
+/** A job's one rating, from its order's customer (the composite keys hold both), changeable for a while. */
+export const jobRatings = pgTable(
+  'job_ratings',
+  {
+    jobId: text('job_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    customerUserId: text('customer_user_id').notNull(),
+    /** The pro who led the visit. */
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId),
+    stars: smallint('stars').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'job_ratings_job_order_fk',
+      columns: [t.jobId, t.orderId],
+      foreignColumns: [dispatchJobs.id, dispatchJobs.orderId],
+    }),
+    foreignKey({
+      name: 'job_ratings_order_customer_fk',
+      columns: [t.orderId, t.customerUserId],
+      foreignColumns: [orders.id, orders.customerUserId],
+    }),
+    check('job_ratings_stars_check', sql`${t.stars} between 1 and 5`),
+    check('job_ratings_comment_check', sql`length(${t.comment}) between 1 and 1000`),
+    index('job_ratings_pro_idx').on(t.proId, t.updatedAt),
+  ],
+);
+
+export const SMS_KINDS = ['scheduled', 'rescheduled', 'reminder', 'on_the_way', 'completed', 'new_offer'] as const;
+export type SmsKind = (typeof SMS_KINDS)[number];
+
+/**
+ * Every text a change causes (the outbox, like email_notifications): written in the change's
+ * transaction by enqueue_sms() (migration 0012), sent once by the worker (tasks/sms.ts).
+ */
+export const smsMessages = pgTable(
+  'sms_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull().unique('sms_messages_idempotency_key_key'),
+    kind: text('kind', { enum: SMS_KINDS }).notNull(),
+    toPhone: text('to_phone').notNull(),
+    orderId: text('order_id').references(() => orders.id),
+    jobId: text('job_id').references(() => dispatchJobs.id),
+    proId: text('pro_id').references(() => pros.userId),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    /** Set just before the provider is called, only while the number has not opted out. */
+    attemptedAt: ts('attempted_at'),
+    sentAt: ts('sent_at'),
+    providerSid: text('provider_sid'),
+    /** What was sent (rendered when sent, like email). */
+    body: text('body'),
+    suppressedAt: ts('suppressed_at'),
+    suppressedReason: text('suppressed_reason'),
+  },
+  (t) => [
+    check('sms_messages_kind_check', inList('kind', SMS_KINDS)),
+    check('sms_messages_to_phone_check', sql`${t.toPhone} ~ ${sql.raw(`'${E164_SQL}'`)}`),
+    check(
+      'sms_messages_sent_check',
+      sql`(${t.sentAt} is null) = (${t.providerSid} is null) and (${t.sentAt} is null or (${t.attemptedAt} is not null and ${t.body} is not null))`,
+    ),
+    check('sms_messages_sent_or_suppressed_check', sql`${t.sentAt} is null or ${t.suppressedAt} is null`),
+    check('sms_messages_suppressed_check', sql`(${t.suppressedAt} is null) = (${t.suppressedReason} is null)`),
+    index('sms_messages_to_phone_idx').on(t.toPhone, t.id),
+  ],
+);
+
+/** Numbers that replied STOP (or a synonym); START removes the row. enqueue_sms() and the sender skip them. */
+export const smsOptOuts = pgTable(
+  'sms_opt_outs',
+  {
+    phone: text('phone').primaryKey(),
+    optedOutAt: ts('opted_out_at').notNull(),
+    keyword: text('keyword').notNull(),
+  },
+  (t) => [check('sms_opt_outs_phone_check', sql`${t.phone} ~ ${sql.raw(`'${E164_SQL}'`)}`)],
+);
+
+/** Inbound texts by Twilio's MessageSid: a redelivered webhook is applied once. */
+export const smsInbound = pgTable(
+  'sms_inbound',
+  {
+    messageSid: text('message_sid').primaryKey(),
+    fromPhone: text('from_phone').notNull(),
+    body: text('body').notNull(),
+    action: text('action', { enum: ['stop', 'start', 'help', 'other'] }).notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  () => [check('sms_inbound_action_check', inList('action', ['stop', 'start', 'help', 'other']))],
+);
+
+/** Who holds which seat of a crew job: never more seats than its crew size, never one pro twice. Seat 1 leads. */
+export const jobCrewSeats = pgTable(
+  'job_crew_seats',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id').notNull(),
+    crewSize: smallint('crew_size').notNull(),
+    seat: smallint('seat').notNull(),
+    proId: text('pro_id')
+      .notNull()
+      .references(() => pros.userId),
+    claimedAt: ts('claimed_at').notNull(),
+    /** Set when dispatch put the pro in the seat. */
+    assignedBy: text('assigned_by').references(() => users.id),
+  },
+  (t) => [
+    foreignKey({ name: 'job_crew_seats_job_fk', columns: [t.jobId, t.crewSize], foreignColumns: [dispatchJobs.id, dispatchJobs.crewSize] }),
+    check('job_crew_seats_seat_check', sql`${t.seat} between 1 and ${t.crewSize}`),
+    unique('job_crew_seats_job_seat_key').on(t.jobId, t.seat),
+    unique('job_crew_seats_job_pro_key').on(t.jobId, t.proId),
+    index('job_crew_seats_pro_idx').on(t.proId),
   ],
 );
 

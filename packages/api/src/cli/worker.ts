@@ -9,6 +9,7 @@ import { createDb, databaseUrl, recordHeartbeat } from '@h2s/db';
 import { ConfigError, loadConfig } from '../config';
 import { clockFromEnv } from '../domain/clock';
 import { mailerFromEnv } from '../domain/email';
+import { smsSenderFor } from '../domain/sms/sender';
 import { paymentsFor } from '../server';
 import { createTaskList, CRONTAB } from '../tasks';
 import { startWorker } from '../worker';
@@ -44,6 +45,8 @@ const runner = await startWorker({
     payments: paymentsFor(config),
     customerOrigin: config.customerOrigin,
     urlSigningSecret: config.urlSigningSecret,
+    smsSender: smsSenderFor(config.twilio, config.production),
+    portalOrigin: env.PORTAL_ORIGIN ?? null,
   }),
 });
 // The apps' /readyz reads this heartbeat (http/health.ts).
@@ -52,6 +55,7 @@ const beat = () => recordHeartbeat(handle.db, workerName).catch((error: unknown)
 await beat();
 const heartbeat = setInterval(() => void beat(), WORKER_HEARTBEAT_MS);
 console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
+console.info(`[worker] texts: ${config.twilio ? 'Twilio' : config.production ? 'off (no TWILIO_ settings)' : 'dev outbox'}`);
 
 let stopping = false;
 async function stop() {

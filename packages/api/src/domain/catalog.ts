@@ -9,6 +9,8 @@ export interface CatalogBundle {
   equipment: string[];
   skills: string[];
   durationMinutes: number;
+  /** Pros the work needs at once. */
+  crewSize: number;
 }
 
 export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
@@ -22,6 +24,7 @@ export async function listBundles(db: DbOrTx): Promise<CatalogBundle[]> {
       equipment: bundles.equipment,
       skills: bundles.skills,
       durationMinutes: bundles.durationMinutes,
+      crewSize: bundles.crewSize,
     })
     .from(bundles)
     .where(eq(bundles.active, true))

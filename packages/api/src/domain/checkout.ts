@@ -17,6 +17,7 @@ import { lookupPostalCode } from '@h2s/db/geo';
 import { US_STATE_CODES } from '@h2s/db/us-states';
 import { assertServed } from './coverage';
 import { upsertCustomer } from './customer-access';
+import { textablePhone } from './sms/phone';
 import { fieldError } from './errors';
 import { eventRefusal } from './webhook-checks';
 import { writePayment } from './payment-write';
@@ -70,6 +71,8 @@ export const checkoutInput = z.object({
       .regex(/^\d{5}(-\d{4})?$/, 'Enter a 5-digit ZIP code'),
   }),
   notes: z.string().trim().max(2000, 'Installation notes must be at most 2000 characters').optional(),
+  /** Text updates to customer.phone (confirmation, reminder, on the way, done). */
+  textUpdates: z.boolean().optional(),
 });
 export type CheckoutInput = z.infer<typeof checkoutInput>;
 
@@ -84,6 +87,7 @@ export interface CheckoutDeps {
  * checkout, and stores the pending order with its session id.
  */
 export async function createCheckout(deps: CheckoutDeps, input: CheckoutInput, now: Date) {
+  const smsPhone = input.textUpdates ? textablePhone(input.customer.phone, ['customer', 'phone']) : null;
   const quantities = new Map<string, number>();
   for (const item of input.items) quantities.set(item.sku, (quantities.get(item.sku) ?? 0) + item.quantity);
   const found = await deps.db
@@ -143,6 +147,7 @@ export async function createCheckout(deps: CheckoutDeps, input: CheckoutInput, n
       items,
       amountTotalCents,
       notes: input.notes || null,
+      smsPhone,
       createdAt: now,
       updatedAt: now,
     });

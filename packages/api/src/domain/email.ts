@@ -9,6 +9,7 @@ import { createEvent } from 'ics';
 import nodemailer from 'nodemailer';
 import type { EmailKind } from '@h2s/db';
 import type { ApiDeps } from './deps';
+import { ratingUrl } from './rating-link';
 import { firstName, trackingUrl, windowLabel } from './tracking';
 
 export interface OutgoingEmail {
@@ -209,6 +210,7 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
           str(n.data.notes) && `Notes from ${pro}:\n${str(n.data.notes)}`,
           `${receipt}\nTotal paid  ${money(order.amountTotalCents)}`,
           `See the after photos: ${track}`,
+          `How did it go? Rate the visit: ${ratingUrl(deps, order.id, order.trackingVersion)}`,
         ),
       };
     }

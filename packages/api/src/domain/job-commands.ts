@@ -16,6 +16,7 @@ import {
   type JobAssignment,
   type SQL,
 } from '@h2s/db';
+import { claimCrewSeat, SEATS_TAKEN } from './crew';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
 import { enqueueEmail, enqueueEmailSql } from './notifications';
@@ -41,7 +42,7 @@ export const DOES_NOT_FIT = 'This job does not fit your day';
  * assignment (one per row of `from` when given), or revives the row this pro held before (unique
  * (job, pro)); returns its `id`. A pro's own accept is acknowledged at once; dispatch's waits for the pro.
  */
-const acceptedAssignmentSql = (
+export const acceptedAssignmentSql = (
   a: { id?: SQL; jobId: SQL | string; proId: SQL | string; at: SQL; window: SQL; byDispatch: boolean },
   from?: SQL,
 ): SQL => sql`
@@ -93,7 +94,7 @@ export async function acceptJob(
       const drive = await drivesForPlacing(db, travel, jobId, proId);
       // The pro's day is locked first, so one pro's accepts place their visits one after another;
       // the statement still decides the winner among pros, and the visit constraint has the last word.
-      return await db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx) => {
         await lockProDay(tx, proId);
         const [row] = await acceptStatement(tx as unknown as Database).execute({
           jobId,
@@ -102,13 +103,22 @@ export async function acceptJob(
           assignmentId: newAssignmentId(),
         });
         const assignmentId = row?.assignment_id ?? row?.mine;
-        if (!assignmentId) throw whyNotAccepted(row?.why ?? null);
+        if (!assignmentId) {
+          // A crew job (crew.ts) is claimed seat by seat, in its own transaction.
+          if ((row?.crew_size ?? 1) > 1) return { crewRefusal: row?.why ?? null };
+          throw whyNotAccepted(row?.why ?? null);
+        }
         if (row?.assignment_id) {
           const placement = await placeVisit(tx, assignmentId, jobId, proId, drive);
           if (placement.placed === false) throw conflict(`${DOES_NOT_FIT}: ${placement.reason}.`);
         }
         return { jobId, proId, assignmentId, state: 'accepted' as const };
       });
+      if (!('crewRefusal' in outcome)) return outcome;
+      const seat = await claimCrewSeat(db, jobId, proId, now);
+      if (typeof seat === 'object') return seat;
+      if (seat === 'full') throw conflict(SEATS_TAKEN);
+      throw whyNotAccepted(outcome.crewRefusal ?? null);
     } catch (error) {
       if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict(ALREADY_BUSY);
       if ((isDeadlock(error) || error instanceof DriveNotFetched) && attempt < 5) continue;
@@ -124,6 +134,7 @@ interface WhyNot {
   missing: string[];
 }
 interface AcceptRow {
+  crew_size: number | null;
   assignment_id: string | null;
   mine: string | null;
   why: WhyNot | null;
@@ -146,7 +157,7 @@ const acceptStatement = preparedPerDatabase<AcceptRow>('h2s_accept_job', () => {
       update dispatch_jobs j set assigned_pro_id = p.user_id, status = 'accepted', updated_at = ${at}
         from pros p
        where j.id = ${jobId} and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
-         and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
+         and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')} and j.crew_size = 1
       returning j.id, j.due_at
     ), assignment as (
       ${acceptedAssignmentSql({ id: sql`${sql.placeholder('assignmentId')}::text`, jobId: sql`won.id`, proId, at, window: jobWindowSql(sql`won.due_at`), byDispatch: false }, sql`won`)}
@@ -158,6 +169,7 @@ const acceptStatement = preparedPerDatabase<AcceptRow>('h2s_accept_job', () => {
     select (select id from assignment) as assignment_id,
            (select ${enqueueEmailSql({ kind: 'pro_assigned', key: sql`'pro_assigned:' || ${jobId} || ':' || event.id`, orderId: sql`(select order_id from dispatch_jobs where id = ${jobId})`, jobId, data: sql`jsonb_build_object('proId', ${proId})` })} from event) as emailed,
            (select id from mine) as mine,
+           (select crew_size from dispatch_jobs where id = ${jobId}) as crew_size,
            (select ${jobEventNotifySql(sql`event`)} from event) as notified,
            case when not exists (select 1 from assignment) and not exists (select 1 from mine) then
              (select jsonb_build_object('active', p.active, 'skilled', ${holdsSkillsSql('j', 'p')}, 'reachable', ${withinReachSql('j', 'p')},

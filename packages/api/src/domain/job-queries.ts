@@ -21,11 +21,14 @@ import {
   type Order,
 } from '@h2s/db';
 import type { Viewer } from './auth';
+import { crewOf, holdsSeat, type CrewView } from './crew';
 import { customerMayAccessOrder } from './customer-access';
 import { forbidden, notFound } from './errors';
 import { WIDENED_RADIUS_FACTOR } from './policy';
 
 export interface JobView {
+  /** A crew job (more than one pro): its seats, for the crew and dispatch. */
+  crew?: CrewView;
   jobId: string;
   orderId: string;
   status: JobStatus;
@@ -124,6 +127,7 @@ export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Prom
     return { row, revealCustomer: true };
   }
   if (row.job.assignedProId === viewer.userId) return { row, revealCustomer: true };
+  if (row.job.crewSize > 1 && (await holdsSeat(db, jobId, viewer.userId))) return { row, revealCustomer: true };
   const open = (row.job.status === 'queued' || row.job.status === 'scheduled') && !row.job.assignedProId;
   if (open) {
     const [pro] = await db.select().from(pros).where(eq(pros.userId, viewer.userId));
@@ -136,15 +140,18 @@ export async function jobAccess(db: DbOrTx, jobId: string, viewer: Viewer): Prom
 
 export async function getJob(db: DbOrTx, jobId: string, viewer: Viewer): Promise<JobView> {
   const { row, revealCustomer } = await jobAccess(db, jobId, viewer);
-  return toView(row, revealCustomer);
+  const view = toView(row, revealCustomer);
+  return row.job.crewSize > 1 && viewer.role !== 'customer' ? { ...view, crew: await crewOf(db, jobId) } : view;
 }
 
 export async function jobsForPro(db: DbOrTx, proId: string): Promise<{ upcoming: JobView[]; completed: JobView[] }> {
+  // The pro's own jobs, and crew jobs where they hold a seat (still open until every seat is filled).
+  const mine = sql`(${dispatchJobs.assignedProId} = ${proId} or exists (select 1 from job_crew_seats s where s.job_id = ${dispatchJobs.id} and s.pro_id = ${proId}))`;
   const upcoming = await jobRows(db)
-    .where(and(eq(dispatchJobs.assignedProId, proId), inArray(dispatchJobs.status, ['accepted', 'en_route', 'in_progress'])))
+    .where(and(mine, inArray(dispatchJobs.status, ['queued', 'scheduled', 'accepted', 'en_route', 'in_progress'])))
     .orderBy(sql`${dispatchJobs.dueAt} asc nulls last`, asc(dispatchJobs.createdAt));
   const completed = await jobRows(db)
-    .where(and(eq(dispatchJobs.assignedProId, proId), eq(dispatchJobs.status, 'completed')))
+    .where(and(mine, eq(dispatchJobs.status, 'completed')))
     .orderBy(desc(dispatchJobs.completedAt))
     .limit(50);
   return { upcoming: upcoming.map((r) => toView(r, true)), completed: completed.map((r) => toView(r, true)) };

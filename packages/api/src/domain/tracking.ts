@@ -25,6 +25,7 @@ import {
 import type { ApiDeps } from './deps';
 import { notFound } from './errors';
 import { homeWindowLabel } from './home-hours';
+import { ratingPath } from './rating-link';
 import { signUploadUrl } from './uploads';
 import { etaForJob } from './dayplan/my-day';
 
@@ -111,6 +112,10 @@ export interface TrackingView {
   completionNotes: string | null;
   /** A cancelled order: when, and what was refunded. */
   cancellation: { at: string; reason: string | null; refundCents: number | null; refundStatus: string | null } | null;
+  /** A job for more than one pro: how many of its seats are confirmed ("1 of 2 pros confirmed"). */
+  crew: { size: number; confirmed: number } | null;
+  /** Once the visit is done: where the customer rates it (/rate/{token}). */
+  ratingPath: string | null;
   /** The customer's timezone (the service address's), for the times on the timeline. */
   timezone: string;
   /** While the pro is on the way: when they are expected (the plan, the departure, earlier stops running late). */
@@ -156,6 +161,8 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
       dueAt: dispatchJobs.dueAt,
       completedAt: dispatchJobs.completedAt,
       completionNotes: dispatchJobs.completionNotes,
+      crewSize: dispatchJobs.crewSize,
+      seatsTaken: dispatchJobs.seatsTaken,
       proName: users.name,
       refund: { amountCents: refunds.amountCents, status: refunds.status },
     })
@@ -231,6 +238,8 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
       : null,
     timezone: order.timezone,
     ...(jobId && status === 'en_route' ? { eta: await etaOnTheWay(deps.db, jobId, deps.clock.now()) } : {}),
+    crew: row.crewSize && row.crewSize > 1 ? { size: row.crewSize, confirmed: row.seatsTaken ?? 0 } : null,
+    ratingPath: status === 'completed' ? ratingPath(deps, orderId, order.trackingVersion) : null,
   };
 }
 

@@ -16,13 +16,13 @@ describe('auditIntegrity on a healthy database', () => {
     expect(report.ok).toBe(true);
     expect(report.breachCount).toBe(0);
     expect(report.invariants.map((i) => [i.number, i.name, i.breaches])).toEqual(
-      ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
+      ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const).map((n) => [n, INVARIANT_NAMES[n], []]),
     );
     // 6 paid orders + 6 jobs; 6 jobs; 4 jobs with a slot; 6 jobs; 4 uploads (3 before, 1 after); 6 events + 6 paid orders;
     // 1 live assignment; 2 accepted or completed assignments; no refunds or cancellations;
-    // 14 emails (6 confirmations, 4 invites, 2 pro assigned, on the way, receipt).
-    expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 4, 12, 1, 2, 0, 14]);
-    expect(formatReport(report)).toMatch(/Summary: all 10 invariants hold/);
+    // 14 emails (6 confirmations, 4 invites, 2 pro assigned, on the way, receipt); no crew jobs, no ratings.
+    expect(report.invariants.map((i) => i.checked)).toEqual([12, 6, 4, 6, 4, 12, 1, 2, 0, 14, 0, 0]);
+    expect(formatReport(report)).toMatch(/Summary: all 12 invariants hold/);
   });
 
   it('agrees with the app on due_at across a DST change and in a zone without DST', async () => {
@@ -135,7 +135,7 @@ describe('pnpm integrity (the CLI)', () => {
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain(`files in ${api.uploadDir}`);
     expect(clean.stdout).toMatch(/\[ok\] 5\. Every upload has its stored file.*\n {7}4 rows checked, 0 breaking/);
-    expect(clean.stdout).toContain('Summary: all 10 invariants hold');
+    expect(clean.stdout).toContain('Summary: all 12 invariants hold');
 
     await api.t.sql`update dispatch_jobs set due_at = due_at - interval '1 hour' where id = ${world.accepted.jobId}`;
     const broken = await runCli();
@@ -144,6 +144,6 @@ describe('pnpm integrity (the CLI)', () => {
     expect(broken.stdout).toContain(
       `- ${world.accepted.jobId}: due_at 2026-01-16T14:00:00Z but 2026-01-16 9am - 12pm America/Chicago starts at 2026-01-16T15:00:00Z`,
     );
-    expect(broken.stdout).toMatch(/Summary: 1 of 10 invariants breached by 1 rows/);
+    expect(broken.stdout).toMatch(/Summary: 1 of 12 invariants breached by 1 rows/);
   }, 120_000);
 });

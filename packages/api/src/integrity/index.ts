@@ -9,7 +9,10 @@
 import { assignedProsHoldSkills, noOverlappingAssignments } from './dispatch-rules';
 import { emailsOnce, refundedOnceAndCancelled, stripeEventsOnce } from './money-and-mail';
 import { jobDetailsNotBlank, oneAcceptedAssignment, paidOrdersHaveOneJob } from './orders-and-jobs';
-import { invariant, type AuditOptions, type Report } from './report';
+import { crewSeatsWithinSize } from './crews';
+import { oneRatingFromItsCustomer } from './ratings';
+import { textsOnce } from './texts';
+import { invariant, type AuditOptions, type InvariantReport, type Report } from './report';
 import { dueAtMatchesSchedule } from './schedule';
 import { checkFile, dropUploadsChangedSinceSnapshot, loadUploads } from './upload-files';
 
@@ -32,11 +35,15 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
         uploads: await loadUploads(tx),
         stripe: await stripeEventsOnce(tx),
         rules: [await noOverlappingAssignments(tx), await assignedProsHoldSkills(tx), await refundedOnceAndCancelled(tx)],
-        emails: await emailsOnce(tx),
+        emails: withTexts(await emailsOnce(tx), await textsOnce(tx)),
+        issue25: [await crewSeatsWithinSize(tx), await oneRatingFromItsCustomer(tx)],
       }),
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     )
-    .then(({ invariants, uploads, stripe, rules, emails }) => ({ invariants: [...invariants, stripe, ...rules, emails], uploads }));
+    .then(({ invariants, uploads, stripe, rules, emails, issue25 }) => ({
+      invariants: [...invariants, stripe, ...rules, emails, ...issue25],
+      uploads,
+    }));
   // The files are read after the commit: a snapshot held open through minutes of file I/O would hold
   // back vacuum on a server, and would stall every other client of the embedded dev database.
   const fileBreaches = await mapLimit(uploads.rows, options.fileConcurrency ?? 4, (row) => checkFile(storage, row));
@@ -52,6 +59,12 @@ export async function auditIntegrity(options: AuditOptions): Promise<Report> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
+}
+
+/** Invariant 10 covers email and texts: one report, both tables' rows. */
+function withTexts(emails: InvariantReport, texts: Pick<InvariantReport, 'checked' | 'breaches'>): InvariantReport {
+  const breaches = [...emails.breaches, ...texts.breaches].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...emails, checked: emails.checked + texts.checked, breaches };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

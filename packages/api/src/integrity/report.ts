@@ -10,7 +10,7 @@ export interface Breach {
 }
 
 export interface InvariantReport {
-  number: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+  number: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
   key:
     | 'paid-order-job'
     | 'one-accepted-assignment'
@@ -21,7 +21,9 @@ export interface InvariantReport {
     | 'no-overlapping-assignments'
     | 'assigned-pro-skills'
     | 'refund-once-and-cancelled'
-    | 'emails-once';
+    | 'emails-once'
+    | 'crew-seats'
+    | 'one-rating-from-customer';
   name: string;
   /** How many rows the check looked at. */
   checked: number;
@@ -55,7 +57,9 @@ export const INVARIANT_NAMES: Record<InvariantReport['number'], string> = {
   7: 'No pro holds two live visits that overlap (planned arrival to end, travel between them included)',
   8: "Every assigned pro holds all the skills of the job's bundles",
   9: "An order is refunded at most once; a cancelled order's job is cancelled and has no live assignment",
-  10: 'Every email caused by a change is sent at most once (its idempotency key is unique)',
+  10: 'Every email or text caused by a change is sent at most once (its idempotency key is unique); no text to a number that opted out',
+  11: 'A crew job never has more accepted seats than its crew size, nor one pro in two seats',
+  12: "A job has at most one rating, from its order's customer",
 };
 
 export type Row = { id: string; reason: string };

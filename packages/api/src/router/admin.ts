@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { JOB_STATUSES, orderIdSchema, proIdSchema } from '@h2s/db';
 import { assignJob } from '../domain/job-commands';
+import { assignSeat } from '../domain/crew-admin';
 import { checkAssignmentRadius } from '../domain/dispatch-assignment';
 import { checkAssignmentHours } from '../domain/assignment-hours';
 import { jobHistory, prosWithDistance } from '../domain/dispatch-queries';
@@ -17,6 +18,19 @@ import { planAdminProcedures } from './plan';
 
 export const adminRouter = {
   ...planAdminProcedures,
+  /** A crew job: put a pro in a seat, or change who holds it (seat 1 leads). */
+  assignSeat: adminProcedure
+    .input(jobIdInput.extend({ seat: z.number().int().min(1, 'Seat must be 1 to 4').max(4, 'Seat must be 1 to 4'), proId: proIdSchema }))
+    .output(
+      checkedOutput(
+        z.object({
+          size: z.number().int(),
+          confirmed: z.number().int(),
+          members: z.array(z.object({ proId: z.string(), name: z.string(), seat: z.number().int(), lead: z.boolean() })),
+        }),
+      ),
+    )
+    .mutation(({ ctx, input }) => assignSeat(ctx.db, input, { userId: ctx.viewer.userId, role: 'admin' }, ctx.clock.now())),
   assign: adminProcedure
     .input(
       jobIdInput.extend({

@@ -14,6 +14,7 @@ const bundle = z.object({
   skills: z.array(z.string()),
   /** Minutes of work on site per unit. */
   durationMinutes: z.number().int(),
+  crewSize: z.number().int(),
 });
 
 export const catalogRouter = {

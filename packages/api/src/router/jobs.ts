@@ -30,7 +30,18 @@ export const jobsRouter = {
     .query(({ ctx, input }) => getJob(ctx.db, input.jobId, ctx.viewer)),
   accept: proProcedure
     .input(jobIdInput)
-    .output(checkedOutput(z.object({ jobId: z.string(), proId: z.string(), assignmentId: z.string(), state: z.literal('accepted') })))
+    .output(
+      checkedOutput(
+        z.object({
+          jobId: z.string(),
+          proId: z.string(),
+          assignmentId: z.string(),
+          state: z.literal('accepted'),
+          /** A crew job: the seat this pro holds (seat 1 leads). */
+          seat: z.object({ number: z.number().int(), of: z.number().int(), lead: z.boolean() }).optional(),
+        }),
+      ),
+    )
     .mutation(({ ctx, input }) => acceptJob(ctx.db, input.jobId, ctx.viewer.userId, ctx.clock.now())),
   mine: proProcedure
     .output(checkedOutput(z.object({ upcoming: z.array(jobView), completed: z.array(jobView) })))

@@ -45,6 +45,13 @@ export const jobView = z.object({
   skills: z.array(z.string()),
   widenedAt: z.string().nullable(),
   needsDispatchAt: z.string().nullable(),
+  crew: z
+    .object({
+      size: z.number().int(),
+      confirmed: z.number().int(),
+      members: z.array(z.object({ proId: z.string(), name: z.string(), seat: z.number().int(), lead: z.boolean() })),
+    })
+    .optional(),
 }) satisfies z.ZodType<JobView>;
 
 export const orderView = z.object({

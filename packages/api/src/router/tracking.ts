@@ -41,6 +41,8 @@ export const trackingRouter = {
               refundStatus: z.string().nullable(),
             })
             .nullable(),
+          crew: z.object({ size: z.number().int(), confirmed: z.number().int() }).nullable(),
+          ratingPath: z.string().nullable(),
           timezone: z.string(),
           eta: z.object({ at: z.string(), lateMinutes: z.number().int() }).nullable().optional(),
         }),

@@ -36,6 +36,7 @@ export const actions = {
     const data = await request.formData();
     const values = Object.fromEntries(FIELDS.map((f) => [f, String(data.get(f) ?? '')])) as Record<(typeof FIELDS)[number], string>;
     const optional = (v: string) => (v.trim() ? v : undefined);
+    const textUpdates = data.get('textUpdates') === 'on';
     let url: string;
     try {
       ({ url } = await locals.api.checkout.create({
@@ -49,10 +50,11 @@ export const actions = {
           postalCode: values['serviceAddress.postalCode'],
         },
         notes: optional(values.notes),
+        textUpdates,
       }));
     } catch (error) {
       const problem = formProblem(error);
-      return fail(problem.status, { values, fieldErrors: problem.fieldErrors, message: problem.message });
+      return fail(problem.status, { values, textUpdates, fieldErrors: problem.fieldErrors, message: problem.message });
     }
     redirect(303, url);
   },

@@ -1,0 +1,52 @@
+/**
+ * How a text leaves: Twilio's official SDK when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM
+ * are set, or, in development without them, the dev outbox (the message stays in sms_messages with its
+ * body, and the log shows it).
+ */
+import twilio from 'twilio';
+
+export interface OutgoingSms {
+  to: string;
+  body: string;
+}
+
+export interface SmsSender {
+  /** Resolves to the provider's message id; throws when the provider refused or could not be reached. */
+  send(message: OutgoingSms): Promise<string>;
+  readonly name: 'twilio' | 'outbox';
+}
+
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  /** A sender number (E.164) or a Messaging Service SID (MG...). */
+  from: string;
+}
+
+export function twilioSender(settings: TwilioSettings, options: { httpClient?: twilio.RequestClient } = {}): SmsSender {
+  const client = twilio(settings.accountSid, settings.authToken, options.httpClient ? { httpClient: options.httpClient } : {});
+  const sender = settings.from.startsWith('MG') ? { messagingServiceSid: settings.from } : { from: settings.from };
+  return {
+    name: 'twilio',
+    async send(message) {
+      const sent = await client.messages.create({ to: message.to, body: message.body, ...sender });
+      return sent.sid;
+    },
+  };
+}
+
+let outboxCounter = 0;
+/** Development without Twilio: logged, kept in sms_messages (the dev outbox). */
+export const outboxSender = (): SmsSender => ({
+  name: 'outbox',
+  async send(message) {
+    console.info(`[sms] to=${message.to}\n${message.body}`);
+    return `outbox-${Date.now().toString(36)}-${++outboxCounter}`;
+  },
+});
+
+/** Twilio when configured; the dev outbox in development; null in production without Twilio (texts are not sent). */
+export function smsSenderFor(settings: TwilioSettings | null, production: boolean): SmsSender | null {
+  if (settings) return twilioSender(settings);
+  return production ? null : outboxSender();
+}

@@ -1,0 +1,32 @@
+/** Invariant 11: a crew job never has more seats than its crew size, nor one pro in two seats; its counter and lead agree. */
+import { sql, type DbOrTx } from '@h2s/db';
+import { count, invariant, rows, type InvariantReport, type Row } from './report';
+
+export async function crewSeatsWithinSize(tx: DbOrTx): Promise<InvariantReport> {
+  const checked = await count(tx, sql`select count(*) as n from dispatch_jobs where crew_size > 1`);
+  const found = await rows<Row>(
+    tx,
+    sql`
+      select j.id, count(s.*) || ' seats held on a crew of ' || j.crew_size as reason
+        from dispatch_jobs j join job_crew_seats s on s.job_id = j.id
+       group by j.id, j.crew_size having count(s.*) > j.crew_size
+      union all
+      select s.job_id, 'pro ' || s.pro_id || ' holds ' || count(*) || ' seats'
+        from job_crew_seats s group by s.job_id, s.pro_id having count(*) > 1
+      union all
+      select s.job_id, 'seat ' || s.seat || ' outside the crew of ' || j.crew_size
+        from job_crew_seats s join dispatch_jobs j on j.id = s.job_id where s.seat not between 1 and j.crew_size
+      union all
+      select j.id, 'seats_taken is ' || j.seats_taken || ' but ' || (select count(*) from job_crew_seats s where s.job_id = j.id) || ' seats are held'
+        from dispatch_jobs j where j.seats_taken <> (select count(*) from job_crew_seats s where s.job_id = j.id)
+      union all
+      select j.id, 'assigned to ' || j.assigned_pro_id || ' but the lead seat is ' || coalesce(s.pro_id, 'empty')
+        from dispatch_jobs j left join job_crew_seats s on s.job_id = j.id and s.seat = 1
+       where j.crew_size > 1 and j.assigned_pro_id is not null and s.pro_id is distinct from j.assigned_pro_id
+      union all
+      select j.id, 'assigned with ' || j.seats_taken || ' of ' || j.crew_size || ' seats filled'
+        from dispatch_jobs j
+       where j.crew_size > 1 and j.assigned_pro_id is not null and j.seats_taken < j.crew_size`,
+  );
+  return invariant(11, 'crew-seats', checked, found);
+}
