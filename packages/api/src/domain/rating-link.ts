@@ -3,7 +3,7 @@
  * raising the order's tracking version) under its own HMAC purpose, so a rating link opens nothing else.
  */
 import { createHmac } from 'node:crypto';
-import type { ApiDeps } from '../trpc';
+import type { ApiDeps } from './deps';
 
 type RatingDeps = Pick<ApiDeps, 'urlSigningSecret'>;
 

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, inArray, jobRatings, sql, users, type DbOrTx } from '@h2s/db';
-import type { ApiDeps } from '../trpc';
+import type { ApiDeps } from './deps';
 import { conflict, notFound } from './errors';
 import { ratingMac } from './rating-link';
 import { firstName, TRACKING_TOKEN_PATTERN } from './tracking';

@@ -65,7 +65,11 @@ export async function handleSmsInbound(deps: SmsInboundDeps, request: Request, p
 }
 
 /** The built customer app's: `POST /api/sms/inbound` on node:http; `publicOrigin` is the app's ORIGIN. */
-export function nodeSmsInboundHandler(deps: SmsInboundDeps, publicOrigin: string, headers: Record<string, string>): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function nodeSmsInboundHandler(
+  deps: SmsInboundDeps,
+  publicOrigin: string,
+  headers: Record<string, string>,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== SMS_INBOUND_PATH) return false;
     void (async () => {

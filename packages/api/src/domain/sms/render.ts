@@ -3,7 +3,7 @@
  * links carry the order's current tracking token. Short: one SMS segment where it can be.
  */
 import type { SmsKind } from '@h2s/db';
-import type { ApiDeps } from '../../trpc';
+import type { ApiDeps } from '../deps';
 import { firstName, trackingUrl, windowLabel } from '../tracking';
 
 export const COMPANY = 'Home2Smart';
