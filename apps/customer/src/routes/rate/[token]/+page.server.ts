@@ -1,5 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import { formProblem, isCode } from '@h2s/ui/server';
+import { formProblem, isCode } from '@h2s/server/sveltekit';
 import type { Actions, PageServerLoad } from './$types';
 
 const GONE = 'This rating link is not valid any more. Use the link in your latest email.';
