@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyPng } from '../test/images';
 import { createTestApi, type TestApi } from '../test/fixtures';
 import { ORPHAN_GRACE_MS, sweepOrphanFiles } from './orphans';
 
@@ -10,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9, 9]);
+const png = tinyPng([9, 9, 9]);
 
 function storeFile(key: string, ageMs: number) {
   const path = join(api.uploadDir, key);

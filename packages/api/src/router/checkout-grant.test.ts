@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTestEvent, testPayments } from '../domain/payments';
+import { tinyPng } from '../test/images';
 import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from '../test/fixtures';
 
 let api: TestApi;
@@ -26,7 +27,7 @@ beforeAll(async () => {
     }),
   );
   // The victim added a photo of their living room.
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const png = tinyPng([1, 2, 3]);
   const form = new FormData();
   form.set('sessionId', victim.sessionId);
   form.set('file', new File([png], 'living-room.png', { type: 'image/png' }));
