@@ -24,8 +24,6 @@ export interface SearchResult {
   state: RouteState;
   iterations: number;
   elapsedMs: number;
-  /** Stops that no allowed vehicle could serve even alone (skipped by the search). */
-  hopeless: Uint8Array;
 }
 
 /** SISR's blink rate: each insertion position is skipped with this probability. */
@@ -214,7 +212,7 @@ export class Search {
         best.copyAll(cur);
       }
     }
-    return { state: best, iterations: progress.iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
+    return { state: best, iterations: progress.iterations, elapsedMs: performance.now() - t0 };
   }
 
   private construct(cur: RouteState, fillFirst: boolean): void {
