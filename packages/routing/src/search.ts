@@ -1,8 +1,6 @@
 /**
- * The search: construction by insertion, then Slack Induction by String Removals (SISR, Christiaens &
- * Vanden Berghe, Transportation Science 2020): remove a few strings of nearby stops from a few routes,
- * reinsert them best-position-first with "blinks", accept by simulated annealing. The objective is
- * total distance with a large penalty per unassigned stop (assigned stops first, then distance).
+ * The search: insertion, then simulated annealing over SISR ruin-and-recreate (ruin.ts), 2-opt* and
+ * 2-opt (see README). Objective: distance plus a large penalty per unassigned stop.
  */
 import type { Model } from './model';
 import { mulberry32 } from './random';
