@@ -1,8 +1,6 @@
 /**
- * The search: construction by insertion, then Slack Induction by String Removals (SISR, Christiaens &
- * Vanden Berghe, Transportation Science 2020): remove a few strings of nearby stops from a few routes,
- * reinsert them best-position-first with "blinks", accept by simulated annealing. The objective is
- * total distance with a large penalty per unassigned stop (assigned stops first, then distance).
+ * The search: insertion, then simulated annealing over SISR ruin-and-recreate (ruin.ts), 2-opt* and
+ * 2-opt (see README). Objective: distance plus a large penalty per unassigned stop.
  */
 import type { Model } from './model';
 import { mulberry32 } from './random';
@@ -24,8 +22,6 @@ export interface SearchResult {
   state: RouteState;
   iterations: number;
   elapsedMs: number;
-  /** Stops that no allowed vehicle could serve even alone (skipped by the search). */
-  hopeless: Uint8Array;
 }
 
 /** SISR's blink rate: each insertion position is skipped with this probability. */
@@ -214,7 +210,7 @@ export class Search {
         best.copyAll(cur);
       }
     }
-    return { state: best, iterations: progress.iterations, elapsedMs: performance.now() - t0, hopeless: this.hopeless };
+    return { state: best, iterations: progress.iterations, elapsedMs: performance.now() - t0 };
   }
 
   private construct(cur: RouteState, fillFirst: boolean): void {
