@@ -170,13 +170,14 @@ describe('no pro in two places at once', () => {
   }, 60_000);
 
   it('the drive counts: a job 80 miles away in the next hour is refused, and offers leave it out', async () => {
+    // This pro covers Milwaukee too, so the storefront takes the order (coverage at checkout).
+    const pro = await api.caller(await api.pro({ serviceRadiusMiles: 100 }));
     const [chicago, milwaukee] = [
       await api.paidOrder(),
       await api.paidOrder({ serviceAddress: { line1: '700 N Water St', city: 'Milwaukee', state: 'WI', postalCode: '53202' } }),
     ];
     await schedule(chicago.sessionId, '2026-01-16', '9am - 12pm');
     await schedule(milwaukee.sessionId, '2026-01-16', '9am - 12pm');
-    const pro = await api.caller(await api.pro({ serviceRadiusMiles: 100 }));
     await pro.jobs.accept({ jobId: chicago.jobId });
     expect((await pro.offers.list()).offers.map((o) => o.jobId)).not.toContain(milwaukee.jobId);
     await expect(pro.jobs.accept({ jobId: milwaukee.jobId })).rejects.toMatchObject({

@@ -251,7 +251,7 @@ async function assignInTransaction(
       }
       await tx.update(dispatchJobs).set({ assignedProId: proId, status: 'accepted', updatedAt: now }).where(eq(dispatchJobs.id, jobId));
       const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
-      const placement = await placeVisit(tx, assignment.id, jobId, proId, drive);
+      const placement = await placeVisit(tx, assignment.id, jobId, proId, drive, { outsideHours: 'offHoursReason' in note });
       if (placement.placed === false) throw conflict(`That pro's day has no room for this job: ${placement.reason}.`);
       const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
         proId,

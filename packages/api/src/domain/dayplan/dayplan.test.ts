@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../../test/fixtures';
+import { COVERAGE_PRO_EMAIL, createTestApi, type TestApi } from '../../test/fixtures';
 import { afterPhotoForm } from '../../test/images';
 import { offerRanking } from '../policy';
 import { trackingToken } from '../tracking';
@@ -27,6 +27,8 @@ describe('admin.planDay and applying a plan', () => {
     await schedule(held.sessionId, date, '9am - 12pm');
     for (const [i, o] of open.entries()) await schedule(o.sessionId, date, (['9am - 12pm', '12pm - 3pm', '3pm - 6pm'] as const)[i]!);
     await schedule(cameras.sessionId, date, '12pm - 3pm');
+    // The fixture's every-skill pro let checkout take the orders; paused, the plan has only the pros below.
+    await api.t.sql`update pros set active = false where user_id = (select id from users where email = ${COVERAGE_PRO_EMAIL})`;
     const holder = await api.pro({ skills: ['wall-mount', 'smart-home'] });
     const other = await api.pro({ skills: ['wall-mount'] });
     await (await api.caller(holder)).jobs.accept({ jobId: held.jobId });

@@ -18,13 +18,31 @@ export async function lockProDay(tx: DbOrTx, proId: string): Promise<void> {
 }
 
 /** Where the job would go in the pro's day (read only). */
-export async function findPlace(tx: DbOrTx, jobId: string, proId: string, drive: DriveMinutes): Promise<Placement> {
+export interface PlaceOptions {
+  /** An admin's assignment confirmed outside the pro's hours or on a day off. */
+  outsideHours?: boolean;
+}
+
+const HALF_DAY_MS = 12 * 3_600_000;
+
+export async function findPlace(
+  tx: DbOrTx,
+  jobId: string,
+  proId: string,
+  drive: DriveMinutes,
+  options: PlaceOptions = {},
+): Promise<Placement> {
   const found = await loadJobForPro(tx, jobId, proId);
   if (!found) return { placed: 'unscheduled' };
   const { job, date } = found;
   const day = await loadProDay(tx, proId, date, jobId);
   if (!day) return { placed: false, reason: 'the pro was not found' };
-  const result = fitIntoDay(day, job, drive);
+  // Dispatch confirmed working outside the pro's hours (with a reason, kept in the history): the
+  // day is as long as the job needs; travel and the pro's other visits still count.
+  const shift = options.outsideHours
+    ? { start: new Date(job.window.start.getTime() - HALF_DAY_MS), end: new Date(job.window.end.getTime() + HALF_DAY_MS) }
+    : day.shift;
+  const result = fitIntoDay({ ...day, shift }, job, drive);
   return result.fits ? { placed: true, fit: result.fit } : { placed: false, reason: result.reason };
 }
 
@@ -32,9 +50,16 @@ export async function findPlace(tx: DbOrTx, jobId: string, proId: string, drive:
  * Places the job in the pro's day and writes the planned visit on its live assignment (and the next
  * visit's new drive). Call with the pro's day locked (lockProDay). An unscheduled job has no visit.
  */
-export async function placeVisit(tx: DbOrTx, assignmentId: string, jobId: string, proId: string, drive: DriveMinutes): Promise<Placement> {
+export async function placeVisit(
+  tx: DbOrTx,
+  assignmentId: string,
+  jobId: string,
+  proId: string,
+  drive: DriveMinutes,
+  options: PlaceOptions = {},
+): Promise<Placement> {
   // An unscheduled job has no visit (the accepting write left the columns null).
-  const placement = await findPlace(tx, jobId, proId, drive);
+  const placement = await findPlace(tx, jobId, proId, drive, options);
   if (placement.placed !== true) return placement;
   const { fit } = placement;
   if (fit.next) {
