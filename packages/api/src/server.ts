@@ -21,9 +21,9 @@ import { securityHeaders } from './http/security-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BATCH_SIZE, nodeTrpcHandler, type NodeHandler, type TrpcLane } from './http/node-trpc';
 import { createNodeServer, listenAndServe, type KitHandler } from './http/node-server';
-import { cookieJar } from './http/cookies';
 import { preTrpcError } from './http/error-shape';
 import { fromThisSite } from './http/request-origin';
+import { readLimited } from './http/body-web';
 import { healthResponse, nodeHealthHandler } from './http/health';
 import { edgeRefusal } from './http/limits';
 import { serveAdmitted, StreamAdmission } from './http/stream-limits';
@@ -40,7 +40,7 @@ import {
 import { isStreamedUploadCall, streamUploadCall } from './http/upload-call';
 import { logInternalError } from './internal-errors';
 import { appRouter } from './root';
-import { createCallerFactory, type ApiDeps, type Context, type CookieJar, type RequestScope } from './trpc';
+import { createCallerFactory, type ApiDeps, type Context, type RequestScope } from './trpc';
 
 export { fieldErrorsOfError } from './trpc';
 export { handleServerError, INTERNAL_ERROR_MESSAGE } from './internal-errors';
@@ -49,6 +49,8 @@ export { ConfigError, loadConfig, type AppConfig } from './config';
 export { SECURITY_HEADERS, HSTS, securityHeaders } from './http/security-headers';
 export type { NodeHandler, TrpcLane } from './http/node-trpc';
 export type { KitHandler } from './http/node-server';
+export { headerCookieJar } from './http/cookies';
+import { headerCookieJar } from './http/cookies';
 export type { Viewer } from './domain/auth';
 export {
   parseStreamedUpload,
@@ -68,35 +70,6 @@ const trpcError = (status: number, code: TRPC_ERROR_CODE_KEY, message: string) =
 
 const PAYLOAD_TOO_LARGE_MESSAGE = uploadTooLarge().message;
 const payloadTooLarge = () => trpcError(413, 'PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE);
-
-/** The whole body, or null once it passes `limit` bytes (or the server cut it off for its size). */
-async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        return null;
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if ((error as { status?: unknown } | null)?.status === 413) return null;
-    throw error;
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
 
 /**
  * How long a session read stays good for this process's requests (issue 13): a page load and the
@@ -321,9 +294,4 @@ export function createAppServer(options: AppServerOptions) {
 /** Mutations must come from a page of this app (CSRF); requests without Origin (curl, server) pass. */
 export function isSameOrigin(request: Request): boolean {
   return fromThisSite(request.headers.get('origin'), request.headers.get('sec-fetch-site'), new URL(request.url).origin);
-}
-
-/** Cookies read from a Request and written to response headers (plain HTTP, tests). */
-export function headerCookieJar(request: Request, resHeaders: Headers, secure = false): CookieJar {
-  return cookieJar(request.headers.get('cookie'), { push: (setCookie) => resHeaders.append('set-cookie', setCookie) }, secure);
 }

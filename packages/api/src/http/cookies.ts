@@ -24,3 +24,8 @@ export function cookieJar(header: string | null | undefined, out: { push(setCook
     },
   };
 }
+
+/** Cookies read from a Request and written to response headers (plain HTTP, tests). */
+export function headerCookieJar(request: Request, resHeaders: Headers, secure = false): CookieJar {
+  return cookieJar(request.headers.get('cookie'), { push: (setCookie) => resHeaders.append('set-cookie', setCookie) }, secure);
+}
