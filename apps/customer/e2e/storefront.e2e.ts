@@ -5,7 +5,8 @@ test('the storefront lists every bundle with its price and what it includes', as
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Smart home installs, booked in minutes');
   const bundles = page.getByRole('article');
-  await expect(bundles).toHaveCount(5);
+  // Five one-pro bundles and the two-pro masonry mount (issue 25).
+  await expect(bundles).toHaveCount(6);
 
   const tvMount = page.getByRole('article', { name: 'TV Mounting — up to 65"' });
   await expect(tvMount.getByText('$149.00')).toBeVisible();
