@@ -51,7 +51,7 @@ test('a pro takes the visit step by step on a phone while the customer watches i
   // On my way: far from the window, so the portal asks, naming the window.
   await page.getByRole('button', { name: "I'm on my way" }).click();
   await expect(page.getByRole('alert')).toHaveText(
-    /^This visit is booked for \w{3}, \w{3} \d{1,2}, 9am–12pm\. Tell the customer you are on your way now\?$/,
+    /^This visit is booked for \w{3}, \w{3} \d{1,2}, 9am–12pm C[SD]T at the home\. Tell the customer you are on your way now\?$/,
   );
   await page.screenshot({ path: `${ARTIFACTS}visit-confirm-390x844.png`, fullPage: true });
   await page.getByRole('button', { name: "Yes, I'm on my way" }).click();
