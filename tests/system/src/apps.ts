@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyStripeEvent, createCheckout } from '@h2s/api/domain/checkout';
 import { signTestEvent, testPayments } from '@h2s/api/domain/payments';
-import type { Database } from '@h2s/db';
+import { createPro } from '@h2s/api/domain/pros';
+import { sql, type Database } from '@h2s/db';
 import { freePort } from '@h2s/db/testing';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -81,6 +82,7 @@ export async function paidOrder(
   customerOrigin: string,
 ): Promise<{ orderId: string; sessionId: string }> {
   const payments = testPayments(webhookSecret);
+  await ensureCoverage(db);
   const order = await createCheckout(
     { db, payments, customerOrigin },
     {
@@ -99,4 +101,20 @@ export async function paidOrder(
   });
   await applyStripeEvent({ db, payments }, event.payload, event.signature, new Date());
   return { orderId: order.orderId, sessionId: order.sessionId };
+}
+
+const COVERAGE_PRO_EMAIL = 'system-coverage@pros.test';
+
+/** Checkout takes only addresses an active pro covers (issue 22): one Chicago pro with every skill. */
+async function ensureCoverage(db: Database): Promise<void> {
+  const found = await db.execute(sql`select 1 from users where email = ${COVERAGE_PRO_EMAIL}`);
+  if (found.length) return;
+  const pro = {
+    name: 'Coverage Pro',
+    email: COVERAGE_PRO_EMAIL,
+    password: 'correct horse battery',
+    postalCode: '60601',
+    serviceRadiusMiles: 50,
+  };
+  await createPro(db, pro, new Date());
 }

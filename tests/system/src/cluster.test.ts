@@ -3,6 +3,8 @@
  * and a job change reaches the live streams of every worker (each LISTENs on its own connection).
  */
 import { spawn } from 'node:child_process';
+import { get, type IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,21 +72,32 @@ describe('the built portal with WEB_CONCURRENCY=2', () => {
       const before = workers.map(socketCount);
       controller = new AbortController();
       const signal = controller.signal;
+      // Each stream on a connection of its own (no keep-alive pool): the socket counts then show where it went.
       streams = await Promise.all(
         Array.from({ length: 8 }, async () => {
-          const response = await fetch(`${portal.origin}/api/trpc/live.jobChanges`, {
-            headers: { cookie, accept: 'text/event-stream' },
-            signal,
-          });
-          expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-          return response.body!.getReader();
+          const response = await new Promise<IncomingMessage>((resolve, reject) =>
+            get(
+              `${portal.origin}/api/trpc/live.jobChanges`,
+              { headers: { cookie, accept: 'text/event-stream' }, agent: false, signal },
+              resolve,
+            ).on('error', reject),
+          );
+          expect(response.headers['content-type']).toMatch(/text\/event-stream/);
+          response.on('error', () => {}); // aborted below
+          return (Readable.toWeb(response) as ReadableStream<Uint8Array>).getReader();
         }),
       );
       const after = workers.map(socketCount);
       if (after[0]! > before[0]! && after[1]! > before[1]!) break;
       controller.abort();
       if (attempt === 40) throw new Error(`the streams never reached both workers (sockets ${before} → ${after})`);
-      await new Promise((r) => setTimeout(r, 500));
+      // Let the workers close the aborted streams' sockets first, or the next count races their closing.
+      for (let settle = 0, last = ''; settle < 20; settle++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const now = workers.map(socketCount).join(',');
+        if (now === last) break;
+        last = now;
+      }
     }
     try {
       await new Promise((r) => setTimeout(r, 500));
