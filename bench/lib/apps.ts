@@ -82,6 +82,10 @@ const baseEnv = (env: AppEnv, origin: string, port: number): NodeJS.ProcessEnv =
   URL_SIGNING_SECRET: 'bench-url-signing-secret-not-for-production',
   // Production refuses to start on the built-in test checkout unless it is chosen explicitly.
   PAYMENTS_MODE: 'test',
+  // The live fan-out row holds thousands of streams on one session: above the per-session cap a
+  // browser gets (issue 20), which the system tests check.
+  LIVE_STREAMS_PER_SESSION: '10000',
+  LIVE_STREAMS_PER_PROCESS: '100000',
 });
 
 async function waitUntilServing(client: HttpClient, child: ChildProcess | null, logs: () => string): Promise<void> {

@@ -46,7 +46,7 @@ export const operationalShape = {
   BODY_SIZE_LIMIT: bodySize,
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.preprocess(blank, z.string().max(320).optional()),
-  LIVE_STREAMS_PER_SESSION: wholeNumber(1, 1000),
+  LIVE_STREAMS_PER_SESSION: wholeNumber(1, 1_000_000),
   LIVE_STREAMS_PER_PROCESS: wholeNumber(1, 1_000_000),
 };
 
@@ -65,6 +65,6 @@ export const OPERATIONAL_PURPOSE: Record<keyof typeof operationalShape, string> 
   BODY_SIZE_LIMIT: "adapter-node's request size limit: bytes, or with K, M or G (default 11M).",
   SMTP_URL: 'Where email is sent, smtp://user:password@host:587 (or smtps://).',
   MAIL_FROM: 'The sender of customer email, at most 320 characters.',
-  LIVE_STREAMS_PER_SESSION: 'Live update streams one session may hold open at once, 1 to 1000 (default 8).',
+  LIVE_STREAMS_PER_SESSION: 'Live update streams one session may hold open at once, 1 to 1000000 (default 8).',
   LIVE_STREAMS_PER_PROCESS: 'Live update streams one app process holds open at once, 1 to 1000000 (default 2000).',
 };
