@@ -74,6 +74,11 @@ test.describe('in Chicago time', () => {
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('link', { name: 'dev outbox' }).click();
     const mail = page.getByRole('listitem').filter({ hasText: 'To jordan@example.com' }).first();
+    // The worker sends the link a moment after the request: the outbox shows it once it is sent.
+    await expect(async () => {
+      await page.reload();
+      await expect(mail).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
     await expect(mail).toContainText(/\d{1,2}:\d{2}\s?(AM|PM) C[SD]T/);
     await expect(mail).not.toContainText('UTC');
     await page.setViewportSize(PHONE);
