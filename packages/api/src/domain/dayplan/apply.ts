@@ -18,7 +18,9 @@ export interface Placement {
   start?: string;
 }
 
-export type PlacementResult = Placement & ({ applied: true; assignmentId: string } | { applied: false; reason: string });
+export type PlacementResult = { jobId: string; proId: string } & (
+  { applied: true; assignmentId: string } | { applied: false; reason: string }
+);
 
 export async function applyDayPlan(
   db: Database,
@@ -29,15 +31,16 @@ export async function applyDayPlan(
 ): Promise<{ results: PlacementResult[]; applied: number; refused: number }> {
   const results: PlacementResult[] = [];
   for (const placement of placements) {
+    const { jobId, proId } = placement;
     try {
       await checkAssignmentRadius(db, placement.jobId, placement.proId, false);
       await checkAssignmentHours(db, placement.jobId, placement.proId, undefined);
       const prefer = placement.start ? new Date(placement.start) : undefined;
       const assignment = await assignJob(db, placement.jobId, placement.proId, admin, now, { travel, prefer });
-      results.push({ ...placement, applied: true, assignmentId: assignment.id });
+      results.push({ jobId, proId, applied: true, assignmentId: assignment.id });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      results.push({ ...placement, applied: false, reason: error.message });
+      results.push({ jobId, proId, applied: false, reason: error.message });
     }
   }
   const applied = results.filter((r) => r.applied).length;

@@ -75,7 +75,7 @@ export async function planDay(
             arrival: at(s.start),
             start: at(s.start),
             end: at(s.departure),
-            driveMinutes: Math.round(s.driveMinutes),
+            driveMinutes: Math.max(0, Math.round(s.driveMinutes)), // never -0
             pinned: job.pro_id === pro.id,
             lat: job.lat,
             lng: job.lng,
