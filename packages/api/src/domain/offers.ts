@@ -111,7 +111,7 @@ const boxPlaceholder = (prefix: string) =>
   sql`box(point(${sql.placeholder(`${prefix}MinLng`)}, ${sql.placeholder(`${prefix}MinLat`)}), point(${sql.placeholder(`${prefix}MaxLng`)}, ${sql.placeholder(`${prefix}MaxLat`)}))`;
 
 /** A candidate job as the statement returns it: instants already as ISO strings, no row mapping. */
-interface Candidate {
+export interface Candidate {
   jobId: string;
   status: 'queued' | 'scheduled';
   dueAt: string | null;
@@ -128,6 +128,8 @@ interface Candidate {
   scheduleDate: string | null;
   bundles: string[];
   photoCount: number;
+  /** Minutes of work the job's bundles take (what fitting it into the pro's day needs). */
+  serviceMinutes: number;
 }
 
 /** An instant as the contract's ISO-8601 UTC string, made by the database (as events' `at` is). */
@@ -143,7 +145,7 @@ const candidatesStatement = preparedPerDatabase<Candidate>('h2s_offers_candidate
   const proId = sql`${sql.placeholder('proId')}::text`;
   return sql`
     select j.id as "jobId", j.status, ${isoSql('j.due_at')} as "dueAt", ${isoSql('j.created_at')} as "createdAt", j.lat, j.lng,
-           j.timezone, j.city, j.state, j.postal_code as "postalCode", j.equipment, o.notes, o.schedule_time_window as "timeWindow",
+           j.timezone, j.city, j.state, j.postal_code as "postalCode", j.equipment, j.service_minutes as "serviceMinutes", o.notes, o.schedule_time_window as "timeWindow",
            o.schedule_date::text as "scheduleDate",
            array(select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
                    from jsonb_array_elements(o.items) with ordinality as line(item, n) order by n) as bundles,
@@ -169,29 +171,39 @@ const boxParams = (prefix: string, box: LatLngBox) => ({
   [`${prefix}MaxLat`]: box.maxLat,
 });
 
+/** The pro as offers read it: where they are and how far they go. */
+export interface OffersPro {
+  lat: number;
+  lng: number;
+  serviceRadiusMiles: number;
+}
+
+/** A candidate in the seed's order: the row, with its score and distance (packages/scoring). */
+export type RankedCandidate = Candidate & { score: number; distanceMiles: number; breakdown: BreakdownLine[] };
+
 /**
  * Open jobs a pro may take, best first: within reach (1.5x radius once a job has widened), needing
  * only skills the pro holds, in the pro's working hours and not clashing with a job they already
  * have (the same SQL rules jobs.accept applies). SQL narrows to a lat/lng box on the partial index
  * of open jobs; the scoring package measures the distance and ranks. Two round trips: the pro, then
- * the candidates with their photo counts.
+ * the candidates with their photo counts. Rows only: offerOf makes the few a page shows into offers.
  */
-export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
+export async function rankedCandidates(db: Database, proId: string, now: Date): Promise<{ pro: OffersPro; ranked: RankedCandidate[] }> {
   const lookup = proLookups(db);
   const [pro] = await lookup.execute({ proId });
   if (!pro) throw notFound('Pro');
-  if (!pro.active) return [];
+  if (!pro.active) return { pro, ranked: [] };
   const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
   const rows = await candidatesStatement(db).execute({
     proId,
     ...boxParams('near', boundingBox(pro, pro.serviceRadiusMiles)),
     ...boxParams('wide', boundingBox(pro, reach)),
   });
-  return offersFromCandidates(rows, pro, now);
+  return { pro, ranked: rankCandidates(rows, pro, now) };
 }
 
-/** The candidates ranked (packages/scoring) and as a pro reads them. Pure: no I/O, no clock. */
-export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng: number; serviceRadiusMiles: number }, now: Date): Offer[] {
+/** The candidates in the seed's order (packages/scoring). Pure: no I/O, no clock. */
+function rankCandidates(rows: Candidate[], pro: OffersPro, now: Date): RankedCandidate[] {
   // Ranked as slim copies (what scoring reads, and the row's index): rankOffers copies each job it returns.
   const ranked = rankOffers(
     rows.map((row, index) => ({
@@ -206,37 +218,41 @@ export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng:
     { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR },
     now,
   );
-  return ranked.map((job) => {
-    const row = rows[job.index]!;
-    return {
-      jobId: job.jobId,
-      status: job.status,
-      dueAt: row.dueAt,
-      timeWindow: row.timeWindow,
-      scheduleDate: row.scheduleDate,
-      timezone: row.timezone,
-      city: row.city,
-      state: row.state,
-      postalCode: row.postalCode,
-      distanceMiles: job.distanceMiles,
-      score: job.score,
-      breakdown: job.breakdown,
-      bundles: row.bundles,
-      equipment: row.equipment,
-      hasNotes: !isBlankText(row.notes),
-      createdAt: row.createdAt,
-      reasons: explainOffer({
-        status: job.status,
-        scheduleDate: row.scheduleDate,
-        timeWindow: row.timeWindow,
-        distanceMiles: job.distanceMiles,
-        breakdown: job.breakdown,
-      }),
-      photoCount: row.photoCount,
-      outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
-      awaitingSchedule: job.status === 'queued',
-    };
-  });
+  return ranked.map((job) =>
+    Object.assign({}, rows[job.index]!, { score: job.score, distanceMiles: job.distanceMiles, breakdown: job.breakdown }),
+  );
+}
+
+/** Open jobs a pro may take, best first, as offers (every candidate; offers.list pages through listOffersPage). */
+export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
+  const { pro, ranked } = await rankedCandidates(db, proId, now);
+  return ranked.map((row) => offerOf(row, pro));
+}
+
+/** One ranked candidate as a pro reads it. */
+export function offerOf(row: RankedCandidate, pro: OffersPro): Offer {
+  return {
+    jobId: row.jobId,
+    status: row.status,
+    dueAt: row.dueAt,
+    timeWindow: row.timeWindow,
+    scheduleDate: row.scheduleDate,
+    timezone: row.timezone,
+    city: row.city,
+    state: row.state,
+    postalCode: row.postalCode,
+    distanceMiles: row.distanceMiles,
+    score: row.score,
+    breakdown: row.breakdown,
+    bundles: row.bundles,
+    equipment: row.equipment,
+    hasNotes: !isBlankText(row.notes),
+    createdAt: row.createdAt,
+    reasons: explainOffer(row),
+    photoCount: row.photoCount,
+    outsideUsualArea: row.distanceMiles > pro.serviceRadiusMiles,
+    awaitingSchedule: row.status === 'queued',
+  };
 }
 
 /** How many open jobs there are at all, for the empty state ("none in your radius" vs "none anywhere"). */
