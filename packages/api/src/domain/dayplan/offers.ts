@@ -5,9 +5,9 @@
  * that added driving; under the seed policy the scoring package's order stands. One page at a time.
  */
 import type { Database } from '@h2s/db';
-import { offerOf, rankedCandidates, type Offer, type RankedCandidate } from '../offers';
+import { offersOf, rankedCandidates, type Offer, type RankedCandidate } from '../offers';
 import { fieldError } from '../errors';
-import { type OfferRanking } from '../policy';
+import { ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES, type OfferRanking } from '../policy';
 import { clockTime, fitIntoDay, zoneFormat, type DriveMinutes, type Fit, type Point } from './fit';
 import { windowOf } from './day';
 import { loadProDays, type ProDays } from './days';
@@ -59,7 +59,7 @@ interface DayFit {
  * from the estimate when there is no ROUTING_URL (`direct`); else one small matrix per job (home,
  * that day's visits, the job), which TravelTimes caches while the day stays the same.
  */
-function dayFitter(days: ProDays, travel: TravelTimes, direct: DriveMinutes | null) {
+function dayFitter(days: ProDays, travel: TravelTimes, direct: DriveMinutes | null, freshMaxAdded: number | null) {
   const { timezone, home } = days;
   const dates = new Map<string, string>();
   const dateOf = (dueAt: string) => {
@@ -68,37 +68,40 @@ function dayFitter(days: ProDays, travel: TravelTimes, direct: DriveMinutes | nu
     return date;
   };
   const roundTrip = (drive: DriveMinutes, point: Point) => drive(home, point) + drive(point, home);
-  return {
-    /**
-     * Never above fit's cost: the least driving any place in the day adds, times ignored (fit takes the
-     * least over the places that also keep the times). No bound without direct drive times.
-     */
-    bound(row: RankedCandidate): number {
-      if (!direct) return -Infinity;
-      const point = { lat: row.lat, lng: row.lng };
-      if (!row.dueAt) return roundTrip(direct, point);
-      const day = days.day(dateOf(row.dueAt));
-      if (!day.shift) return Infinity; // never fits: looked at last
-      let least = Infinity;
-      for (let i = 0; i <= day.stops.length; i++) {
-        const from = i > 0 ? day.stops[i - 1]!.point : home;
-        const to = i < day.stops.length ? day.stops[i]!.point : home;
-        least = Math.min(least, direct(from, point) + direct(point, to) - direct(from, to));
-      }
-      return least;
-    },
-    async fit(row: RankedCandidate): Promise<DayFit | null> {
-      const point = { lat: row.lat, lng: row.lng };
-      if (!row.dueAt) return { cost: roundTrip(direct ?? (await driveAmong(travel, [home, point])), point), fit: null };
-      const date = dateOf(row.dueAt);
-      const day = days.day(date);
-      if (!day.shift) return null;
-      const drive = direct ?? (await driveAmong(travel, [day.home, ...day.stops.map((s) => s.point), point]));
-      const dueAt = new Date(row.dueAt);
-      const result = fitIntoDay(day, { jobId: row.jobId, point, window: windowOf(dueAt), serviceMinutes: row.serviceMinutes }, drive);
-      return result.fits ? { cost: result.fit.addedDriveMinutes, fit: { date, place: result.fit } } : null;
-    },
+  /**
+   * Never above fit's cost: the least driving any place in the day adds, times ignored (fit takes the
+   * least over the places that also keep the times). No bound without direct drive times.
+   */
+  const bound = ({ row }: RankedCandidate): number => {
+    if (!direct) return -Infinity;
+    const point = { lat: row.lat, lng: row.lng };
+    if (!row.dueAt) return roundTrip(direct, point);
+    const day = days.day(dateOf(row.dueAt));
+    if (!day.shift) return Infinity; // never fits: looked at last
+    let least = Infinity;
+    for (let i = 0; i <= day.stops.length; i++) {
+      const from = i > 0 ? day.stops[i - 1]!.point : home;
+      const to = i < day.stops.length ? day.stops[i]!.point : home;
+      least = Math.min(least, direct(from, point) + direct(point, to) - direct(from, to));
+    }
+    return least;
   };
+  // Route-aware: a scheduled job not yet widened waits for the pros it suits (ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES).
+  const heldBack = (candidate: RankedCandidate, added: number) => freshMaxAdded !== null && !candidate.row.widened && added > freshMaxAdded;
+  const fit = async (candidate: RankedCandidate): Promise<DayFit | null> => {
+    const { row } = candidate;
+    const point = { lat: row.lat, lng: row.lng };
+    if (!row.dueAt) return { cost: roundTrip(direct ?? (await driveAmong(travel, [home, point])), point), fit: null };
+    const date = dateOf(row.dueAt);
+    const day = days.day(date);
+    if (!day.shift || (direct && heldBack(candidate, bound(candidate)))) return null;
+    const drive = direct ?? (await driveAmong(travel, [day.home, ...day.stops.map((s) => s.point), point]));
+    const dueAt = new Date(row.dueAt);
+    const result = fitIntoDay(day, { jobId: row.jobId, point, window: windowOf(dueAt), serviceMinutes: row.serviceMinutes }, drive);
+    if (!result.fits || heldBack(candidate, result.fit.addedDriveMinutes)) return null;
+    return { cost: result.fit.addedDriveMinutes, fit: { date, place: result.fit } };
+  };
+  return { bound, fit };
 }
 
 /** What taking the job does to the day, as the offer says it. */
@@ -128,16 +131,23 @@ export async function listOffersPage(
   const offset = offsetOf(options.cursor);
   const [{ pro, ranked }, days] = await Promise.all([rankedCandidates(db, proId, now), loadProDays(db, proId, [], now)]);
   if (!ranked.length || !days) return { offers: [] };
-  const fitter = dayFitter(days, options.travel ?? productTravelTimes(), options.travel ? null : directDrive());
+  const routeAware = (options.ranking ?? 'seed') === 'route-aware';
+  const fitter = dayFitter(
+    days,
+    options.travel ?? productTravelTimes(),
+    options.travel ? null : directDrive(),
+    routeAware ? ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES : null,
+  );
   // One more than the page: whether there is a next page.
   const need = offset + OFFERS_PAGE_SIZE + 1;
-  const fitting =
-    (options.ranking ?? 'seed') === 'route-aware'
-      ? await cheapestFitting(ranked, need, fitter.bound, fitter.fit)
-      : await firstFitting(ranked, need, fitter.fit);
-  const page = fitting
-    .slice(offset, offset + OFFERS_PAGE_SIZE)
-    .map(({ item, fit }): OfferWithDay => (fit ? { ...offerOf(item, pro), day: dayImpact(fit, days.timezone) } : offerOf(item, pro)));
+  const fitting = routeAware ? await cheapestFitting(ranked, need, fitter.bound, fitter.fit) : await firstFitting(ranked, need, fitter.fit);
+  const shown = fitting.slice(offset, offset + OFFERS_PAGE_SIZE);
+  const offers = await offersOf(
+    db,
+    shown.map(({ item, fit }) => Object.assign({}, item, { fit })),
+    pro,
+  );
+  const page = offers.map(({ of, ...offer }): OfferWithDay => (of.fit ? { ...offer, day: dayImpact(of.fit, days.timezone) } : offer));
   const next = offset + OFFERS_PAGE_SIZE;
   return { offers: page, ...(fitting.length > next ? { nextCursor: String(next) } : {}) };
 }
