@@ -173,12 +173,29 @@ export function compile(problem: Problem): Model {
       fixed[k] = 1;
     }
     const need = s.skills ?? [];
+    let only: Set<number> | null = null;
+    if (s.vehicles !== undefined) {
+      if (!Array.isArray(s.vehicles)) fail(`${f}.vehicles`, 'must be an array of vehicle ids');
+      only = new Set(s.vehicles.map((id, j) => vehicleIndex.get(id) ?? fail(`${f}.vehicles[${j}]`, `no vehicle has id "${String(id)}"`)));
+    }
     for (let v = 0; v < V; v++) {
       const skilled = need.every((x) => vehicleSkills[v]!.has(x));
-      allowed[k * V + v] = skilled && (pinned[k] === -1 || pinned[k] === v) && demand[k]! <= capacity[v]! ? 1 : 0;
+      const may = (pinned[k] === -1 || pinned[k] === v) && (only === null || only.has(v));
+      allowed[k * V + v] = skilled && may && demand[k]! <= capacity[v]! ? 1 : 0;
     }
   });
   winOff[n] = ws.length;
+  // Vehicles of one class must stay interchangeable: a stop's `vehicles` list tells them apart too.
+  if (stops.some((s) => s.vehicles !== undefined)) {
+    const split = new Map<string, number>();
+    for (let v = 0; v < V; v++) {
+      let key = `${vehicleClass[v]}:`;
+      for (let k = 0; k < n; k++) if (stops[k]!.vehicles !== undefined) key += allowed[k * V + v];
+      let cls = split.get(key);
+      if (cls === undefined) split.set(key, (cls = split.size));
+      vehicleClass[v] = cls;
+    }
+  }
   return {
     n,
     vehicleCount: V,

@@ -41,10 +41,11 @@ export function explain(m: Model, k: number): Unassigned {
   const skilled: number[] = [];
   for (let v = 0; v < V; v++) {
     const hasSkills = (stop.skills ?? []).every((s) => m.problem.vehicles[v]!.skills?.includes(s));
-    if (hasSkills && (m.pinned[k] === -1 || m.pinned[k] === v)) skilled.push(v);
+    const may = (m.pinned[k] === -1 || m.pinned[k] === v) && (!stop.vehicles || stop.vehicles.includes(m.problem.vehicles[v]!.id));
+    if (hasSkills && may) skilled.push(v);
   }
   if (skilled.length === 0) {
-    const who = m.pinned[k] === -1 ? 'no vehicle' : `pinned vehicle ${stop.pinnedVehicle}`;
+    const who = m.pinned[k] !== -1 ? `pinned vehicle ${stop.pinnedVehicle}` : stop.vehicles ? 'no vehicle allowed for it' : 'no vehicle';
     return { ...base, reason: 'no-skills', detail: `${who} has the skills ${JSON.stringify(stop.skills ?? [])}` };
   }
   const sized = skilled.filter((v) => m.demand[k]! <= m.capacity[v]!);

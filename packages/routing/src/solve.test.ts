@@ -170,6 +170,22 @@ describe('constraints and reasons', () => {
     expect(b.end - b.start).toBe(30);
   });
 
+  it('gives a stop only to the vehicles it lists, and says so when none of them can take it', () => {
+    const problem = randomProblem({ stops: 40, vehicles: 6, seed: 13 });
+    // Identical vehicles (one class) told apart by the lists: no move may carry a stop to a vehicle it does not list.
+    problem.stops = problem.stops.map((stop, i) => ({ ...stop, vehicles: [`v${(i % 3) + 1}`, `v${(i % 3) + 4}`] }));
+    problem.stops.push({ id: 'nobody', location: 1, windows: [{ start: 0, end: 600 }], service: 10, skills: ['x'], vehicles: ['v1'] });
+    const solution = solve(problem, quick);
+    expect(verify(problem, solution)).toEqual([]);
+    for (const route of solution.routes) {
+      for (const stop of route.stops.map((s) => problem.stops.find((x) => x.id === s.stopId)!)) {
+        expect(stop.vehicles).toContain(route.vehicleId);
+      }
+    }
+    expect(solution.unassigned).toEqual([expect.objectContaining({ stopId: 'nobody', reason: 'no-skills' })]);
+    expect(() => solve({ ...problem, stops: [{ ...problem.stops[0]!, vehicles: ['zed'] }] })).toThrow(/stops\[0\]\.vehicles\[0\]/);
+  });
+
   it('names the field of malformed input', () => {
     const p = line();
     p.stops = [{ id: 'a', location: 9, windows: [{ start: 0, end: 10 }], service: 1 }];

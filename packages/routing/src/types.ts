@@ -37,6 +37,8 @@ export interface Stop {
   demand?: number;
   /** Only this vehicle may serve the stop. */
   pinnedVehicle?: string;
+  /** Only these vehicles may serve the stop (e.g. the pros it is in reach and hours of); every vehicle when absent. */
+  vehicles?: string[];
   /**
    * With `pinnedVehicle`: the stop stays in the order in which such stops are listed for that vehicle
    * (the solver inserts other stops around it but never moves or drops it while it remains feasible).

@@ -39,6 +39,7 @@ export function verify(problem: Problem, solution: Solution): string[] {
       if (seen.has(s.id)) errors.push(`${at}: visited twice`);
       seen.add(s.id);
       if (s.pinnedVehicle !== undefined && s.pinnedVehicle !== v.id) errors.push(`${at}: pinned to ${s.pinnedVehicle}`);
+      if (s.vehicles !== undefined && !s.vehicles.includes(v.id)) errors.push(`${at}: not one of its vehicles`);
       for (const skill of s.skills ?? []) if (!(v.skills ?? []).includes(skill)) errors.push(`${at}: vehicle lacks skill ${skill}`);
       load += s.demand ?? 0;
       const drive = problem.travel[loc]![s.location]!;

@@ -16,8 +16,8 @@ interface PlanDayCaller {
   planDay(input: {
     date: string;
     timezone: string;
-  }): Promise<{ routes: { proId: string; stops: { jobId: string; pinned?: boolean }[] }[]; unassigned: unknown[] }>;
-  assign(input: { jobId: string; proId: string }): Promise<unknown>;
+  }): Promise<{ routes: { proId: string; stops: { jobId: string; start: string; pinned?: boolean }[] }[]; unassigned: { code: string }[] }>;
+  assign(input: { jobId: string; proId: string; start?: string }): Promise<unknown>;
 }
 
 export interface PlanOutcome {
@@ -26,6 +26,8 @@ export interface PlanOutcome {
   applied: number;
   refused: number;
   leftOut: number;
+  /** Why the plan left jobs out (the planner's codes), with how many each. */
+  leftOutWhy: Record<string, number>;
   /** Why admin.assign refused stops, with how many each. */
   refusals: Record<string, number>;
 }
@@ -46,8 +48,10 @@ export function schedulePlan(state: SimState): void {
       applied: 0,
       refused: 0,
       leftOut: plan.unassigned.length,
+      leftOutWhy: {},
       refusals: {},
     };
+    for (const { code } of plan.unassigned) outcome.leftOutWhy[code] = (outcome.leftOutWhy[code] ?? 0) + 1;
     const prosById = new Map(state.pros.map((p) => [p.viewer.userId, p]));
     for (const route of plan.routes) {
       const pro = prosById.get(route.proId);
@@ -57,7 +61,8 @@ export function schedulePlan(state: SimState): void {
         const job = state.byJobId.get(stop.jobId);
         if (!pro || !job) continue;
         try {
-          await admin.assign({ jobId: stop.jobId, proId: route.proId });
+          // At the planned start: of the places the pro's day has, the one the plan chose.
+          await admin.assign({ jobId: stop.jobId, proId: route.proId, start: stop.start });
         } catch (error) {
           refusalCode(error);
           outcome.refused++;

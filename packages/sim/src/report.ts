@@ -25,7 +25,7 @@ const ROWS: [string, (m: PolicyMetrics) => string | number | null][] = [
   ['double bookings', (m) => m.doubleBookings],
   ['integrity breaches after the run', (m) => m.integrityBreaches],
   ['every job accounted for', (m) => (m.accountedFor ? 'yes' : 'NO')],
-  ['Plan day: stops applied / proposed', (m) => (m.plan ? `${m.plan.applied} / ${m.plan.proposed}` : '-')],
+  ['Plan day: stops applied / proposed (refused)', (m) => (m.plan ? `${m.plan.applied} / ${m.plan.proposed} (${m.plan.refused})` : '-')],
   ['procedure and webhook calls', (m) => m.calls],
   ['run time (s)', (m) => m.seconds],
 ];

@@ -204,12 +204,15 @@ export async function assignJob(
     travel?: TravelTimes;
     /** Kept with the assignment's event (e.g. why dispatch assigned outside the pro's hours). */
     note?: Record<string, unknown>;
+    /** Start the visit as near this as the pro's day allows (an applied plan's start). */
+    prefer?: Date;
   } = {},
 ): Promise<JobAssignment> {
   const travel = options.travel ?? productTravelTimes();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await assignInTransaction(db, jobId, proId, admin, now, await drivesForPlacing(db, travel, jobId, proId), options.note ?? {});
+      const drive = await drivesForPlacing(db, travel, jobId, proId);
+      return await assignInTransaction(db, jobId, proId, admin, now, drive, options.note ?? {}, options.prefer);
     } catch (error) {
       if (error instanceof DriveNotFetched && attempt < 5) continue;
       throw error;
@@ -225,6 +228,7 @@ async function assignInTransaction(
   now: Date,
   drive: DriveMinutes,
   note: Record<string, unknown>,
+  prefer: Date | undefined,
 ): Promise<JobAssignment> {
   try {
     return await db.transaction(async (tx) => {
@@ -251,7 +255,7 @@ async function assignInTransaction(
       }
       await tx.update(dispatchJobs).set({ assignedProId: proId, status: 'accepted', updatedAt: now }).where(eq(dispatchJobs.id, jobId));
       const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
-      const placement = await placeVisit(tx, assignment.id, jobId, proId, drive, { outsideHours: 'offHoursReason' in note });
+      const placement = await placeVisit(tx, assignment.id, jobId, proId, drive, { outsideHours: 'offHoursReason' in note, prefer });
       if (placement.placed === false) throw conflict(`That pro's day has no room for this job: ${placement.reason}.`);
       const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
         proId,

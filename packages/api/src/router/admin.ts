@@ -38,6 +38,8 @@ export const adminRouter = {
         confirmOutsideRadius: z.boolean().optional(),
         /** Required to assign on the pro's day off or outside their hours; kept in the job's history. */
         offHoursReason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500).optional(),
+        /** Start the visit as near this instant as the pro's day allows (a planned stop's start); else the cheapest place. */
+        start: z.iso.datetime({ message: 'start must be an ISO date-time in UTC' }).optional(),
       }),
     )
     .output(
@@ -49,14 +51,10 @@ export const adminRouter = {
       await checkAssignmentRadius(ctx.db, input.jobId, input.proId, input.confirmOutsideRadius === true);
       const offHoursReason = await checkAssignmentHours(ctx.db, input.jobId, input.proId, input.offHoursReason);
       const admin = { userId: ctx.viewer.userId, role: 'admin' as const };
-      const a = await assignJob(
-        ctx.db,
-        input.jobId,
-        input.proId,
-        admin,
-        ctx.clock.now(),
-        offHoursReason ? { note: { offHoursReason } } : {},
-      );
+      const a = await assignJob(ctx.db, input.jobId, input.proId, admin, ctx.clock.now(), {
+        ...(offHoursReason ? { note: { offHoursReason } } : {}),
+        ...(input.start ? { prefer: new Date(input.start) } : {}),
+      });
       return { assignmentId: a.id, jobId: a.jobId, proId: a.proId, state: a.state, assignedAt: a.assignedAt.toISOString() };
     }),
   /** One visit step back with a reason (a completed job is reopened); `from` guards a double submit. */

@@ -74,7 +74,14 @@ export const planAdminProcedures = {
     .input(
       z.object({
         placements: z
-          .array(z.object({ jobId: jobIdSchema, proId: proIdSchema }))
+          .array(
+            z.object({
+              jobId: jobIdSchema,
+              proId: proIdSchema,
+              /** The planned stop's start: the visit is placed there when the day still allows it. */
+              start: z.iso.datetime({ message: 'start must be an ISO date-time in UTC' }).optional(),
+            }),
+          )
           .min(1)
           .max(1000),
       }),

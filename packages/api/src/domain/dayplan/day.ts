@@ -6,8 +6,16 @@ const asDate = (value: unknown) => new Date(value as string);
 
 /** The pro's day on a local date; `except` leaves one job out (the one being placed again). */
 export async function loadProDay(db: DbOrTx, proId: string, date: string, except: string | null = null): Promise<ProDay | null> {
-  const [pro] = await db.execute<{ timezone: string; lat: number; lng: number; shift_start: string | null; shift_end: string | null }>(sql`
+  const [pro] = await db.execute<{
+    timezone: string;
+    lat: number;
+    lng: number;
+    shift_start: string | null;
+    shift_end: string | null;
+    day_off: boolean;
+  }>(sql`
     select p.timezone, p.lat, p.lng,
+           exists (select 1 from pro_days_off d where d.pro_id = p.user_id and d.day = ${date}::date) as day_off,
            (${date}::date + h.starts_at) at time zone p.timezone as shift_start,
            (${date}::date + h.ends_at) at time zone p.timezone as shift_end
       from pros p
@@ -38,6 +46,7 @@ export async function loadProDay(db: DbOrTx, proId: string, date: string, except
     timezone: pro.timezone,
     home: { lat: pro.lat, lng: pro.lng },
     shift: pro.shift_start && pro.shift_end ? { start: asDate(pro.shift_start), end: asDate(pro.shift_end) } : null,
+    dayOff: pro.day_off,
     stops: stops.map((s): PlannedStop => ({
       assignmentId: s.id,
       jobId: s.job_id,

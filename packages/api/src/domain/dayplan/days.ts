@@ -79,6 +79,7 @@ export async function loadProDays(db: DbOrTx, proId: string, jobIds: string[], f
           timezone,
           home,
           shift: h ? { start: at(date, h.starts), end: at(date, h.ends) } : null,
+          dayOff: off.has(date),
           stops: visitsByDate.get(date) ?? [],
         };
         days.set(date, day);

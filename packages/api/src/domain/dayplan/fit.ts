@@ -5,6 +5,8 @@
  * (or before the first, or after the last) when the pro can drive there, start inside the window,
  * finish, and still drive on to the next visit in time. The cost of a place is the driving it adds.
  */
+import { hoursVerdict, type Shift } from './hours';
+
 export interface Point {
   lat: number;
   lng: number;
@@ -28,7 +30,9 @@ export interface ProDay {
   timezone: string;
   home: Point;
   /** The pro's working hours that day; null: the pro does not work that day. */
-  shift: { start: Date; end: Date } | null;
+  shift: Shift | null;
+  /** The day is one of the pro's days off (shift is then null). */
+  dayOff?: boolean;
   /** Live visits that day, by arrival. */
   stops: PlannedStop[];
 }
@@ -81,13 +85,19 @@ export function zoneFormat(timeZone: string, kind: 'time' | 'date' | 'weekday'):
 /** Formats an instant as the pro's wall-clock time ("10:30 AM"). */
 export const clockTime = (at: Date, timeZone: string) => zoneFormat(timeZone, 'time').format(at);
 
-export function fitIntoDay(day: ProDay, job: JobToFit, drive: DriveMinutes): FitResult {
+/**
+ * `prefer`: a start time asked for (an applied plan's): of the places that fit, the one starting
+ * nearest to it is taken instead of the cheapest. What fits does not change.
+ */
+export function fitIntoDay(day: ProDay, job: JobToFit, drive: DriveMinutes, prefer?: Date): FitResult {
   const { shift, stops, home, timezone } = day;
-  if (!shift) return { fits: false, reason: 'that day is not a working day' };
+  const hours = hoursVerdict(shift, job.window);
+  if (!shift || hours === 'not-working') return { fits: false, reason: 'that day is not a working day' };
   const t = (at: Date) => clockTime(at, timezone);
-  if (job.window.end < shift.start || job.window.start > shift.end) {
+  if (hours === 'outside') {
     return { fits: false, reason: `its window is outside working hours (${t(shift.start)} to ${t(shift.end)})` };
   }
+  const away = (fit: Fit) => (prefer ? Math.abs(fit.start.getTime() - prefer.getTime()) : 0);
   let best: Fit | null = null;
   for (let i = 0; i <= stops.length; i++) {
     const prev = stops[i - 1];
@@ -112,7 +122,11 @@ export function fitIntoDay(day: ProDay, job: JobToFit, drive: DriveMinutes): Fit
       gap: { from: free, to: next ? next.arrival : shift.end },
       next: next ? { assignmentId: next.assignmentId, driveMinutes: driveOut } : null,
     };
-    if (!best || added < best.addedDriveMinutes || (added === best.addedDriveMinutes && start < best.start)) best = fit;
+    const better =
+      !best ||
+      away(fit) < away(best) ||
+      (away(fit) === away(best) && (added < best.addedDriveMinutes || (added === best.addedDriveMinutes && start < best.start)));
+    if (better) best = fit;
   }
   if (best) return { fits: true, fit: best };
   const busy = stops

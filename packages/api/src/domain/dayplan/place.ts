@@ -21,6 +21,8 @@ export async function lockProDay(tx: DbOrTx, proId: string): Promise<void> {
 export interface PlaceOptions {
   /** An admin's assignment confirmed outside the pro's hours or on a day off. */
   outsideHours?: boolean;
+  /** Start the visit as near this time as the day allows (an applied plan's start); else the cheapest place. */
+  prefer?: Date;
 }
 
 const HALF_DAY_MS = 12 * 3_600_000;
@@ -42,7 +44,7 @@ export async function findPlace(
   const shift = options.outsideHours
     ? { start: new Date(job.window.start.getTime() - HALF_DAY_MS), end: new Date(job.window.end.getTime() + HALF_DAY_MS) }
     : day.shift;
-  const result = fitIntoDay({ ...day, shift }, job, drive);
+  const result = fitIntoDay({ ...day, shift }, job, drive, options.prefer);
   return result.fits ? { placed: true, fit: result.fit } : { placed: false, reason: result.reason };
 }
 

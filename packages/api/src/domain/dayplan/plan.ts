@@ -1,17 +1,17 @@
 /**
  * admin.planDay: routes for a day's jobs, proposed by @h2s/routing's solver and never applied by
- * itself. Jobs a pro already holds stay with that pro (pinned, in their planned order); open ones
- * are placed; what cannot be placed is listed with the solver's reason. Read only: no transaction,
- * the travel matrix fetched once for the day (cached per list of points).
+ * itself. The problem is built from what admin.assign decides with (plan-problem.ts): visits a pro
+ * holds stay where they are, open jobs go only where admin.assign would take them, and every stop's
+ * times are the ones placement computes, so applying the plan in route order stores exactly these
+ * visits. What cannot be placed is listed with the reason. Read only: no transaction, the travel
+ * matrix fetched once for the day (cached per list of points).
  */
-import { solve, type Problem, type Stop, type Vehicle } from '@h2s/routing';
-import { sql, WINDOW_HOURS, type DbOrTx, type SQL } from '@h2s/db';
+import { solve } from '@h2s/routing';
+import type { DbOrTx } from '@h2s/db';
 import { productTravelTimes, type TravelTimes } from './travel';
+import { buildDayProblem, type PlanDayInput } from './plan-problem';
 
-export interface PlanDayInput {
-  date: string;
-  timezone: string;
-}
+export type { PlanDayInput };
 
 export interface PlannedVisit {
   jobId: string;
@@ -32,6 +32,7 @@ export interface PlannedRoute {
   name: string;
   home: { lat: number; lng: number };
   stops: PlannedVisit[];
+  /** Driving from home through every stop and back home. */
   driveMinutes: number;
   /** Minutes spent waiting for windows to open between leaving for the first stop and finishing the last. */
   idleMinutes: number;
@@ -45,95 +46,15 @@ export interface DayPlan {
   totals: { driveMinutes: number; assigned: number; unassigned: number; solverMs: number };
 }
 
-interface JobRow {
-  id: string;
-  lat: number;
-  lng: number;
-  city: string;
-  due_min: number;
-  service_minutes: number;
-  skills: string[];
-  pro_id: string | null;
-  planned_arrival: string | null;
-  [key: string]: unknown;
-}
-
-interface ProRow {
-  id: string;
-  name: string;
-  lat: number;
-  lng: number;
-  skills: string[];
-  shift_start: number;
-  shift_end: number;
-  [key: string]: unknown;
-}
-
-const minutesFrom = (origin: string, at: SQL) => sql`(extract(epoch from (${at} - ${origin}::timestamptz)) / 60)::float8`;
-
-/** The day's live jobs with a window in the zone (the customer's date there), and the pros who can work it (active, working that day, in reach of one of them). */
-async function loadDay(db: DbOrTx, input: PlanDayInput) {
-  const [{ origin } = { origin: '' }] = await db.execute<{ origin: string }>(
-    sql`select to_char((${input.date}::date::timestamp at time zone ${input.timezone}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as origin`,
-  );
-  const jobs = await db.execute<JobRow>(sql`
-    select j.id, j.lat, j.lng, j.city, ${minutesFrom(origin, sql`j.due_at`)} as due_min, j.service_minutes, j.skills,
-           a.pro_id, a.planned_arrival
-      from dispatch_jobs j
-      join orders o on o.id = j.order_id
-      left join job_assignments a on a.job_id = j.id and a.state = 'accepted'
-     where o.schedule_date = ${input.date} and j.due_at is not null and j.timezone = ${input.timezone}
-       and j.status in ('scheduled', 'accepted', 'en_route', 'in_progress')
-     order by a.planned_arrival nulls last, j.due_at, j.id`);
-  const pros = await db.execute<ProRow>(sql`
-    select p.user_id as id, u.name, p.lat, p.lng, p.skills,
-           ${minutesFrom(origin, sql`((${input.date}::date + h.starts_at) at time zone p.timezone)`)} as shift_start,
-           ${minutesFrom(origin, sql`((${input.date}::date + h.ends_at) at time zone p.timezone)`)} as shift_end
-      from pros p
-      join users u on u.id = p.user_id
-      join pro_working_hours h on h.pro_id = p.user_id and h.weekday = extract(isodow from ${input.date}::date)::int
-     where p.active
-       and not exists (select 1 from pro_days_off d where d.pro_id = p.user_id and d.day = ${input.date}::date)
-       and exists (select 1 from dispatch_jobs j join orders o on o.id = j.order_id
-                    where o.schedule_date = ${input.date} and j.timezone = ${input.timezone}
-                      and j.status in ('scheduled', 'accepted', 'en_route', 'in_progress')
-                      and (j.assigned_pro_id = p.user_id
-                           or 2 * 3958.8 * asin(least(1, sqrt(power(sin(radians(p.lat - j.lat) / 2), 2)
-                                + cos(radians(j.lat)) * cos(radians(p.lat)) * power(sin(radians(p.lng - j.lng) / 2), 2)))) <= p.service_radius_miles))
-     order by p.user_id`);
-  return { origin: new Date(origin), jobs, pros };
-}
-
 /** Proposes routes for the day (see the module comment). */
 export async function planDay(
   db: DbOrTx,
   input: PlanDayInput,
   options: { travel?: TravelTimes; timeLimitMs?: number; seed?: number } = {},
 ): Promise<DayPlan> {
-  const { origin, jobs, pros } = await loadDay(db, input);
-  const points = [...pros.map((p) => ({ lat: p.lat, lng: p.lng })), ...jobs.map((j) => ({ lat: j.lat, lng: j.lng }))];
-  const { minutes } = points.length ? await (options.travel ?? productTravelTimes()).matrix(points) : { minutes: [] };
-  const proIds = new Set(pros.map((p) => p.id));
-  const vehicles: Vehicle[] = pros.map((p, i) => ({
-    id: p.id,
-    start: i,
-    end: i,
-    shift: { start: p.shift_start, end: p.shift_end },
-    skills: p.skills,
-  }));
-  const stops: Stop[] = jobs.map((j, i) => ({
-    id: j.id,
-    location: pros.length + i,
-    windows: [{ start: j.due_min, end: j.due_min + WINDOW_HOURS * 60 }],
-    service: j.service_minutes,
-    skills: j.skills,
-    // A held job stays with its pro, in the order of its planned visits (a pro not working today cannot take it).
-    ...(j.pro_id && proIds.has(j.pro_id) ? { pinnedVehicle: j.pro_id, fixedOrder: true } : j.pro_id ? { pinnedVehicle: j.pro_id } : {}),
-  }));
-  const problem: Problem = { vehicles, stops, travel: minutes };
+  const { origin, problem, pros, jobs, leftOut } = await buildDayProblem(db, input, options.travel ?? productTravelTimes());
   const solution = solve(problem, { timeLimitMs: options.timeLimitMs ?? 2000, seed: options.seed ?? 1 });
-  const at = (m: number) => new Date(origin.getTime() + Math.round(m) * 60_000).toISOString();
-  const jobById = new Map(jobs.map((j) => [j.id, j]));
+  const at = (m: number) => new Date(origin.getTime() + Math.round(m * 60_000)).toISOString();
   const proById = new Map(pros.map((p) => [p.id, p]));
   const routes = solution.routes
     .filter((r) => r.stops.length > 0)
@@ -143,35 +64,37 @@ export async function planDay(
         proId: pro.id,
         name: pro.name,
         home: { lat: pro.lat, lng: pro.lng },
-        driveMinutes: Math.round(route.driveMinutes),
+        // The cost matrix prices each route's end as the drive home (plan-problem.ts).
+        driveMinutes: Math.round(route.distance),
         idleMinutes: Math.round(route.stops.slice(1).reduce((sum, s) => sum + s.wait, 0)),
         stops: route.stops.map((s) => {
-          const job = jobById.get(s.stopId)!;
+          const job = jobs.get(s.stopId)!;
           return {
             jobId: s.stopId,
             // The pro leaves so as to arrive when work can start: no waiting at the door.
             arrival: at(s.start),
             start: at(s.start),
-            end: at(s.start + job.service_minutes),
-            driveMinutes: Math.ceil(s.driveMinutes - 1e-9),
+            end: at(s.departure),
+            driveMinutes: Math.max(0, Math.round(s.driveMinutes)), // never -0
             pinned: job.pro_id === pro.id,
             lat: job.lat,
             lng: job.lng,
             city: job.city,
-            windowStart: at(job.due_min),
+            windowStart: new Date(job.due_at).toISOString(),
           };
         }),
       };
     });
+  const unassigned = [...leftOut, ...solution.unassigned.map((u) => ({ jobId: u.stopId, reason: u.detail, code: u.reason }))];
   return {
     date: input.date,
     timezone: input.timezone,
     routes,
-    unassigned: solution.unassigned.map((u) => ({ jobId: u.stopId, reason: u.detail, code: u.reason })),
+    unassigned,
     totals: {
       driveMinutes: Math.round(routes.reduce((sum, r) => sum + r.driveMinutes, 0)),
       assigned: solution.totals.assigned,
-      unassigned: solution.unassigned.length,
+      unassigned: unassigned.length,
       solverMs: Math.round(solution.stats.elapsedMs),
     },
   };

@@ -44,6 +44,9 @@ export class DriveNotFetched extends Error {
 
 const keyOf = (p: Point) => `${p.lat},${p.lng}`;
 
+/** A matrix entry as the product counts it: whole minutes, rounded up (a float's dust ignored). Placement and the planner both use it. */
+export const wholeMinutes = (minutes: number) => Math.ceil(minutes - 1e-9);
+
 /** Whole minutes between any two of `points` (rounded up), from one matrix. */
 export async function driveAmong(travel: TravelTimes, points: Point[]): Promise<DriveMinutes> {
   const unique = [...new Map(points.map((p) => [keyOf(p), { lat: p.lat, lng: p.lng }])).values()];
@@ -54,7 +57,7 @@ export async function driveAmong(travel: TravelTimes, points: Point[]): Promise<
     const j = index.get(keyOf(to));
     const m = i === undefined || j === undefined ? undefined : minutes[i]?.[j];
     if (m === undefined) throw new DriveNotFetched(`no drive time fetched from ${keyOf(from)} to ${keyOf(to)}`);
-    return Math.ceil(m - 1e-9);
+    return wholeMinutes(m);
   };
 }
 
