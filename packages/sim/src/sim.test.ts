@@ -1,7 +1,8 @@
 /**
  * `pnpm sim --quick` in the test suite: a small day through the real system must keep the
  * invariants (no double booking, a clean audit, every job accounted for) under the `seed` policy
- * and, where this build has it, `planned` (Plan day applied through admin.assign). Quality figures
+ * and, where this build has it, `planned` (Plan day applied through admin.assign, which takes every
+ * stop the plan proposes). Quality figures
  * are reported by `pnpm sim`, never asserted here.
  */
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,8 @@ describe('pnpm sim --quick', () => {
       }
       expect([metrics.doubleBookings, metrics.integrityBreaches, metrics.accountedFor]).toEqual([0, 0, true]);
       expect(metrics.claimed + metrics.claimedLate + metrics.unclaimed + metrics.cancelled + metrics.refused).toBe(scenario.jobs.length);
+      // The planner and admin.assign decide by the same rules: no proposed stop is refused.
+      expect(metrics.plan?.refusals ?? {}).toEqual({});
     }
     expect(outcomes[0]!.metrics).not.toBeNull();
   });

@@ -94,11 +94,11 @@ async function loadDay(db: DbOrTx, input: PlanDayInput) {
                            or 2 * 3958.8 * asin(least(1, sqrt(power(sin(radians(p.lat - j.lat) / 2), 2)
                                 + cos(radians(j.lat)) * cos(radians(p.lat)) * power(sin(radians(p.lng - j.lng) / 2), 2)))) <= p.service_radius_miles + 0.1))
      order by p.user_id`);
-  const pros: DayPro[] = [];
-  for (const row of rows) {
-    const day = await loadProDay(db, row.id, input.date);
-    if (day?.shift) pros.push({ ...row, day });
-  }
+  const days = await Promise.all(rows.map((row) => loadProDay(db, row.id, input.date)));
+  const pros = rows.flatMap((row, i): DayPro[] => {
+    const day = days[i];
+    return day?.shift ? [{ ...row, day }] : [];
+  });
   // Visits held that day that the date's list lacks (booked for another date or zone): they still take the pro's time.
   const known = new Set(jobs.map((j) => j.id));
   const missing = pros.flatMap((p) => p.day.stops.map((s) => s.jobId)).filter((id) => !known.has(id));

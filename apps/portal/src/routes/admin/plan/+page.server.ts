@@ -36,9 +36,9 @@ export const actions = {
   /** Each placement through admin.assign's path; what the day no longer allows is reported. */
   apply: async ({ locals, request }) => {
     const form = await request.formData();
-    let placements: { jobId: string; proId: string }[];
+    let placements: { jobId: string; proId: string; start?: string }[];
     try {
-      placements = JSON.parse(String(form.get('placements') ?? '[]')) as { jobId: string; proId: string }[];
+      placements = JSON.parse(String(form.get('placements') ?? '[]')) as typeof placements;
     } catch {
       return fail(400, { message: 'The plan to apply could not be read; plan the day again.' });
     }
