@@ -15,7 +15,9 @@ export type {
   Vehicle,
 } from './types';
 export type { Point, TravelTimes } from './travel/types';
-export { estimatedTravelTimes, greatCircleKm, DEFAULT_CIRCUITY, DEFAULT_SPEED_BANDS } from './travel/estimate';
+export { estimatedTravelTimes, estimatedTrip, greatCircleKm, DEFAULT_CIRCUITY, DEFAULT_SPEED_BANDS } from './travel/estimate';
+export type { EstimateOptions } from './travel/estimate';
 export { osrmTravelTimes } from './travel/osrm';
 export type { OsrmOptions } from './travel/osrm';
 export { cachedTravelTimes } from './travel/cache';
+export { mulberry32 } from './random';

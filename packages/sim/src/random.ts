@@ -1,3 +1,5 @@
+import { mulberry32 } from '@h2s/routing';
+
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same day, on any machine. */
 export interface Random {
   /** Uniform in [0, 1). */
@@ -22,14 +24,7 @@ function hashLabel(label: string): number {
 }
 
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const normal = () => {
     const u = Math.max(next(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());

@@ -111,7 +111,7 @@ const boxPlaceholder = (prefix: string) =>
   sql`box(point(${sql.placeholder(`${prefix}MinLng`)}, ${sql.placeholder(`${prefix}MinLat`)}), point(${sql.placeholder(`${prefix}MaxLng`)}, ${sql.placeholder(`${prefix}MaxLat`)}))`;
 
 /** A candidate job as the statement returns it: instants already as ISO strings, no row mapping. */
-interface Candidate {
+export interface Candidate {
   jobId: string;
   status: 'queued' | 'scheduled';
   dueAt: string | null;
@@ -126,28 +126,27 @@ interface Candidate {
   notes: string | null;
   timeWindow: string | null;
   scheduleDate: string | null;
-  bundles: string[];
-  photoCount: number;
+  /** Minutes of work the job's bundles take (what fitting it into the pro's day needs). */
+  serviceMinutes: number;
+  /** Unclaimed long enough to be offered wider (OFFER_WIDEN_AFTER_MINUTES). */
+  widened: boolean;
 }
 
 /** An instant as the contract's ISO-8601 UTC string, made by the database (as events' `at` is). */
 const isoSql = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /**
- * The open jobs near one pro, with what SQL computes cheaper than the app: instants as ISO strings,
- * the order's items as the pro reads them ("TV mount ×2") and the job's photo count. A prepared
- * statement whose rows come as the driver reads them (no per-row mapping): built and planned once per
- * database and connection, the pro and the boxes its parameters.
+ * The open jobs near one pro, with what SQL computes cheaper than the app: instants as ISO strings, the
+ * job's minutes of work and whether it has widened. Items and photo counts come later, for the offers
+ * shown only (detailsStatement). A prepared statement whose rows come as the driver reads them (no
+ * per-row mapping): built and planned once per database and connection, the pro and the boxes its parameters.
  */
 const candidatesStatement = preparedPerDatabase<Candidate>('h2s_offers_candidates', () => {
   const proId = sql`${sql.placeholder('proId')}::text`;
   return sql`
     select j.id as "jobId", j.status, ${isoSql('j.due_at')} as "dueAt", ${isoSql('j.created_at')} as "createdAt", j.lat, j.lng,
-           j.timezone, j.city, j.state, j.postal_code as "postalCode", j.equipment, o.notes, o.schedule_time_window as "timeWindow",
-           o.schedule_date::text as "scheduleDate",
-           array(select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
-                   from jsonb_array_elements(o.items) with ordinality as line(item, n) order by n) as bundles,
-           (select count(*)::int from customer_uploads u where u.job_id = j.id) as "photoCount"
+           j.timezone, j.city, j.state, j.postal_code as "postalCode", j.equipment, j.service_minutes as "serviceMinutes", j.widened_at is not null as widened, o.notes, o.schedule_time_window as "timeWindow",
+           o.schedule_date::text as "scheduleDate"
       from dispatch_jobs j
       join orders o on o.id = j.order_id
       join pros p on p.user_id = ${proId}
@@ -159,6 +158,33 @@ const candidatesStatement = preparedPerDatabase<Candidate>('h2s_offers_candidate
        and not ${clashesSql('j', proId)}`;
 });
 
+/** What only the offers shown need: the order's items as the pro reads them ("TV mount ×2") and the photo count. */
+interface OfferDetails {
+  jobId: string;
+  bundles: string[];
+  photoCount: number;
+}
+
+/** The details of the offers one answer shows (a JSON array of job ids), read after ranking so the rest never cost them. */
+const detailsStatement = preparedPerDatabase<OfferDetails>(
+  'h2s_offers_details',
+  () => sql`
+    select j.id as "jobId",
+           array(select case when (item->>'quantity')::int > 1 then (item->>'name') || ' ×' || (item->>'quantity') else item->>'name' end
+                   from jsonb_array_elements(o.items) with ordinality as line(item, n) order by n) as bundles,
+           (select count(*)::int from customer_uploads u where u.job_id = j.id) as "photoCount"
+      from dispatch_jobs j join orders o on o.id = j.order_id
+     where j.id in (select jsonb_array_elements_text(${sql.placeholder('jobIds')}::jsonb))`,
+);
+
+/** The offers as a pro reads them, in the given order: one round trip for their details. */
+export async function offersOf<T extends RankedCandidate>(db: Database, ranked: T[], pro: OffersPro): Promise<(Offer & { of: T })[]> {
+  if (!ranked.length) return [];
+  const rows = await detailsStatement(db).execute({ jobIds: JSON.stringify(ranked.map((c) => c.jobId)) });
+  const byJob = new Map(rows.map((r) => [r.jobId, r]));
+  return ranked.map((candidate) => Object.assign(offerOf(candidate, pro, byJob.get(candidate.jobId)), { of: candidate }));
+}
+
 /** Built once per database (the apps have one): a request runs the prepared statements. */
 const proLookups = perDatabase(proLookup);
 
@@ -169,74 +195,92 @@ const boxParams = (prefix: string, box: LatLngBox) => ({
   [`${prefix}MaxLat`]: box.maxLat,
 });
 
+/** The pro as offers read it: where they are and how far they go. */
+export interface OffersPro {
+  lat: number;
+  lng: number;
+  serviceRadiusMiles: number;
+}
+
+/** A candidate in the seed's order: its row, with its score and distance (packages/scoring). */
+export interface RankedCandidate {
+  row: Candidate;
+  jobId: string;
+  dueAt: Date | null;
+  score: number;
+  distanceMiles: number;
+  breakdown: BreakdownLine[];
+}
+
 /**
  * Open jobs a pro may take, best first: within reach (1.5x radius once a job has widened), needing
  * only skills the pro holds, in the pro's working hours and not clashing with a job they already
  * have (the same SQL rules jobs.accept applies). SQL narrows to a lat/lng box on the partial index
  * of open jobs; the scoring package measures the distance and ranks. Two round trips: the pro, then
- * the candidates with their photo counts.
+ * the candidates. Rows only: offersOf makes the few an answer shows into offers (one more round trip).
  */
-export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
+export async function rankedCandidates(db: Database, proId: string, now: Date): Promise<{ pro: OffersPro; ranked: RankedCandidate[] }> {
   const lookup = proLookups(db);
   const [pro] = await lookup.execute({ proId });
   if (!pro) throw notFound('Pro');
-  if (!pro.active) return [];
+  if (!pro.active) return { pro, ranked: [] };
   const reach = pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR;
   const rows = await candidatesStatement(db).execute({
     proId,
     ...boxParams('near', boundingBox(pro, pro.serviceRadiusMiles)),
     ...boxParams('wide', boundingBox(pro, reach)),
   });
-  return offersFromCandidates(rows, pro, now);
+  return { pro, ranked: rankCandidates(rows, pro, now) };
 }
 
-/** The candidates ranked (packages/scoring) and as a pro reads them. Pure: no I/O, no clock. */
-export function offersFromCandidates(rows: Candidate[], pro: { lat: number; lng: number; serviceRadiusMiles: number }, now: Date): Offer[] {
-  // Ranked as slim copies (what scoring reads, and the row's index): rankOffers copies each job it returns.
-  const ranked = rankOffers(
-    rows.map((row, index) => ({
+/** The candidates in the seed's order (packages/scoring). Pure: no I/O, no clock. */
+function rankCandidates(rows: Candidate[], pro: OffersPro, now: Date): RankedCandidate[] {
+  // Ranked as slim copies (what scoring reads, and the row): rankOffers copies each job it returns.
+  return rankOffers(
+    rows.map((row) => ({
       jobId: row.jobId,
       status: row.status,
       dueAt: row.dueAt === null ? null : new Date(row.dueAt),
       createdAt: new Date(row.createdAt),
       lat: row.lat,
       lng: row.lng,
-      index,
+      row,
     })),
     { lat: pro.lat, lng: pro.lng, serviceRadiusMiles: pro.serviceRadiusMiles * WIDENED_RADIUS_FACTOR },
     now,
   );
-  return ranked.map((job) => {
-    const row = rows[job.index]!;
-    return {
-      jobId: job.jobId,
-      status: job.status,
-      dueAt: row.dueAt,
-      timeWindow: row.timeWindow,
-      scheduleDate: row.scheduleDate,
-      timezone: row.timezone,
-      city: row.city,
-      state: row.state,
-      postalCode: row.postalCode,
-      distanceMiles: job.distanceMiles,
-      score: job.score,
-      breakdown: job.breakdown,
-      bundles: row.bundles,
-      equipment: row.equipment,
-      hasNotes: !isBlankText(row.notes),
-      createdAt: row.createdAt,
-      reasons: explainOffer({
-        status: job.status,
-        scheduleDate: row.scheduleDate,
-        timeWindow: row.timeWindow,
-        distanceMiles: job.distanceMiles,
-        breakdown: job.breakdown,
-      }),
-      photoCount: row.photoCount,
-      outsideUsualArea: job.distanceMiles > pro.serviceRadiusMiles,
-      awaitingSchedule: job.status === 'queued',
-    };
-  });
+}
+
+/** Open jobs a pro may take, best first, as offers (every candidate; offers.list pages through listOffersPage). */
+export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
+  const { pro, ranked } = await rankedCandidates(db, proId, now);
+  return (await offersOf(db, ranked, pro)).map(({ of: _of, ...offer }) => offer);
+}
+
+/** One ranked candidate as a pro reads it. */
+function offerOf({ row, score, distanceMiles, breakdown }: RankedCandidate, pro: OffersPro, details: OfferDetails | undefined): Offer {
+  return {
+    jobId: row.jobId,
+    status: row.status,
+    dueAt: row.dueAt,
+    timeWindow: row.timeWindow,
+    scheduleDate: row.scheduleDate,
+    timezone: row.timezone,
+    city: row.city,
+    state: row.state,
+    postalCode: row.postalCode,
+    distanceMiles,
+    score,
+    breakdown,
+    bundles: details?.bundles ?? [],
+    equipment: row.equipment,
+    hasNotes: !isBlankText(row.notes),
+    createdAt: row.createdAt,
+    reasons: explainOffer({ status: row.status, scheduleDate: row.scheduleDate, timeWindow: row.timeWindow, distanceMiles, breakdown }),
+    photoCount: details?.photoCount ?? 0,
+    outsideUsualArea: distanceMiles > pro.serviceRadiusMiles,
+    awaitingSchedule: row.status === 'queued',
+  };
 }
 
 /** How many open jobs there are at all, for the empty state ("none in your radius" vs "none anywhere"). */

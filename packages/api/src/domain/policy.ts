@@ -23,6 +23,14 @@ export function offerRanking(env: NodeJS.ProcessEnv = process.env): OfferRanking
   return value as OfferRanking;
 }
 
+/**
+ * Route-aware offers: a job not yet widened (OFFER_WIDEN_AFTER_MINUTES) is offered only to pros whose
+ * day it adds at most this much driving to; once widened, to every pro whose day it fits. Ranking alone
+ * let the first pro to look take a job that suited another pro far better (pnpm sim, README
+ * "Dispatch quality"): the nearest pros get the first chance, as ride-hail dispatch offers nearest first.
+ */
+export const ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES = 30;
+
 /** How far a widened offer reaches, as a multiple of the pro's own service radius. */
 export const WIDENED_RADIUS_FACTOR = 1.5;
 /** Customer reschedules allowed per order. */

@@ -76,14 +76,14 @@ const payVia = (database: Database, signed: { payload: string; signature: string
 const pay = (signed: { payload: string; signature: string }) => payVia(db, signed);
 
 describe('round trips per request', () => {
-  it('offers.list: two (the pro, then the candidates with their photo counts), for one offer or many', async () => {
+  it('offers.list: three (the pro, the candidates, then the items and photo counts of the offers shown), for one offer or many', async () => {
     const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 25 });
     await api.paidOrder(at('Chicago', 'IL', '60614', '2400 N Clark St'));
     const few = await roundTrips(() => listOffers(counted, pro.userId, now()));
     for (let i = 0; i < 4; i++) await api.paidOrder(at('Chicago', 'IL', '60615', '5300 S Lake Park Ave'));
     const more = await roundTrips(() => listOffers(counted, pro.userId, now()));
     expect(more.value.length).toBeGreaterThan(few.value.length);
-    expect([few.trips, more.trips]).toEqual([2, 2]);
+    expect([few.trips, more.trips]).toEqual([3, 3]);
     // The app's procedure returns the same offers, with instants as the contract's ISO strings.
     expect((await (await api.caller(pro)).offers.list()).offers).toEqual(more.value);
     const scheduled = await api.paidOrder(at('Chicago', 'IL', '60614', '2400 N Clark St'));

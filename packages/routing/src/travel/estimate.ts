@@ -29,7 +29,13 @@ export function greatCircleKm(a: Point, b: Point): number {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-export function estimatedTravelTimes(options: { circuity?: number; bands?: { uptoKm: number; kmh: number }[] } = {}): TravelTimes {
+export interface EstimateOptions {
+  circuity?: number;
+  bands?: { uptoKm: number; kmh: number }[];
+}
+
+/** Road km and minutes between two points, as estimatedTravelTimes' matrices hold them; no matrix needed. */
+export function estimatedTrip(options: EstimateOptions = {}): (a: Point, b: Point) => { km: number; minutes: number } {
   const circuity = options.circuity ?? DEFAULT_CIRCUITY;
   if (!Number.isFinite(circuity) || circuity < 1) throw new RangeError(`circuity: must be a number ≥ 1 (got ${circuity})`);
   const bands = [...(options.bands ?? DEFAULT_SPEED_BANDS)].sort((x, y) => x.uptoKm - y.uptoKm);
@@ -49,15 +55,22 @@ export function estimatedTravelTimes(options: { circuity?: number; bands?: { upt
     }
     return minutes + ((km - from) / bands[bands.length - 1]!.kmh) * 60;
   };
+  return (a, b) => {
+    const km = greatCircleKm(a, b) * circuity;
+    return { km, minutes: minutesFor(km) };
+  };
+}
+
+export function estimatedTravelTimes(options: EstimateOptions = {}): TravelTimes {
+  const trip = estimatedTrip(options);
   return {
     matrix(points) {
       points.forEach((p, i) => {
         if (!Number.isFinite(p.lat) || Math.abs(p.lat) > 90) throw new RangeError(`points[${i}].lat: must be a latitude in -90..90`);
         if (!Number.isFinite(p.lng) || Math.abs(p.lng) > 180) throw new RangeError(`points[${i}].lng: must be a longitude in -180..180`);
       });
-      const km = points.map((a) => points.map((b) => greatCircleKm(a, b) * circuity));
-      const minutes = km.map((row) => row.map(minutesFor));
-      return Promise.resolve({ minutes, km });
+      const trips = points.map((a) => points.map((b) => trip(a, b)));
+      return Promise.resolve({ minutes: trips.map((row) => row.map((t) => t.minutes)), km: trips.map((row) => row.map((t) => t.km)) });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COVERAGE_PRO_EMAIL, createTestApi, type TestApi } from '../../test/fixtures';
 import { afterPhotoForm } from '../../test/images';
-import { offerRanking } from '../policy';
+import { offerRanking, ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES } from '../policy';
 import { trackingToken } from '../tracking';
 
 let api: TestApi;
@@ -159,6 +159,31 @@ describe('offers.list through the pro’s day', () => {
     // The seed policy keeps the scoring package's order: the nearer job first.
     expect(seed.indexOf(nearHome.jobId)).toBeLessThan(seed.indexOf(sameStreet.jobId));
     expect(() => offerRanking({ DISPATCH_POLICY: 'fastest' })).toThrow(/DISPATCH_POLICY: "fastest" is not one of seed, route-aware/);
+  });
+
+  it('route-aware: a job that adds more than 30 min of driving waits for the pros it suits until it widens', async () => {
+    const date = '2026-01-27';
+    const naperville = { serviceAddress: { line1: '400 S Eagle St', city: 'Naperville', state: 'IL', postalCode: '60540' } };
+    const [far, near] = [await api.paidOrder(naperville), await api.paidOrder(loop)];
+    await schedule(far.sessionId, date, '12pm - 3pm');
+    await schedule(near.sessionId, date, '9am - 12pm');
+    const pro = await api.pro({ serviceRadiusMiles: 40 });
+    const caller = await api.caller(pro);
+    const seed = (await caller.offers.list()).offers;
+    const farOffer = seed.find((o) => o.jobId === far.jobId)!;
+    expect(farOffer.day!.addedDriveMinutes).toBeGreaterThan(ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES);
+    expect(seed.find((o) => o.jobId === near.jobId)!.day!.addedDriveMinutes).toBeLessThanOrEqual(ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES);
+    process.env.DISPATCH_POLICY = 'route-aware';
+    try {
+      const fresh = (await caller.offers.list()).offers.map((o) => o.jobId);
+      expect(fresh).toContain(near.jobId);
+      expect(fresh).not.toContain(far.jobId);
+      await api.t.sql`update dispatch_jobs set widened_at = now() where id = ${far.jobId}`;
+      const widened = (await caller.offers.list()).offers;
+      expect(widened.find((o) => o.jobId === far.jobId)?.day).toEqual(farOffer.day);
+    } finally {
+      delete process.env.DISPATCH_POLICY;
+    }
   });
 
   it('returns the best page of 50 with a cursor to the next', async () => {

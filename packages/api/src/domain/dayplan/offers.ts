@@ -4,14 +4,15 @@
  * Tuesday; fits between 10:30 AM and 1:00 PM"). Under the route-aware policy the offers are ranked by
  * that added driving; under the seed policy the scoring package's order stands. One page at a time.
  */
-import type { Database, DbOrTx } from '@h2s/db';
-import { listOffers, type Offer } from '../offers';
+import type { Database } from '@h2s/db';
+import { offersOf, rankedCandidates, type Offer, type RankedCandidate } from '../offers';
 import { fieldError } from '../errors';
-import { type OfferRanking } from '../policy';
-import { clockTime, fitIntoDay, zoneFormat } from './fit';
+import { ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES, type OfferRanking } from '../policy';
+import { clockTime, fitIntoDay, zoneFormat, type DriveMinutes, type Fit, type Point } from './fit';
 import { windowOf } from './day';
-import { loadProDays } from './days';
-import { driveAmong, productTravelTimes, type TravelTimes } from './travel';
+import { loadProDays, type ProDays } from './days';
+import { cheapestFitting, firstFitting } from './offer-order';
+import { directDrive, driveAmong, productTravelTimes, type TravelTimes } from './travel';
 
 export const OFFERS_PAGE_SIZE = 50;
 
@@ -33,8 +34,6 @@ export interface OffersPage {
   nextCursor?: string;
 }
 
-const weekday = (at: Date, timeZone: string) => zoneFormat(timeZone, 'weekday').format(at);
-
 /** The cursor is the position of the next page in the ranked list ("50", "100", ...). */
 function offsetOf(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
@@ -45,63 +44,83 @@ function offsetOf(cursor: string | undefined): number {
 /** The pro's local calendar date of an instant ('2026-01-15'), computed here rather than per row in SQL. */
 export const localDate = (at: Date, timeZone: string) => zoneFormat(timeZone, 'date').format(at);
 
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+/** The weekday of a calendar date ('2026-01-15' → 'Thursday'), as zoneFormat's 'weekday' names it, without Intl. */
+const weekdayOf = (date: string) => WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!;
+
+/** Where a candidate goes in the pro's day and what it adds; `fit` is null for a job with no time yet (a round trip from home). */
+interface DayFit {
+  cost: number;
+  fit: { date: string; place: Fit } | null;
+}
+
 /**
- * Each offer fitted into the pro's day, with the driving it adds (`cost`); scheduled ones that do not
- * fit are left out. An unscheduled job has no day yet: its cost is the round trip from home. One
- * round trip for every day involved (loadProDays).
+ * Fits candidates into the pro's days, one at a time and only when asked. Drive times come straight
+ * from the estimate when there is no ROUTING_URL (`direct`); else one small matrix per job (home,
+ * that day's visits, the job), which TravelTimes caches while the day stays the same.
  */
-export async function fitOffersIntoDays(
-  db: DbOrTx,
-  proId: string,
-  offers: Offer[],
-  travel: TravelTimes,
-  now: Date,
-): Promise<(OfferWithDay & { cost: number })[]> {
-  if (!offers.length) return [];
-  const days = await loadProDays(
-    db,
-    proId,
-    offers.map((o) => o.jobId),
-    now,
-  );
-  if (!days) return [];
+function dayFitter(days: ProDays, travel: TravelTimes, direct: DriveMinutes | null, freshMaxAdded: number | null) {
   const { timezone, home } = days;
-  const out: (OfferWithDay & { cost: number })[] = [];
-  for (const offer of offers) {
-    const job = days.jobs.get(offer.jobId);
-    if (!job) continue;
-    const { point } = job;
-    if (!offer.dueAt) {
-      const drive = await driveAmong(travel, [home, point]);
-      out.push({ ...offer, cost: drive(home, point) + drive(point, home) });
-      continue;
+  const dates = new Map<string, string>();
+  const dateOf = (dueAt: string) => {
+    let date = dates.get(dueAt);
+    if (date === undefined) dates.set(dueAt, (date = localDate(new Date(dueAt), timezone)));
+    return date;
+  };
+  const roundTrip = (drive: DriveMinutes, point: Point) => drive(home, point) + drive(point, home);
+  /**
+   * Never above fit's cost: the least driving any place in the day adds, times ignored (fit takes the
+   * least over the places that also keep the times). No bound without direct drive times.
+   */
+  const bound = ({ row }: RankedCandidate): number => {
+    if (!direct) return -Infinity;
+    const point = { lat: row.lat, lng: row.lng };
+    if (!row.dueAt) return roundTrip(direct, point);
+    const day = days.day(dateOf(row.dueAt));
+    if (!day.shift) return Infinity; // never fits: looked at last
+    let least = Infinity;
+    for (let i = 0; i <= day.stops.length; i++) {
+      const from = i > 0 ? day.stops[i - 1]!.point : home;
+      const to = i < day.stops.length ? day.stops[i]!.point : home;
+      least = Math.min(least, direct(from, point) + direct(point, to) - direct(from, to));
     }
-    const dueAt = new Date(offer.dueAt);
-    const day = days.day(localDate(dueAt, timezone));
-    // One small matrix per job (home, that day's visits, the job): cached while the day stays the same.
-    const drive = await driveAmong(travel, [day.home, ...day.stops.map((s) => s.point), point]);
-    const result = fitIntoDay(day, { jobId: offer.jobId, point, window: windowOf(dueAt), serviceMinutes: job.serviceMinutes }, drive);
-    if (!result.fits) continue;
-    const { fit } = result;
-    const t = (at: Date) => clockTime(at, timezone);
-    out.push({
-      ...offer,
-      cost: fit.addedDriveMinutes,
-      day: {
-        addedDriveMinutes: fit.addedDriveMinutes,
-        fitsFrom: fit.gap.from.toISOString(),
-        fitsTo: fit.gap.to.toISOString(),
-        plannedStart: fit.start.toISOString(),
-        summary: `adds ${fit.addedDriveMinutes} min of driving to ${weekday(dueAt, timezone)}; fits between ${t(fit.gap.from)} and ${t(fit.gap.to)}`,
-      },
-    });
-  }
-  return out;
+    return least;
+  };
+  // Route-aware: a scheduled job not yet widened waits for the pros it suits (ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES).
+  const heldBack = (candidate: RankedCandidate, added: number) => freshMaxAdded !== null && !candidate.row.widened && added > freshMaxAdded;
+  const fit = async (candidate: RankedCandidate): Promise<DayFit | null> => {
+    const { row } = candidate;
+    const point = { lat: row.lat, lng: row.lng };
+    if (!row.dueAt) return { cost: roundTrip(direct ?? (await driveAmong(travel, [home, point])), point), fit: null };
+    const date = dateOf(row.dueAt);
+    const day = days.day(date);
+    if (!day.shift || (direct && heldBack(candidate, bound(candidate)))) return null;
+    const drive = direct ?? (await driveAmong(travel, [day.home, ...day.stops.map((s) => s.point), point]));
+    const dueAt = new Date(row.dueAt);
+    const result = fitIntoDay(day, { jobId: row.jobId, point, window: windowOf(dueAt), serviceMinutes: row.serviceMinutes }, drive);
+    if (!result.fits || heldBack(candidate, result.fit.addedDriveMinutes)) return null;
+    return { cost: result.fit.addedDriveMinutes, fit: { date, place: result.fit } };
+  };
+  return { bound, fit };
+}
+
+/** What taking the job does to the day, as the offer says it. */
+function dayImpact({ date, place }: { date: string; place: Fit }, timezone: string): DayImpact {
+  const t = (at: Date) => clockTime(at, timezone);
+  return {
+    addedDriveMinutes: place.addedDriveMinutes,
+    fitsFrom: place.gap.from.toISOString(),
+    fitsTo: place.gap.to.toISOString(),
+    plannedStart: place.start.toISOString(),
+    summary: `adds ${place.addedDriveMinutes} min of driving to ${weekdayOf(date)}; fits between ${t(place.gap.from)} and ${t(place.gap.to)}`,
+  };
 }
 
 /**
  * offers.list: the pro's offers that fit their day, best first by the policy, one page of
  * OFFERS_PAGE_SIZE from `cursor`. Route-aware: least added driving first, the seed order breaking ties.
+ * Only as many jobs are fitted as the page needs (offer-order.ts); the pro's days are read in the same
+ * round trip as the candidates.
  */
 export async function listOffersPage(
   db: Database,
@@ -110,16 +129,25 @@ export async function listOffersPage(
   options: { cursor?: string; ranking?: OfferRanking; travel?: TravelTimes } = {},
 ): Promise<OffersPage> {
   const offset = offsetOf(options.cursor);
-  const seedOrder = await listOffers(db, proId, now);
-  const fitted = await fitOffersIntoDays(db, proId, seedOrder, options.travel ?? productTravelTimes(), now);
-  const ranked =
-    (options.ranking ?? 'seed') === 'route-aware'
-      ? fitted
-          .map((offer, index) => ({ offer, index }))
-          .sort((a, b) => a.offer.cost - b.offer.cost || a.index - b.index)
-          .map((x) => x.offer)
-      : fitted;
-  const page = ranked.slice(offset, offset + OFFERS_PAGE_SIZE).map(({ cost: _cost, ...offer }) => offer);
+  const [{ pro, ranked }, days] = await Promise.all([rankedCandidates(db, proId, now), loadProDays(db, proId, [], now)]);
+  if (!ranked.length || !days) return { offers: [] };
+  const routeAware = (options.ranking ?? 'seed') === 'route-aware';
+  const fitter = dayFitter(
+    days,
+    options.travel ?? productTravelTimes(),
+    options.travel ? null : directDrive(),
+    routeAware ? ROUTE_AWARE_FRESH_MAX_ADDED_MINUTES : null,
+  );
+  // One more than the page: whether there is a next page.
+  const need = offset + OFFERS_PAGE_SIZE + 1;
+  const fitting = routeAware ? await cheapestFitting(ranked, need, fitter.bound, fitter.fit) : await firstFitting(ranked, need, fitter.fit);
+  const shown = fitting.slice(offset, offset + OFFERS_PAGE_SIZE);
+  const offers = await offersOf(
+    db,
+    shown.map(({ item, fit }) => Object.assign({}, item, { fit })),
+    pro,
+  );
+  const page = offers.map(({ of, ...offer }): OfferWithDay => (of.fit ? { ...offer, day: dayImpact(of.fit, days.timezone) } : offer));
   const next = offset + OFFERS_PAGE_SIZE;
-  return { offers: page, ...(next < ranked.length ? { nextCursor: String(next) } : {}) };
+  return { offers: page, ...(fitting.length > next ? { nextCursor: String(next) } : {}) };
 }

@@ -4,7 +4,7 @@
  * The product asks for a matrix BEFORE its transaction (no network inside one), then decides with
  * a plain lookup over it; a pair it did not fetch (the day changed in between) aborts the attempt.
  */
-import { cachedTravelTimes, estimatedTravelTimes, osrmTravelTimes, type TravelTimes } from '@h2s/routing';
+import { cachedTravelTimes, estimatedTravelTimes, estimatedTrip, osrmTravelTimes, type TravelTimes } from '@h2s/routing';
 import type { DbOrTx } from '@h2s/db';
 import type { DriveMinutes, Point } from './fit';
 import { loadJobForPro, loadProDay } from './day';
@@ -20,6 +20,21 @@ export function productTravelTimes(env: NodeJS.ProcessEnv = process.env): Travel
     fromEnv = { url, travel: cachedTravelTimes(url ? osrmTravelTimes(url) : estimatedTravelTimes(), { maxEntries: 4096 }) };
   }
   return fromEnv.travel;
+}
+
+let estimate: DriveMinutes | undefined;
+
+/**
+ * Whole minutes between two points straight from the estimate, with no matrix and no I/O: the same
+ * figure driveAmong gives for the pair. Null when ROUTING_URL names a service (its times come in tables).
+ */
+export function directDrive(env: NodeJS.ProcessEnv = process.env): DriveMinutes | null {
+  if (env.ROUTING_URL?.trim()) return null;
+  if (!estimate) {
+    const trip = estimatedTrip();
+    estimate = (from, to) => Math.ceil(trip(from, to).minutes - 1e-9);
+  }
+  return estimate;
 }
 
 /** A drive asked for between points no matrix was fetched for: the caller fetches again and retries. */
