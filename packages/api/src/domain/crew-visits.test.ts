@@ -11,7 +11,7 @@ afterAll(async () => api?.close());
 const XL = 'tv-mount-xl-masonry';
 
 /** A two-pro job; two of them take longer than a window, so two at one time cannot follow each other. */
-async function crewJob(timeWindow = '12pm - 3pm', date = '2026-01-15', quantity = 4) {
+async function crewJob(timeWindow: '9am - 12pm' | '12pm - 3pm' | '3pm - 6pm' = '12pm - 3pm', date = '2026-01-15', quantity = 4) {
   api.clock.set('2026-01-09T15:00:00Z');
   const order = await api.paidOrder({ items: [{ sku: XL, quantity }] });
   await (await api.caller(null)).schedule.confirm({ sessionId: order.sessionId, date, timezone: 'America/Chicago', timeWindow });
