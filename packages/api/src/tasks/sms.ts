@@ -9,9 +9,9 @@
  * `sms_new_offer` texts the pros who asked for it about a new job in their reach.
  */
 import type { Task } from 'graphile-worker';
-import { and, dispatchJobs, eq, isNull, orders, smsMessages, sql, users, type Database } from '@h2s/db';
+import { and, eq, isNull, smsMessages, sql, type Database } from '@h2s/db';
 import { holdsSkillsSql, withinReachSql } from '../domain/reach';
-import { renderSms } from '../domain/sms/render';
+import { renderStoredSms } from '../domain/sms/outbox';
 import type { SmsSender } from '../domain/sms/sender';
 import type { ApiDeps } from '../trpc';
 
@@ -33,22 +33,6 @@ type ClaimedSms = {
   body: string | null;
   previous_attempt: string | null;
 };
-
-/** The text's words, from its order, job and pro as they are now. */
-async function renderBody(deps: SmsTaskDeps, id: number, claimed: ClaimedSms): Promise<string> {
-  const [context] = await deps.db
-    .select({ order: orders, job: dispatchJobs, proName: users.name })
-    .from(smsMessages)
-    .leftJoin(orders, eq(orders.id, smsMessages.orderId))
-    .leftJoin(dispatchJobs, eq(dispatchJobs.id, smsMessages.jobId))
-    .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
-    .where(eq(smsMessages.id, id));
-  return renderSms(
-    { kind: claimed.kind, data: claimed.data, order: context?.order ?? null, job: context?.job ?? null, proName: context?.proName ?? null },
-    deps,
-    deps.portalOrigin ?? null,
-  );
-}
 
 export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer', Task> {
   return {
@@ -82,7 +66,10 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
       }
       const previous = claimed.previous_attempt ? new Date(claimed.previous_attempt) : null;
       // A retry sends the very text the earlier attempt did (so it can be recognised at the provider).
-      const body = previous && claimed.body ? claimed.body : await renderBody(deps, id, claimed);
+      const body =
+        previous && claimed.body
+          ? claimed.body
+          : await renderStoredSms(deps.db, deps, { id, kind: claimed.kind, data: claimed.data }, deps.portalOrigin ?? null);
       if (body !== claimed.body) await deps.db.update(smsMessages).set({ body }).where(eq(smsMessages.id, id));
       const message = { to: claimed.to_phone, body };
       let providerSid: string | null = null;
