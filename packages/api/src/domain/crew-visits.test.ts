@@ -113,4 +113,15 @@ describe('every seat-holder has a visit of their own under the no-overlap rule',
     expect((await visitsOf(order.jobId)).map((v) => v.state)).toEqual(['completed', 'seat_completed']);
     expect(await audit()).toEqual({ 7: [], 11: [] });
   });
+
+  it("a cancelled crew job frees every seat-holder's time", async () => {
+    const order = await crewJob('3pm - 6pm', '2026-01-17', 1);
+    const lead = await api.pro({ name: 'Noa Leads' });
+    const helper = await api.pro({ name: 'Eli Helps' });
+    await (await api.caller(lead)).jobs.accept({ jobId: order.jobId });
+    await (await api.caller(helper)).jobs.accept({ jobId: order.jobId });
+    await (await api.caller(await api.admin())).orders.cancel({ orderId: order.orderId, reason: 'The customer moved out' });
+    expect((await visitsOf(order.jobId)).map((v) => v.state)).toEqual(['released', 'released']);
+    expect(await audit()).toEqual({ 7: [], 11: [] });
+  });
 });
