@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrationsFolder } from '@h2s/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, rejection, type TestApi } from '../test/fixtures';
 import { auditIntegrity } from '../integrity';
@@ -111,6 +114,45 @@ describe('every seat-holder has a visit of their own under the no-overlap rule',
     // Done (or cancelled): the seated visit leaves the pro's live day with the job.
     await api.finishVisit(lead, order.jobId);
     expect((await visitsOf(order.jobId)).map((v) => v.state)).toEqual(['completed', 'seat_completed']);
+    expect(await audit()).toEqual({ 7: [], 11: [] });
+  });
+
+  it('migration 0014 gives seats held before it their visits, leaving one that would overlap unplaced', async () => {
+    const order = await crewJob('9am - 12pm', '2026-01-19', 1);
+    const lead = await api.pro({ name: 'Old Lead' });
+    const helper = await api.pro({ name: 'Old Helper' });
+    await (await api.caller(lead)).jobs.accept({ jobId: order.jobId });
+    await (await api.caller(helper)).jobs.accept({ jobId: order.jobId });
+    const other = await crewJob('9am - 12pm', '2026-01-19', 1);
+    const busy = await api.pro({ name: 'Old Busy' });
+    await (await api.caller(busy)).jobs.accept({ jobId: other.jobId });
+    // As before 0014: seats without rows of their own, a lead's assignment without a visit.
+    await api.t.sql`delete from job_assignments where state = 'seated' and job_id = ${order.jobId}`;
+    await api.t
+      .sql`update job_assignments set planned_arrival = null, planned_start = null, planned_end = null, drive_minutes = null, visit_range = null
+                     where job_id = ${order.jobId}`;
+    // The busy pro also holds the helper's seat's time on another job (a clash the old code could leave).
+    await api.t.sql`update job_crew_seats set pro_id = ${busy.userId} where job_id = ${order.jobId} and pro_id = ${helper.userId}`;
+
+    const statements = readFileSync(join(migrationsFolder, '0014_crew_visits.sql'), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((s) => s.replace(/^(\s*--.*\n)*/, '').trim())
+      .filter((s) => s.startsWith('INSERT INTO "job_assignments"') || s.startsWith('DO $$'));
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) await api.t.sql.unsafe(statement);
+
+    const rows = await api.t.sql<{ pro: string; state: string; start: string | null; id: string; seat: string }[]>`
+      select a.pro_id as pro, a.state, a.planned_start::text as start, a.id, s.id as seat
+        from job_assignments a join job_crew_seats s on s.job_id = a.job_id and s.pro_id = a.pro_id
+       where a.job_id = ${order.jobId} order by s.seat`;
+    expect(rows.map((r) => [r.pro, r.state, r.start])).toEqual([
+      [lead.userId, 'accepted', '2026-01-19 15:00:00+00'],
+      [busy.userId, 'seated', null],
+    ]);
+    expect(rows[1]?.id).toBe(rows[1]?.seat);
+    expect((await audit())[11]).toEqual([expect.objectContaining({ reason: `seat 2 holder ${busy.userId} has no planned visit` })]);
+    // Dispatch settles it: the seat goes to a free pro.
+    await (await api.caller(await api.admin())).admin.assignSeat({ jobId: order.jobId, seat: 2, proId: helper.userId });
     expect(await audit()).toEqual({ 7: [], 11: [] });
   });
 
