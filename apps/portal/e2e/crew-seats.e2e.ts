@@ -7,6 +7,7 @@ import { expectAccessible } from '@h2s/e2e-config/axe';
 import { ADMIN, apiAs, bookJob, createPro, mutate, signIn } from './support';
 
 test('dispatch fills and changes the seats of a two-pro job from its page', async ({ page }) => {
+  test.setTimeout(240_000);
   const booking = await bookJob({ sku: 'tv-mount-xl-masonry', schedule: { inDays: 2, timeWindow: '12pm - 3pm' } });
   const lead = await createPro();
   const helper = await createPro();
@@ -44,6 +45,7 @@ test('dispatch fills and changes the seats of a two-pro job from its page', asyn
   await page.getByRole('button', { name: 'Change seat 1 (lead)' }).click();
   await expect(page.getByTestId('seat-1').getByRole('status')).toHaveText(`${standIn.name} now holds seat 1. Every seat is filled.`);
   await expect(page.getByTestId('seat-1')).toContainText(`Seat 1 (lead): ${standIn.name}`);
+  await expect(page.getByLabel('Pro for seat 1 (lead)')).toHaveValue('');
   await expect(page.getByText(`Assigned to ${standIn.name}`)).toBeVisible();
   await expect(page.getByRole('list', { name: 'Job history' })).toContainText('Reassigned');
   await expectAccessible(page, 'crew seats, both filled');
