@@ -46,6 +46,13 @@ if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
   );
   process.exit(1);
 }
+// Texts too: Twilio, or turned off by an explicit choice (SMS_MODE=off); no dev outbox in production.
+if (env.NODE_ENV === 'production' && !env.TWILIO_ACCOUNT_SID && env.SMS_MODE !== 'off') {
+  console.error(
+    'The worker refuses to start in production: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are missing. Set them to send texts through Twilio, or SMS_MODE=off to run without texts. See "Run it for real" in README.md.',
+  );
+  process.exit(1);
+}
 for (const app of apps) {
   if (!existsSync(`${root}apps/${app.name}/build/index.js`)) {
     console.error(`[start] apps/${app.name}/build is missing: run \`pnpm build\` first.`);

@@ -48,6 +48,7 @@ export const operationalShape = {
   MAIL_FROM: z.preprocess(blank, z.string().max(320).optional()),
   LIVE_STREAMS_PER_SESSION: wholeNumber(1, 1_000_000),
   LIVE_STREAMS_PER_PROCESS: wholeNumber(1, 1_000_000),
+  SMS_MODE: z.preprocess(blank, z.enum(['off'], { message: 'SMS_MODE takes one value: off' }).optional()),
 };
 
 export const OPERATIONAL_PURPOSE: Record<keyof typeof operationalShape, string> = {
@@ -67,4 +68,5 @@ export const OPERATIONAL_PURPOSE: Record<keyof typeof operationalShape, string> 
   MAIL_FROM: 'The sender of customer email, at most 320 characters.',
   LIVE_STREAMS_PER_SESSION: 'Live update streams one session may hold open at once, 1 to 1000000 (default 8).',
   LIVE_STREAMS_PER_PROCESS: 'Live update streams one app process holds open at once, 1 to 1000000 (default 2000).',
+  SMS_MODE: 'off: run without text messages (each text is recorded, never sent); production needs this or the TWILIO_ settings.',
 };

@@ -28,6 +28,14 @@ describe('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM', () => {
     expect(loadConfig('customer', { NODE_ENV: 'development', ...TWILIO, TWILIO_FROM: `MG${'a'.repeat(32)}` }).twilio?.from).toMatch(/^MG/);
   });
 
+  it('SMS_MODE=off turns texts off by choice; any other value stops the app, naming SMS_MODE', () => {
+    expect(loadConfig('customer', { NODE_ENV: 'development' }).smsOff).toBe(false);
+    expect(loadConfig('customer', { NODE_ENV: 'development', SMS_MODE: 'off' }).smsOff).toBe(true);
+    expect(problems({ SMS_MODE: 'quiet' })).toEqual([
+      { variable: 'SMS_MODE', problem: 'invalid value "quiet" (SMS_MODE takes one value: off)' },
+    ]);
+  });
+
   it('some but not all: the app refuses to start, naming each missing one', () => {
     expect(problems({ TWILIO_ACCOUNT_SID: TWILIO.TWILIO_ACCOUNT_SID })).toEqual([
       { variable: 'TWILIO_AUTH_TOKEN', problem: 'missing (TWILIO_ACCOUNT_SID is set: all three or none)' },

@@ -42,6 +42,8 @@ export interface AppConfig {
   dispatchPolicy: OfferRanking;
   /** Texts through Twilio; null: the dev outbox (development) or no texts (production). */
   twilio: TwilioSettings | null;
+  /** SMS_MODE=off: texts are turned off by choice (recorded as suppressed, never sent), Twilio or not. */
+  smsOff: boolean;
 }
 
 export interface ConfigProblem {
@@ -208,5 +210,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     routingUrl: e.ROUTING_URL ?? null,
     dispatchPolicy: e.DISPATCH_POLICY ?? 'seed',
     twilio,
+    smsOff: e.SMS_MODE === 'off',
   };
 }

@@ -32,7 +32,11 @@ export const JOB_STATUSES = ['queued', 'scheduled', 'accepted', 'en_route', 'in_
 export const ASSIGNED_JOB_STATUSES = ['accepted', 'en_route', 'in_progress', 'completed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const ASSIGNMENT_STATES = ['offered', 'accepted', 'released', 'completed'] as const;
+/**
+ * 'seated': a crew seat-holder's own live visit (not the job's assignment); 'seat_completed' once the
+ * job is done. The lead's seated row becomes the job's 'accepted' assignment when the crew is complete.
+ */
+export const ASSIGNMENT_STATES = ['offered', 'accepted', 'released', 'completed', 'seated', 'seat_completed'] as const;
 export type AssignmentState = (typeof ASSIGNMENT_STATES)[number];
 
 export const PAYMENT_STATUSES = ['pending', 'paid', 'expired', 'failed'] as const;
@@ -430,12 +434,20 @@ export const jobAssignments = pgTable(
     /**
      * [planned_arrival - drive_minutes, planned_end): the visit, travel included. Migration 0010 adds
      * job_assignments_pro_visit_excl, which drizzle cannot declare: EXCLUDE USING gist (pro_id WITH =,
-     * visit_range WITH &&) WHERE (state = 'accepted') -- no pro in two places at once.
+     * visit_range WITH &&) WHERE (state in ('accepted', 'seated')) -- no pro in two places at once (0014: crew seats too).
      */
     visitRange: tstzrange('visit_range'),
+    /** The job while the row is 'seated' (else null): ties a seated visit to its seat (migration 0014). */
+    seatJobId: text('seat_job_id').generatedAlwaysAs(sql`case when state = 'seated' then job_id end`),
   },
   (t) => [
     unique('job_assignments_job_pro_key').on(t.jobId, t.proId),
+    // A seated visit belongs to the pro holding a seat of that job (job_crew_seats is declared below).
+    foreignKey({
+      name: 'job_assignments_seat_fk',
+      columns: [t.seatJobId, t.proId],
+      foreignColumns: [jobCrewSeats.jobId, jobCrewSeats.proId],
+    }),
     check('job_assignments_state_check', inList('state', ASSIGNMENT_STATES)),
     // At most one live (accepted or completed) assignment per job, whatever the code does.
     uniqueIndex('job_assignments_one_accepted_idx')

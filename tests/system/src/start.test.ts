@@ -61,6 +61,7 @@ const secrets = {
   PAYMENTS_MODE: 'test',
   // Nothing listens here; the worker only connects when it has mail to send.
   SMTP_URL: 'smtp://127.0.0.1:9',
+  SMS_MODE: 'off',
 };
 
 describe('pnpm start', () => {
@@ -108,5 +109,12 @@ describe('pnpm start', () => {
     const run = pnpmStart({ ...secrets, SMTP_URL: undefined, DATABASE_URL: databaseUrl });
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toContain('SMTP_URL is missing');
+  });
+
+  it('refuses to start in production without TWILIO_ settings unless texts are turned off (SMS_MODE=off)', async () => {
+    const run = pnpmStart({ ...secrets, SMS_MODE: undefined, DATABASE_URL: databaseUrl });
+    expect(await run.exited).not.toBe(0);
+    expect(run.output()).toContain('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are missing');
+    expect(run.output()).toContain('SMS_MODE=off');
   });
 });

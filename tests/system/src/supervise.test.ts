@@ -58,6 +58,7 @@ beforeAll(async () => {
       URL_SIGNING_SECRET: 's'.repeat(40),
       PAYMENTS_MODE: 'test',
       SMTP_URL: 'smtp://127.0.0.1:9',
+      SMS_MODE: 'off',
       DATABASE_URL: url.toString(),
       UPLOAD_DIR: uploadDir,
       CUSTOMER_PORT: String(customerPort),

@@ -45,7 +45,7 @@ const runner = await startWorker({
     payments: paymentsFor(config),
     customerOrigin: config.customerOrigin,
     urlSigningSecret: config.urlSigningSecret,
-    smsSender: smsSenderFor(config.twilio, config.production),
+    smsSender: config.smsOff ? null : smsSenderFor(config.twilio, config.production),
     portalOrigin: env.PORTAL_ORIGIN ?? null,
   }),
 });
@@ -55,7 +55,9 @@ const beat = () => recordHeartbeat(handle.db, workerName).catch((error: unknown)
 await beat();
 const heartbeat = setInterval(() => void beat(), WORKER_HEARTBEAT_MS);
 console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
-console.info(`[worker] texts: ${config.twilio ? 'Twilio' : config.production ? 'off (no TWILIO_ settings)' : 'dev outbox'}`);
+console.info(
+  `[worker] texts: ${config.smsOff ? 'off (SMS_MODE=off): texts are recorded, never sent' : config.twilio ? 'Twilio' : config.production ? 'off (no TWILIO_ settings)' : 'dev outbox'}`,
+);
 
 let stopping = false;
 async function stop() {

@@ -107,6 +107,9 @@ describe('crew jobs', () => {
       api.t
         .sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at) values ('ASG-SEATDDDD', ${order.jobId}, 2, 2, ${a.userId}, now())`,
     ).rejects.toThrow(/job_crew_seats_job_pro_key/);
+    // Leave no seat without its visit behind (the audit in the next test reads the whole database).
+    await api.t.sql`delete from job_crew_seats where id = 'ASG-SEATAAAA'`;
+    await api.t.sql`update dispatch_jobs set seats_taken = 0 where id = ${order.jobId}`;
   });
 
   it('dispatch fills a seat, completing the crew, then replaces the lead; the integrity audit agrees', async () => {

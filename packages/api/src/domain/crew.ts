@@ -6,7 +6,9 @@
  * per job and pro; its seat number within the crew size by a foreign key and a check) records who
  * holds it. The first claimant leads (seat 1). When the last seat is filled the job is assigned to the
  * lead, in the same transaction, as a one-pro job is when accepted: until then it stays open to offers
- * (and widens, then escalates, as any unclaimed job).
+ * (and widens, then escalates, as any unclaimed job). Each seat-holder's visit is placed in their own
+ * day as they claim (crew-visits.ts): a pro busy at that time is refused with the reason, and the
+ * exclusion constraint on visits has the last word.
  */
 import {
   and,
@@ -25,9 +27,12 @@ import {
 } from '@h2s/db';
 import { conflict, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
-import { acceptedAssignmentSql, ALREADY_BUSY, type AcceptResult } from './job-commands';
+import { holdSeatVisit, promoteLeadVisit } from './crew-visits';
+import type { DriveMinutes } from './dayplan/fit';
+import { lockProDay, VISIT_CONSTRAINT } from './dayplan/place';
+import { acceptedAssignmentSql, ALREADY_BUSY, DOES_NOT_FIT, type AcceptResult } from './job-commands';
 import { enqueueEmail } from './notifications';
-import { clashesSql, holdsSkillsSql, withinReachSql } from './reach';
+import { holdsSkillsSql, withinReachSql } from './reach';
 
 export const SEATS_TAKEN = 'Every seat on this job is taken';
 
@@ -51,10 +56,13 @@ export async function claimCrewSeat(
   jobId: string,
   proId: string,
   now: Date,
+  drive: DriveMinutes,
 ): Promise<SeatResult | 'not-crew' | 'full' | 'refused'> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
+        // The pro's day first (as accept does), so one pro's claims and accepts place visits in turn.
+        await lockProDay(tx, proId);
         const at = now.toISOString();
         const [claimed] = await tx.execute<Claimed>(sql`
           update dispatch_jobs j set seats_taken = j.seats_taken + 1, updated_at = ${at}::timestamptz
@@ -63,11 +71,12 @@ export async function claimCrewSeat(
              and j.assigned_pro_id is null and j.status in ('queued', 'scheduled')
              and p.user_id = ${proId} and p.active and ${holdsSkillsSql('j', 'p')} and ${withinReachSql('j', 'p')}
              and not exists (select 1 from job_crew_seats s where s.job_id = j.id and s.pro_id = p.user_id)
-             and not ${clashesSql('j', proId)}
           returning j.seats_taken as seat, j.crew_size, j.order_id`);
         if (!claimed) return refusal(tx, jobId, proId);
         const seatId = newAssignmentId();
         await tx.insert(jobCrewSeats).values({ id: seatId, jobId, crewSize: claimed.crew_size, seat: claimed.seat, proId, claimedAt: now });
+        // The seat-holder's own visit, in their day, under the no-overlap constraint (crew-visits.ts).
+        await holdSeatVisit(tx, { id: seatId, jobId, proId, byDispatch: false }, now, drive, DOES_NOT_FIT);
         const actor: Actor = { userId: proId, role: 'pro' };
         await recordJobEvent(tx, jobId, 'accepted', actor, { seat: claimed.seat, crewSize: claimed.crew_size, seatId });
         if (claimed.seat === claimed.crew_size) await assignFullCrew(tx, jobId, claimed.order_id, actor, now);
@@ -80,7 +89,7 @@ export async function claimCrewSeat(
         };
       });
     } catch (error) {
-      if (isExclusionViolation(error, 'job_assignments_pro_window_excl')) throw conflict(ALREADY_BUSY);
+      if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict(ALREADY_BUSY);
       // The same pro twice at once: the later insert meets the (job, pro) key; it then finds its seat.
       if ((isUniqueViolation(error) || isDeadlock(error)) && attempt < 3) continue;
       throw error;
@@ -109,19 +118,33 @@ async function refusal(tx: DbOrTx, jobId: string, proId: string): Promise<SeatRe
   return job.seats_taken >= job.crew_size || job.assigned ? 'full' : 'refused';
 }
 
-/** The last seat is filled: the job is assigned to the lead (seat 1), who takes the visit's steps. */
+/**
+ * The last seat is filled: the job is assigned to the lead (seat 1), who takes the visit's steps; the
+ * lead's seated row becomes the job's accepted assignment, keeping its visit.
+ */
 export async function assignFullCrew(tx: DbOrTx, jobId: string, orderId: string, actor: Actor, now: Date): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const [won] = await tx.execute<{ id: string }>(sql`
-    with lead as (select pro_id from job_crew_seats where job_id = ${jobId} and seat = 1),
-    won as (
-      update dispatch_jobs j set assigned_pro_id = lead.pro_id, status = 'accepted', updated_at = ${at}
-        from lead where j.id = ${jobId} and j.assigned_pro_id is null
-      returning j.id, j.due_at, j.assigned_pro_id
-    )
-    ${acceptedAssignmentSql({ jobId: sql`won.id`, proId: sql`won.assigned_pro_id`, at, window: jobWindowSql(sql`won.due_at`), byDispatch: false }, sql`won`)}`);
+  const [won] = await tx.execute<{ id: string; due_at: string | null; assigned_pro_id: string }>(sql`
+    with lead as (select pro_id from job_crew_seats where job_id = ${jobId} and seat = 1)
+    update dispatch_jobs j set assigned_pro_id = lead.pro_id, status = 'accepted', updated_at = ${at}
+      from lead where j.id = ${jobId} and j.assigned_pro_id is null
+    returning j.id, j.due_at, j.assigned_pro_id`);
   if (!won) return;
-  const { eventId } = await recordJobEvent(tx, jobId, 'assigned', actor, { crewComplete: true, assignmentId: won.id });
+  let assignmentId = await promoteLeadVisit(tx, jobId, won.assigned_pro_id, now);
+  if (!assignmentId) {
+    // A lead without a seated row (not written by this version): the assignment, as before, without a visit.
+    const [row] = await tx.execute<{ id: string }>(
+      acceptedAssignmentSql({
+        jobId,
+        proId: won.assigned_pro_id,
+        at,
+        window: jobWindowSql(sql`${won.due_at}::timestamptz`),
+        byDispatch: false,
+      }),
+    );
+    assignmentId = row?.id ?? null;
+  }
+  const { eventId } = await recordJobEvent(tx, jobId, 'assigned', actor, { crewComplete: true, assignmentId });
   await enqueueEmail(tx, { kind: 'pro_assigned', key: `pro_assigned:${jobId}:${eventId}`, orderId, jobId, data: { crew: true } });
 }
 

@@ -115,7 +115,7 @@ export async function acceptJob(
         return { jobId, proId, assignmentId, state: 'accepted' as const };
       });
       if (!('crewRefusal' in outcome)) return outcome;
-      const seat = await claimCrewSeat(db, jobId, proId, now);
+      const seat = await claimCrewSeat(db, jobId, proId, now, drive);
       if (typeof seat === 'object') return seat;
       if (seat === 'full') throw conflict(SEATS_TAKEN);
       throw whyNotAccepted(outcome.crewRefusal ?? null);

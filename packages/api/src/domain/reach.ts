@@ -25,7 +25,7 @@ export const holdsSkillsSql = (j: string, p: string): SQL => sql.raw(`${p}.skill
 export const clashesSql = (j: string, proId: SQL | string): SQL =>
   // The due_at test first: an unscheduled job skips the lookup (half of all offers, each a probe of the index).
   sql`(${sql.raw(`${j}.due_at`)} is not null and exists (select 1 from job_assignments busy
-               where busy.pro_id = ${proId} and busy.state = 'accepted' and busy.job_id <> ${sql.raw(`${j}.id`)}
+               where busy.pro_id = ${proId} and busy.state in ('accepted', 'seated') and busy.job_id <> ${sql.raw(`${j}.id`)}
                  and busy.visit_range @> tstzrange(${sql.raw(`${j}.due_at`)}, ${sql.raw(`${j}.due_at`)} + make_interval(hours => ${sql.raw(String(WINDOW_HOURS))}, mins => ${sql.raw(`${j}.service_minutes`)}), '[)')))`;
 
 /**

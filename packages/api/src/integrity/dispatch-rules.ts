@@ -13,7 +13,7 @@ export async function noOverlappingAssignments(tx: DbOrTx): Promise<InvariantRep
            case when a.planned_end is not null
                 then tstzrange(a.planned_arrival - make_interval(mins => coalesce(a.drive_minutes, 0)), a.planned_end, '[)') end as span
       from job_assignments a join dispatch_jobs j on j.id = a.job_id
-     where a.state = 'accepted'`;
+     where a.state in ('accepted', 'seated')`;
   const checked = await count(tx, sql`select count(*) as n from (${live}) l`);
   const found = await rows<Row>(
     tx,
@@ -39,8 +39,11 @@ export async function assignedProsHoldSkills(tx: DbOrTx): Promise<InvariantRepor
       join dispatch_jobs j on j.id = a.job_id
       join orders o on o.id = j.order_id
       join pros p on p.user_id = a.pro_id
-     where a.state in ('accepted', 'completed')`;
-  const checked = await count(tx, sql`select count(*) as n from job_assignments where state in ('accepted', 'completed')`);
+     where a.state in ('accepted', 'completed', 'seated', 'seat_completed')`;
+  const checked = await count(
+    tx,
+    sql`select count(*) as n from job_assignments where state in ('accepted', 'completed', 'seated', 'seat_completed')`,
+  );
   const found = await rows<Row>(
     tx,
     sql`

@@ -45,6 +45,7 @@ describe('auditIntegrity: ratings, texts and crews (issue 25)', () => {
   it('11: a third seat on a two-pro job, a pro in two seats, a counter that disagrees, assigned before every seat is filled', async () => {
     await asReplica(async (sql) => {
       await sql`update dispatch_jobs set crew_size = 2, seats_taken = 1 where id = ${world.queued.jobId}`;
+      await sql`alter table job_assignments drop constraint job_assignments_seat_fk`;
       await sql`alter table job_crew_seats drop constraint job_crew_seats_job_pro_key`;
       await sql`alter table job_crew_seats drop constraint job_crew_seats_seat_check`;
       await sql`insert into job_crew_seats (id, job_id, crew_size, seat, pro_id, claimed_at) values
@@ -65,6 +66,7 @@ describe('auditIntegrity: ratings, texts and crews (issue 25)', () => {
     expect(queued).toContain(`pro ${world.pro1.userId} holds 2 seats`);
     expect(queued).toContain('seat 3 outside the crew of 2');
     expect(queued).toContain('seats_taken is 1 but 3 seats are held');
+    expect(queued).toContain(`seat 3 holder ${world.pro2.userId} has no live visit row`);
     expect(reasonOf(report, 11, world.accepted.jobId)).toBe('assigned with 1 of 2 seats filled');
   });
 });

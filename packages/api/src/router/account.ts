@@ -6,6 +6,7 @@ import { createSignInToken, redeemSignInToken } from '../domain/customer-access'
 import { ordersForCustomer } from '../domain/job-queries';
 import { trackingPathsOf } from '../domain/tracking';
 import { devOutbox, sendMail } from '../domain/mail';
+import { devTextOutbox } from '../domain/sms/outbox';
 import { addressBucket, spendAttempt, type RateLimit } from '../domain/rate-limit';
 import { uploadViewsForJobs } from '../domain/uploads';
 import { accountProcedure, checkedOutput, publicProcedure } from '../trpc';
@@ -93,7 +94,7 @@ export const accountRouter = {
       ctx.cookies.set(ctx.sessionCookie, session.token, { maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) });
       return { ok: true };
     }),
-  /** Development only: the mail the app would have sent. */
+  /** Development only: the mail and texts the app would have sent. */
   outbox: publicProcedure
     .output(
       checkedOutput(
@@ -108,11 +109,21 @@ export const accountRouter = {
               createdAt: z.string(),
             }),
           ),
+          texts: z.array(
+            z.object({
+              id: z.number(),
+              toPhone: z.string(),
+              kind: z.string(),
+              status: z.string(),
+              body: z.string(),
+              createdAt: z.string(),
+            }),
+          ),
         }),
       ),
     )
     .query(async ({ ctx }) => {
-      if (!ctx.development) return { emails: [] };
-      return { emails: await devOutbox(ctx.db) };
+      if (!ctx.development) return { emails: [], texts: [] };
+      return { emails: await devOutbox(ctx.db), texts: await devTextOutbox(ctx.db, ctx) };
     }),
 } satisfies TRPCRouterRecord;

@@ -222,12 +222,42 @@ describe('replies: STOP, START, HELP over the signed webhook', () => {
 });
 
 describe('exactly once', () => {
+  it('a worker that dies after Twilio accepted the text, before marking it sent: the retry finds it at Twilio and sends nothing', async () => {
+    const phone = nextPhone();
+    const order = await bookedWithTexts(phone.written);
+    const [sms] = await api.t.sql<{ id: number }[]>`select id from sms_messages where order_id = ${order.orderId} and kind = 'scheduled'`;
+    const real = sdkSender();
+    // Twilio accepts the message, then the process is killed before the outbox row is marked sent.
+    const killedAfterTwilio: SmsSender = {
+      ...real,
+      send: async (message) => {
+        await real.send(message);
+        throw new Error('worker process killed after Twilio accepted');
+      },
+    };
+    await expect(smsTasks({ ...api.server.deps, smsSender: killedAfterTwilio }).send_sms({ smsId: sms!.id }, {} as never)).rejects.toThrow(
+      'killed after Twilio accepted',
+    );
+    expect(textsTo(phone.e164)).toHaveLength(1);
+    const [pending] = await api.t.sql<{ sent: Date | null }[]>`select sent_at as sent from sms_messages where id = ${sms!.id}`;
+    expect(pending?.sent).toBeNull();
+
+    // graphile-worker retries the job: Twilio's own list shows the text went out, so it is marked sent, not sent again.
+    await smsTasks({ ...api.server.deps, smsSender: real }).send_sms({ smsId: sms!.id }, {} as never);
+    const texts = textsTo(phone.e164);
+    expect(texts).toHaveLength(1);
+    const [row] = await api.t.sql<{ sid: string | null; sent: Date | null; body: string }[]>`
+      select provider_sid as sid, sent_at as sent, body from sms_messages where id = ${sms!.id}`;
+    expect(row?.sid).toBe(texts[0]?.sid);
+    expect(row?.sent).not.toBeNull();
+    expect(row?.body).toBe(texts[0]?.body);
+  });
   it('a worker that dies between queueing and sending, then Twilio failing once: the text is sent exactly once', async () => {
     const phone = nextPhone();
     const order = await bookedWithTexts(phone.written);
     const [sms] = await api.t.sql<{ id: number }[]>`select id from sms_messages where order_id = ${order.orderId} and kind = 'scheduled'`;
     // The worker took the job and died before the provider call (its attempt is recorded, nothing left).
-    const dying: SmsSender = { name: 'twilio', send: () => Promise.reject(new Error('worker process killed')) };
+    const dying: SmsSender = { name: 'twilio', send: () => Promise.reject(new Error('worker process killed')), findSent: async () => null };
     await expect(smsTasks({ ...api.server.deps, smsSender: dying }).send_sms({ smsId: sms!.id }, {} as never)).rejects.toThrow(
       'worker process killed',
     );

@@ -1,14 +1,17 @@
 /**
  * The worker's side of the text outbox. `send_sms` sends one message: it claims the attempt only
  * while the number has not opted out (one conditional UPDATE, so a STOP committed first always wins),
- * calls the provider outside any transaction, then marks it sent. A failure throws and graphile-worker
+ * records the attempt and the text's body, calls the provider outside any transaction, then marks it
+ * sent. Twilio has no idempotency key, so a retry after an attempt that may have reached it (the worker
+ * died after Twilio accepted, before marking sent) first asks Twilio for that exact text to that number
+ * and marks it sent instead of sending it again. A failure throws and graphile-worker
  * retries with exponential backoff; a message marked sent or suppressed is never sent again.
  * `sms_new_offer` texts the pros who asked for it about a new job in their reach.
  */
 import type { Task } from 'graphile-worker';
-import { and, dispatchJobs, eq, isNull, orders, smsMessages, sql, users, type Database } from '@h2s/db';
+import { and, eq, isNull, smsMessages, sql, type Database } from '@h2s/db';
 import { holdsSkillsSql, withinReachSql } from '../domain/reach';
-import { renderSms } from '../domain/sms/render';
+import { renderStoredSms } from '../domain/sms/outbox';
 import type { SmsSender } from '../domain/sms/sender';
 import type { ApiDeps } from '../trpc';
 
@@ -21,6 +24,15 @@ export interface SmsTaskDeps extends Pick<ApiDeps, 'customerOrigin' | 'urlSignin
 }
 
 const payloadOf = <T>(payload: unknown) => (payload ?? {}) as Partial<T>;
+
+type ClaimedSms = {
+  id: number;
+  kind: (typeof smsMessages.$inferSelect)['kind'];
+  data: (typeof smsMessages.$inferSelect)['data'];
+  to_phone: string;
+  body: string | null;
+  previous_attempt: string | null;
+};
 
 export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer', Task> {
   return {
@@ -36,19 +48,15 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
           .where(and(eq(smsMessages.id, id), isNull(smsMessages.sentAt), isNull(smsMessages.suppressedAt)));
         return;
       }
-      // The claim: only while unsent, not suppressed, and the number has not opted out.
-      const [claimed] = await deps.db
-        .update(smsMessages)
-        .set({ attemptedAt: now })
-        .where(
-          and(
-            eq(smsMessages.id, id),
-            isNull(smsMessages.sentAt),
-            isNull(smsMessages.suppressedAt),
-            sql`not exists (select 1 from sms_opt_outs o where o.phone = ${smsMessages.toPhone})`,
-          ),
-        )
-        .returning();
+      // The claim: only while unsent, not suppressed, and the number has not opted out. It records the
+      // attempt before the provider is called, and returns whether an earlier attempt was made.
+      const [claimed] = await deps.db.execute<ClaimedSms>(sql`
+        with prev as (select id, attempted_at from sms_messages where id = ${id} for update)
+        update sms_messages s set attempted_at = ${now.toISOString()}::timestamptz
+          from prev
+         where s.id = prev.id and s.sent_at is null and s.suppressed_at is null
+           and not exists (select 1 from sms_opt_outs o where o.phone = s.to_phone)
+        returning s.id, s.kind, s.data, s.to_phone, s.body, prev.attempted_at as previous_attempt`);
       if (!claimed) {
         await deps.db
           .update(smsMessages)
@@ -56,26 +64,24 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
           .where(and(eq(smsMessages.id, id), isNull(smsMessages.sentAt), isNull(smsMessages.suppressedAt)));
         return;
       }
-      const [context] = await deps.db
-        .select({ order: orders, job: dispatchJobs, proName: users.name })
-        .from(smsMessages)
-        .leftJoin(orders, eq(orders.id, smsMessages.orderId))
-        .leftJoin(dispatchJobs, eq(dispatchJobs.id, smsMessages.jobId))
-        .leftJoin(users, eq(users.id, dispatchJobs.assignedProId))
-        .where(eq(smsMessages.id, id));
-      const body = renderSms(
-        {
-          kind: claimed.kind,
-          data: claimed.data,
-          order: context?.order ?? null,
-          job: context?.job ?? null,
-          proName: context?.proName ?? null,
-        },
-        deps,
-        deps.portalOrigin ?? null,
-      );
+      const previous = claimed.previous_attempt ? new Date(claimed.previous_attempt) : null;
+      // A retry sends the very text the earlier attempt did (so it can be recognised at the provider).
+      const body =
+        previous && claimed.body
+          ? claimed.body
+          : await renderStoredSms(deps.db, deps, { id, kind: claimed.kind, data: claimed.data }, deps.portalOrigin ?? null);
+      if (body !== claimed.body) await deps.db.update(smsMessages).set({ body }).where(eq(smsMessages.id, id));
+      const message = { to: claimed.to_phone, body };
+      let providerSid: string | null = null;
+      if (previous) {
+        // The earlier attempt may have reached Twilio before the worker died: look before sending again.
+        const taken = await deps.db.execute<{ sid: string }>(
+          sql`select provider_sid as sid from sms_messages where to_phone = ${claimed.to_phone} and provider_sid is not null`,
+        );
+        providerSid = await deps.smsSender.findSent(message, previous, new Set(taken.map((t) => t.sid)));
+      }
       // Network I/O outside any transaction; graphile-worker holds the job, so no other worker sends it meanwhile.
-      const providerSid = await deps.smsSender.send({ to: claimed.toPhone, body });
+      providerSid ??= await deps.smsSender.send(message);
       await deps.db
         .update(smsMessages)
         .set({ sentAt: deps.clock.now(), providerSid, body })

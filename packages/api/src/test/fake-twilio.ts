@@ -14,6 +14,7 @@ export interface FakeMessage {
   sid: string;
   /** The Basic credentials the SDK sent. */
   auth: string;
+  dateCreated: Date;
 }
 
 export interface FakeTwilio {
@@ -26,6 +27,21 @@ export interface FakeTwilio {
   close(): Promise<void>;
 }
 
+/** A Message resource as Twilio's API returns it. */
+const resource = (m: FakeMessage) => ({
+  sid: m.sid,
+  account_sid: m.accountSid,
+  to: m.to,
+  from: m.from,
+  body: m.body,
+  status: 'queued',
+  num_segments: '1',
+  direction: 'outbound-api',
+  date_created: m.dateCreated.toUTCString(),
+  date_sent: null,
+  uri: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`,
+});
+
 export async function startFakeTwilio(): Promise<FakeTwilio> {
   const messages: FakeMessage[] = [];
   let failures = 0;
@@ -33,11 +49,36 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
       const json = (status: number, body: object) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      const list = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json(\?.*)?$/.exec(req.url ?? '');
+      if (req.method === 'GET' && list) {
+        // Messages list: filtered by To and From as Twilio does, newest first, one page.
+        const query = new URLSearchParams(list[2]?.slice(1) ?? '');
+        const found = messages
+          .filter(
+            (m) =>
+              m.accountSid === list[1] &&
+              (!query.get('To') || m.to === query.get('To')) &&
+              (!query.get('From') || m.from === query.get('From')),
+          )
+          .reverse()
+          .slice(0, Number(query.get('PageSize') ?? 50));
+        return json(200, {
+          messages: found.map((m) => resource(m)),
+          page: 0,
+          page_size: found.length,
+          first_page_uri: req.url,
+          next_page_uri: null,
+          previous_page_uri: null,
+          uri: req.url,
+          start: 0,
+          end: Math.max(0, found.length - 1),
+        });
+      }
+      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) return json(404, { code: 20404, message: 'Not found', status: 404 });
       if (failures > 0) {
         failures--;
@@ -48,19 +89,17 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const body = form.get('Body');
       if (!to || !body) return json(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
       const sid = `SM${(messages.length + 1).toString(16).padStart(32, '0')}`;
-      messages.push({ accountSid: match[1]!, to, from: form.get('From'), body, sid, auth: req.headers.authorization ?? '' });
-      json(201, {
-        sid,
-        account_sid: match[1],
+      const message: FakeMessage = {
+        accountSid: match[1]!,
         to,
         from: form.get('From'),
         body,
-        status: 'queued',
-        num_segments: '1',
-        direction: 'outbound-api',
-        date_created: new Date().toUTCString(),
-        uri: `/2010-04-01/Accounts/${match[1]}/Messages/${sid}.json`,
-      });
+        sid,
+        auth: req.headers.authorization ?? '',
+        dateCreated: new Date(),
+      };
+      messages.push(message);
+      json(201, resource(message));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -36,7 +36,7 @@ export async function loadProDay(db: DbOrTx, proId: string, date: string, except
   }>(sql`
     select a.id, a.job_id, j.lat, j.lng, a.planned_arrival, a.planned_start, a.planned_end, a.drive_minutes
       from job_assignments a join dispatch_jobs j on j.id = a.job_id
-     where a.pro_id = ${proId} and a.state = 'accepted' and a.visit_range is not null
+     where a.pro_id = ${proId} and a.state in ('accepted', 'seated') and a.visit_range is not null
        and a.planned_start >= (${date}::date::timestamp at time zone ${pro.timezone})
        and a.planned_start < ((${date}::date + 1)::timestamp at time zone ${pro.timezone})
        and a.job_id is distinct from ${except}

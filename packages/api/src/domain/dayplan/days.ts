@@ -38,7 +38,7 @@ export async function loadProDays(db: DbOrTx, proId: string, jobIds: string[], f
                                                        'start', a.planned_start, 'end', a.planned_end, 'drive', a.drive_minutes)
                                      order by a.planned_arrival, a.id), '[]')
               from job_assignments a join dispatch_jobs j on j.id = a.job_id
-             where a.pro_id = p.user_id and a.state = 'accepted' and a.visit_range is not null
+             where a.pro_id = p.user_id and a.state in ('accepted', 'seated') and a.visit_range is not null
                and a.planned_end >= ${from.toISOString()}::timestamptz - interval '1 day') as visits,
            (select json_agg(json_build_object('id', j.id, 'lat', j.lat, 'lng', j.lng, 'service', j.service_minutes))
               from dispatch_jobs j where j.id in (select jsonb_array_elements_text(${JSON.stringify(jobIds)}::jsonb))) as jobs

@@ -5,6 +5,7 @@ import { TransactionRollbackError } from 'drizzle-orm';
 import { recordJobEvent, type Actor } from '../events';
 import { openForOffers } from '../offer-timers';
 import type { DispatchPolicy } from '../policy';
+import { isCrewJob, moveCrewVisits } from '../crew-visits';
 import { lockProDay, placeVisit, VISIT_CONSTRAINT } from './place';
 import { drivesForPlacing } from './travel';
 
@@ -22,6 +23,8 @@ export async function moveAssignmentWindow(
   now: Date,
   policy: DispatchPolicy,
 ): Promise<boolean> {
+  // A crew job: every seat-holder's visit moves (crew-visits.ts).
+  if (await isCrewJob(tx, jobId)) return moveCrewVisits(tx, jobId, actor, now, policy);
   const [live] = await tx
     .select()
     .from(jobAssignments)

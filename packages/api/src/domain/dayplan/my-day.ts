@@ -62,7 +62,7 @@ export async function myDay(db: DbOrTx, proId: string, date: string, now: Date):
       join dispatch_jobs j on j.id = a.job_id
       join orders o on o.id = j.order_id
       join pros p on p.user_id = a.pro_id
-     where a.pro_id = ${proId} and a.state in ('accepted', 'completed') and a.planned_start is not null
+     where a.pro_id = ${proId} and a.state in ('accepted', 'completed', 'seated', 'seat_completed') and a.planned_start is not null
        and a.planned_start >= (${date}::date::timestamp at time zone p.timezone)
        and a.planned_start < ((${date}::date + 1)::timestamp at time zone p.timezone)
      order by a.planned_start, a.id`);

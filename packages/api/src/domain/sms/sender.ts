@@ -13,6 +13,11 @@ export interface OutgoingSms {
 export interface SmsSender {
   /** Resolves to the provider's message id; throws when the provider refused or could not be reached. */
   send(message: OutgoingSms): Promise<string>;
+  /**
+   * The provider's id of this exact message (to, body) accepted since `since`, if an earlier attempt
+   * reached the provider before the worker died; ids in `taken` belong to other texts and never match.
+   */
+  findSent(message: OutgoingSms, since: Date, taken: ReadonlySet<string>): Promise<string | null>;
   readonly name: 'twilio' | 'outbox';
 }
 
@@ -32,6 +37,16 @@ export function twilioSender(settings: TwilioSettings, options: { httpClient?: t
       const sent = await client.messages.create({ to: message.to, body: message.body, ...sender });
       return sent.sid;
     },
+    async findSent(message, since, taken) {
+      // Twilio has no idempotency key: ask for the latest messages to this number from our sender. Not
+      // filtered by dateSent on the server: a message Twilio accepted may still be queued (no date sent).
+      const recent = await client.messages.list({ to: message.to, ...('from' in sender ? { from: sender.from } : {}), limit: 50 });
+      const earliest = since.getTime() - 60_000; // the provider's clock may run a little behind ours
+      const match = recent.find(
+        (m) => m.body === message.body && !taken.has(m.sid) && (m.dateCreated ? m.dateCreated.getTime() >= earliest : true),
+      );
+      return match?.sid ?? null;
+    },
   };
 }
 
@@ -43,6 +58,8 @@ export const outboxSender = (): SmsSender => ({
     console.info(`[sms] to=${message.to}\n${message.body}`);
     return `outbox-${Date.now().toString(36)}-${++outboxCounter}`;
   },
+  // The dev outbox reaches no one: a retry may log the text again, nothing is delivered twice.
+  findSent: async () => null,
 });
 
 /** Twilio when configured; the dev outbox in development; null in production without Twilio (texts are not sent). */

@@ -23,6 +23,22 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 export const actions = {
   assign: assignAction,
+  /** Dispatch fills or changes one seat of a crew job (admin.assignSeat); the outcome shows beside that seat. */
+  assignSeat: async ({ locals, params, request }) => {
+    const form = await request.formData();
+    const seat = Number(form.get('seat'));
+    const proId = String(form.get('proId') ?? '');
+    if (!proId) return fail(400, { action: 'assignSeat' as const, seat, ok: false, message: 'Choose a pro for this seat first.' });
+    try {
+      const crew = await locals.api.admin.assignSeat({ jobId: params.jobId, seat, proId });
+      const name = crew.members.find((m) => m.seat === seat)?.name ?? proId;
+      const full = crew.confirmed === crew.size ? ' Every seat is filled.' : '';
+      return { action: 'assignSeat' as const, seat, ok: true, message: `${name} now holds seat ${seat}.${full}` };
+    } catch (e) {
+      const { status, message } = actionMessage(e);
+      return fail(status, { action: 'assignSeat' as const, seat, ok: false, message });
+    }
+  },
   /** One visit step back (a completed job is reopened), with the reason in the audit trail. */
   moveBack: async ({ locals, params, request }) => {
     const form = await request.formData();
