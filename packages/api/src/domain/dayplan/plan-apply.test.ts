@@ -110,4 +110,18 @@ describe('a whole day planned, then applied', () => {
     const again = await admin.admin.planDay({ date, timezone: 'America/Chicago' });
     expect(again.routes.flatMap((r) => r.stops.filter((s) => !s.pinned))).toEqual([]);
   });
+
+  it('refuses a planned start that is not an ISO date-time, naming the field', async () => {
+    const admin = await api.caller(await api.admin());
+    const { jobId } = await api.paidOrder();
+    const pro = await api.pro();
+    await expect(admin.admin.assign({ jobId, proId: pro.userId, start: 'tomorrow at 9' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('start must be an ISO date-time'),
+    });
+    await expect(admin.admin.applyPlan({ placements: [{ jobId, proId: pro.userId, start: '9:00' }] })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('start must be an ISO date-time'),
+    });
+  });
 });
