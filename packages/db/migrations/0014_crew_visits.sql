@@ -37,7 +37,7 @@ SELECT s."id", s."job_id", s."pro_id", 'seated', s."claimed_at", s."claimed_at",
        CASE WHEN j."due_at" IS NOT NULL THEN tstzrange(j."due_at", j."due_at" + interval '3 hours', '[)') END
   FROM "job_crew_seats" s JOIN "dispatch_jobs" j ON j."id" = s."job_id"
  WHERE j."status" NOT IN ('completed', 'cancelled')
-   AND NOT EXISTS (SELECT 1 FROM "job_assignments" a WHERE a."job_id" = s."job_id" AND a."pro_id" = s."pro_id" AND a."state" IN ('accepted', 'completed'))
+   AND NOT EXISTS (SELECT 1 FROM "job_assignments" a WHERE a."job_id" = s."job_id" AND a."pro_id" = s."pro_id" AND a."state" IN ('accepted', 'completed', 'seated'))
 ON CONFLICT ("job_id", "pro_id") DO UPDATE SET "state" = 'seated', "released_at" = NULL, "completed_at" = NULL,
   "window_range" = excluded."window_range", "planned_arrival" = NULL, "planned_start" = NULL, "planned_end" = NULL,
   "drive_minutes" = NULL, "visit_range" = NULL;--> statement-breakpoint
