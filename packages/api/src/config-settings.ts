@@ -68,5 +68,6 @@ export const OPERATIONAL_PURPOSE: Record<keyof typeof operationalShape, string> 
   MAIL_FROM: 'The sender of customer email, at most 320 characters.',
   LIVE_STREAMS_PER_SESSION: 'Live update streams one session may hold open at once, 1 to 1000000 (default 8).',
   LIVE_STREAMS_PER_PROCESS: 'Live update streams one app process holds open at once, 1 to 1000000 (default 2000).',
-  SMS_MODE: 'off: run without text messages (each text is recorded, never sent); production needs this or the TWILIO_ settings.',
+  SMS_MODE:
+    'off: run without text messages (each text is recorded, never sent); in production without the TWILIO_ settings texts are off anyway, and the start says so.',
 };
