@@ -20,6 +20,7 @@ import { assignFullCrew, crewOf, type CrewView } from './crew';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
 import { acceptedAssignmentSql } from './job-commands';
+import { enqueueProUnassignedEmail } from './pro-unassigned';
 
 export async function assignSeat(
   db: Database,
@@ -56,11 +57,12 @@ export async function assignSeat(
           .set({ seatsTaken: sql`${dispatchJobs.seatsTaken} + 1`, updatedAt: now })
           .where(eq(dispatchJobs.id, jobId));
       }
-      await recordJobEvent(tx, jobId, current ? 'reassigned' : 'assigned', admin, {
+      const { eventId } = await recordJobEvent(tx, jobId, current ? 'reassigned' : 'assigned', admin, {
         seat,
         proId,
         ...(current ? { previousProId: current.proId } : {}),
       });
+      if (current) await enqueueProUnassignedEmail(tx, { jobId, orderId: job.orderId, proId: current.proId, eventId, seat });
       if (seat === 1 && job.assignedProId) {
         // The lead changed on an assigned job: the new lead holds the assignment (acknowledged when they open it).
         await tx
