@@ -1,4 +1,5 @@
-import { expect, request, test } from '@playwright/test';
+import { request } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import {
   ADMIN,
   apiAs,

@@ -2,7 +2,8 @@
  * Ratings end to end: the customer rates a finished visit from the tracking page (no sign-in), the pro
  * sees it on "My jobs", dispatch sees it flagged on the Pros page.
  */
-import { expect, request, test } from '@playwright/test';
+import { request } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { ADMIN, apiAs, bookJob, createPro, CUSTOMER, mutate, PORTAL, query, signIn, solidPng } from './support';
 
 test('a customer rates the finished visit; the pro and dispatch see it, a low one flagged', async ({ page, browser }) => {

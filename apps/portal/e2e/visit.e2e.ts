@@ -4,7 +4,8 @@
  * page, open in another browser with no sign-in, follows every step live without reloading.
  */
 import { fileURLToPath } from 'node:url';
-import { expect, request, test, type Page } from '@playwright/test';
+import { request, type Page } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { apiAs, bookJob, createPro, CUSTOMER, expectNoReload, markDocument, mutate, PORTAL, query, signIn, solidPng } from './support';
 
 /** Phone-width screenshots kept as build artifacts (repository root `artifacts/`). */

@@ -1,0 +1,160 @@
+/**
+ * The `test` every browser spec imports (`import { expect, test } from '@h2s/e2e-config/test'`):
+ * Playwright's own, plus an automatic accessibility check of every page state the test visits.
+ *
+ * - After each page load or navigation (full loads and SvelteKit's client-side ones) in any page the
+ *   test opens (its own context, other pages of it, and contexts from `browser.newContext()`), once
+ *   the page has settled: axe's WCAG 2.0/2.1 A and AA rules at the width the page has then.
+ * - At the end of the test, every page still open: at phone (390 px) and desktop (1280 px) widths.
+ *
+ * Any violation fails the test, naming the rule, the nodes, the URL and the width. A state already
+ * found clean (the same markup at the same width) is not analysed twice in one worker. A state the
+ * test leaves within SETTLE_MS of reaching it (a redirect, a navigation straight on) is not analysed.
+ */
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { AXE_WIDTHS, axeViolations } from './axe';
+
+export { expect };
+
+/** Quiet time after a navigation before the page is analysed (hydration, client-side data). */
+const SETTLE_MS = 250;
+
+/** Errors that mean the state went away before axe finished (navigated on, closed): nothing to report. */
+const GONE = /Execution context was destroyed|Target page, context or browser has been closed|Target closed|frame was detached|navigat/i;
+
+/** Markup + width hashes already found clean in this worker. */
+const clean = new Set<string>();
+
+async function stateKey(page: Page): Promise<string> {
+  const markup = await page.evaluate(() => {
+    // FNV-1a over the rendered document: cheap next to an axe run, and stable for identical states.
+    const html = document.documentElement.outerHTML;
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < html.length; i++) hash = Math.imul(hash ^ html.charCodeAt(i), 0x01000193);
+    return `${(hash >>> 0).toString(16)}:${html.length}`;
+  });
+  return `${page.viewportSize()?.width ?? 0}:${markup}`;
+}
+
+/** One page's checks, run one at a time (axe refuses to run twice at once in a page). */
+class PageWatch {
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  /** States already reported in this test (one message per state, however often it is visited). */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    readonly page: Page,
+    private readonly found: string[],
+  ) {
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) this.schedule();
+    });
+    page.on('load', () => this.schedule());
+  }
+
+  private schedule() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.enqueue(() => this.check());
+    }, SETTLE_MS);
+  }
+
+  enqueue(run: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  /** Waits for a scheduled check to start and every queued one to finish. */
+  async drain(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.enqueue(() => this.check());
+    }
+    await this.chain;
+  }
+
+  async check(label = ''): Promise<void> {
+    const { page } = this;
+    if (page.isClosed() || page.url() === 'about:blank') return;
+    try {
+      await page.waitForLoadState('load');
+      const key = await stateKey(page);
+      if (clean.has(key) || this.reported.has(key)) return;
+      const url = page.url();
+      const t0 = Date.now();
+      const violations = await axeViolations(page);
+      if (process.env.AXE_TIMING) console.log(`[axe] ${Date.now() - t0} ms ${url} ${page.viewportSize()?.width}${label}`);
+      if (violations.length === 0) {
+        clean.add(key);
+        return;
+      }
+      this.reported.add(key);
+      this.found.push(`${url} at ${page.viewportSize()?.width ?? '?'} px${label}:\n  ${violations.join('\n  ')}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Runs in the background: an unexpected error is reported with the test, never left unhandled.
+      if (!GONE.test(message) && !page.isClosed()) this.found.push(`${page.url()}${label}: axe could not run: ${message}`);
+    }
+  }
+
+  /** The end-of-test check: the page as it is, at both widths; the viewport is restored after. */
+  async checkAtBothWidths(): Promise<void> {
+    await this.drain();
+    await this.enqueue(async () => {
+      const { page } = this;
+      if (page.isClosed()) return;
+      const original = page.viewportSize();
+      try {
+        for (const [name, size] of Object.entries(AXE_WIDTHS)) {
+          await page.setViewportSize(size);
+          await this.check(` (${name}, end of test)`);
+        }
+      } finally {
+        if (original && !page.isClosed()) await page.setViewportSize(original).catch(() => {});
+      }
+    });
+  }
+}
+
+function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {
+  const watch = (page: Page) => void watches.push(new PageWatch(page, found));
+  context.pages().forEach(watch);
+  context.on('page', watch);
+}
+
+/** Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only. */
+function watchNewContexts(browser: Browser, onContext: (context: BrowserContext) => void): () => void {
+  const original = browser.newContext;
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await original.apply(browser, args);
+    onContext(context);
+    return context;
+  };
+  return () => {
+    browser.newContext = original;
+  };
+}
+
+export const test = base.extend<{ axeEveryState: void }>({
+  axeEveryState: [
+    async ({ context, browser }, use, testInfo) => {
+      const found: string[] = [];
+      const watches: PageWatch[] = [];
+      watchContext(context, watches, found);
+      const restore = watchNewContexts(browser, (other) => watchContext(other, watches, found));
+      try {
+        await use();
+      } finally {
+        restore();
+      }
+      // A test that already failed reports that; a clean run is checked to the end, at both widths.
+      if (testInfo.status !== 'passed') return;
+      for (const watch of watches) await watch.checkAtBothWidths();
+      expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
