@@ -191,3 +191,20 @@ export async function finishVisit(pro: { email: string; password: string }, jobI
   await mutate(api, 'jobs.complete', { jobId, ...(notes ? { notes } : {}) });
   await api.dispose();
 }
+
+/** The pro accepts the job over HTTP (jobs.accept); returns the API's answer. */
+export async function acceptAs<T = unknown>(pro: { email: string; password: string }, jobId: string): Promise<T> {
+  const api = await apiAs(pro);
+  const accepted = await mutate<T>(api, 'jobs.accept', { jobId });
+  await api.dispose();
+  return accepted;
+}
+
+/** The booking's tracking page, the link every email carries (no sign-in needed). */
+export async function trackingUrlOf(sessionId: string): Promise<string> {
+  const customer = await request.newContext({ baseURL: CUSTOMER });
+  const order = await query<{ trackingPath: string | null }>(customer, 'orders.bySession', { sessionId });
+  await customer.dispose();
+  if (!order.trackingPath) throw new Error('no tracking link');
+  return `${CUSTOMER}${order.trackingPath}`;
+}

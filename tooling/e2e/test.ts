@@ -8,8 +8,9 @@
  * - At the end of the test, every page still open: at phone (390 px) and desktop (1280 px) widths.
  *
  * Any violation fails the test, naming the rule, the nodes, the URL and the width. A state already
- * found clean (the same markup at the same width) is not analysed twice in one worker. A state the
- * test leaves within SETTLE_MS of reaching it (a redirect, a navigation straight on) is not analysed.
+ * found clean (the same markup at the same width) is not analysed twice in one worker. A full page
+ * load waits until the state it replaces has been analysed; a state the test leaves by a client-side
+ * navigation within SETTLE_MS of reaching it may go unanalysed (the end-of-test check still runs).
  */
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { AXE_WIDTHS, axeViolations } from './axe';
@@ -66,6 +67,14 @@ class PageWatch {
     return this.chain;
   }
 
+  /**
+   * A full navigation is about to replace the page: the state it leaves is checked first (the
+   * navigation waits), so a state the test leaves quickly is still analysed.
+   */
+  async beforeLeaving(): Promise<void> {
+    await this.drain();
+  }
+
   /** Waits for a scheduled check to start and every queued one to finish. */
   async drain(): Promise<void> {
     if (this.timer) {
@@ -119,18 +128,33 @@ class PageWatch {
   }
 }
 
-function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {
-  const watch = (page: Page) => void watches.push(new PageWatch(page, found));
+async function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {
+  const byPage = new Map<Page, PageWatch>();
+  const watch = (page: Page) => {
+    const pageWatch = new PageWatch(page, found);
+    byPage.set(page, pageWatch);
+    watches.push(pageWatch);
+  };
   context.pages().forEach(watch);
   context.on('page', watch);
+  // Only document loads of a page's main frame wait; every other request goes straight on.
+  await context.route(
+    () => true,
+    async (route, request) => {
+      const frame = request.isNavigationRequest() && !request.serviceWorker() ? request.frame() : null;
+      const pageWatch = frame && frame.parentFrame() === null ? byPage.get(frame.page()) : undefined;
+      if (pageWatch) await pageWatch.beforeLeaving();
+      await route.fallback();
+    },
+  );
 }
 
 /** Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only. */
-function watchNewContexts(browser: Browser, onContext: (context: BrowserContext) => void): () => void {
+function watchNewContexts(browser: Browser, onContext: (context: BrowserContext) => Promise<void>): () => void {
   const original = browser.newContext;
   browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
     const context = await original.apply(browser, args);
-    onContext(context);
+    await onContext(context);
     return context;
   };
   return () => {
@@ -143,7 +167,7 @@ export const test = base.extend<{ axeEveryState: void }>({
     async ({ context, browser }, use, testInfo) => {
       const found: string[] = [];
       const watches: PageWatch[] = [];
-      watchContext(context, watches, found);
+      await watchContext(context, watches, found);
       const restore = watchNewContexts(browser, (other) => watchContext(other, watches, found));
       try {
         await use();

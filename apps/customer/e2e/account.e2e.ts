@@ -1,5 +1,5 @@
 import { expect, test } from '@h2s/e2e-config/test';
-import { apiAs, bookJob, createPro, finishVisit, mutate } from '@h2s/e2e-config/api';
+import { acceptAs, bookJob, createPro, finishVisit } from '@h2s/e2e-config/api';
 
 test('a customer signs in with an emailed link and sees their orders in words', async ({ page }) => {
   await page.goto('/account');
@@ -52,9 +52,7 @@ test('a used or unknown sign-in link says so', async ({ page }) => {
 test("the pro's notes for the customer show on the account page once the job is completed", async ({ page }) => {
   const booking = await bookJob({ schedule: { inDays: 2, timeWindow: '12pm - 3pm' } });
   const pro = await createPro();
-  const proApi = await apiAs(pro);
-  await mutate(proApi, 'jobs.accept', { jobId: booking.jobId });
-  await proApi.dispose();
+  await acceptAs(pro, booking.jobId);
   await finishVisit(pro, booking.jobId, 'Mounted on two studs.\nThe remote is in the kitchen drawer.');
 
   await page.goto('/account');
