@@ -8,7 +8,7 @@
  * - At the end of the test, every page still open: at phone (390 px) and desktop (1280 px) widths.
  *
  * Any violation fails the test, naming the rule, the nodes, the URL and the width. A state already
- * found clean (the same markup at the same width) is not analysed twice in one worker. A full page
+ * found clean (the same structure at the same width, see axe.ts) is not analysed twice in one worker. A full page
  * load waits until the state it replaces has been analysed; a state the test leaves by a client-side
  * navigation within SETTLE_MS of reaching it may go unanalysed (the end-of-test check still runs).
  */
@@ -22,20 +22,6 @@ const SETTLE_MS = 250;
 
 /** Errors that mean the state went away before axe finished (navigated on, closed): nothing to report. */
 const GONE = /Execution context was destroyed|Target page, context or browser has been closed|Target closed|frame was detached|navigat/i;
-
-/** Markup + width hashes already found clean in this worker. */
-const clean = new Set<string>();
-
-async function stateKey(page: Page): Promise<string> {
-  const markup = await page.evaluate(() => {
-    // FNV-1a over the rendered document: cheap next to an axe run, and stable for identical states.
-    const html = document.documentElement.outerHTML;
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < html.length; i++) hash = Math.imul(hash ^ html.charCodeAt(i), 0x01000193);
-    return `${(hash >>> 0).toString(16)}:${html.length}`;
-  });
-  return `${page.viewportSize()?.width ?? 0}:${markup}`;
-}
 
 /** One page's checks, run one at a time (axe refuses to run twice at once in a page). */
 class PageWatch {
@@ -90,18 +76,17 @@ class PageWatch {
     if (page.isClosed() || page.url() === 'about:blank') return;
     try {
       await page.waitForLoadState('load');
-      const key = await stateKey(page);
-      if (clean.has(key) || this.reported.has(key)) return;
       const url = page.url();
       const t0 = Date.now();
       const violations = await axeViolations(page);
       if (process.env.AXE_TIMING) console.log(`[axe] ${Date.now() - t0} ms ${url} ${page.viewportSize()?.width}${label}`);
-      if (violations.length === 0) {
-        clean.add(key);
-        return;
+      const where = `${url.replace(/\?.*/, '')} at ${page.viewportSize()?.width ?? '?'} px`;
+      const seen = `${where}: ${violations.join(' | ')}`;
+      // One message per state, however often the test comes back to it.
+      if (violations.length && !this.reported.has(seen)) {
+        this.reported.add(seen);
+        this.found.push(`${where}${label}:\n  ${violations.join('\n  ')}`);
       }
-      this.reported.add(key);
-      this.found.push(`${url} at ${page.viewportSize()?.width ?? '?'} px${label}:\n  ${violations.join('\n  ')}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Runs in the background: an unexpected error is reported with the test, never left unhandled.
@@ -179,6 +164,7 @@ export const test = base.extend<{ axeEveryState: void }>({
       for (const watch of watches) await watch.checkAtBothWidths();
       expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
     },
-    { auto: true },
+    // The end-of-test analysis has its own time, on top of the test's.
+    { auto: true, timeout: 60_000 },
   ],
 });
