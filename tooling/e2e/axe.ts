@@ -15,7 +15,7 @@ const running = new WeakMap<Page, Promise<unknown>>();
  * What axe's rules depend on, at this width: every element's tag, its attribute names, the values of
  * those that change what it is or how it looks (class, role, aria-*, type, hidden, style, tabindex...),
  * and whether it holds text. Two states alike in all that (the same page with other names, times or
- * prices) get the same key, so a state found clean is not analysed again.
+ * prices) get the same key, so a state is analysed once.
  */
 async function stateKey(page: Page): Promise<string> {
   const shape = await page.evaluate(() => {
@@ -34,12 +34,12 @@ async function stateKey(page: Page): Promise<string> {
   return `${page.viewportSize()?.width ?? 0}:${shape}`;
 }
 
-/** State keys found clean in this worker process. */
-const clean = new Set<string>();
+/** What each state key was found to have, in this worker process. */
+const known = new Map<string, string[]>();
 
 /**
  * The violations on the page as it is, one line each: "rule (impact): selector, selector". A state
- * already found clean (see stateKey) answers at once.
+ * already analysed (see stateKey) answers at once with what was found then.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
   const before = running.get(page) ?? Promise.resolve();
@@ -47,13 +47,17 @@ export async function axeViolations(page: Page): Promise<string[]> {
     .catch(() => {})
     .then(async () => {
       const key = await stateKey(page);
-      if (clean.has(key)) return [];
+      const seen = known.get(key);
+      if (seen) return seen;
       const { violations } = await new AxeBuilder({ page })
         .withTags(AXE_TAGS)
         .options({ resultTypes: ['violations'] })
         .analyze();
-      if (violations.length === 0) clean.add(key);
-      return violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      const found = violations.map(
+        (v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      );
+      known.set(key, found);
+      return found;
     });
   running.set(page, run);
   return run;

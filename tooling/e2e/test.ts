@@ -58,24 +58,25 @@ class PageWatch {
    * navigation waits), so a state the test leaves quickly is still analysed.
    */
   async beforeLeaving(): Promise<void> {
-    await this.drain();
+    // The page is already loading its successor: waiting for a load state now would wait for that one.
+    await this.drain({ leaving: true });
   }
 
   /** Waits for a scheduled check to start and every queued one to finish. */
-  async drain(): Promise<void> {
+  async drain(options: { leaving?: boolean } = {}): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
-      this.enqueue(() => this.check());
+      this.enqueue(() => this.check('', options));
     }
     await this.chain;
   }
 
-  async check(label = ''): Promise<void> {
+  async check(label = '', options: { leaving?: boolean } = {}): Promise<void> {
     const { page } = this;
     if (page.isClosed() || page.url() === 'about:blank') return;
     try {
-      await page.waitForLoadState('load');
+      if (!options.leaving) await page.waitForLoadState('load');
       const url = page.url();
       const t0 = Date.now();
       const violations = await axeViolations(page);
