@@ -42,7 +42,7 @@ async function startDev(): Promise<{ dev: ChildProcess; readyMs: number; log: ()
   const dev = spawn('pnpm', ['dev'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const readyMs = await new Promise<number>((resolve, reject) => {
-    const timeout = setTimeout(() => reject(new Error(`pnpm dev not ready after 180 s:\n${output.slice(-2000)}`)), 180_000);
+    const timeout = setTimeout(() => reject(new Error(`pnpm dev not ready after 300 s:\n${output.slice(-2000)}`)), 300_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       // What `pnpm dev` prints once both apps are up (and warmed up).
@@ -54,6 +54,9 @@ async function startDev(): Promise<{ dev: ChildProcess; readyMs: number; log: ()
     dev.stdout!.on('data', onData);
     dev.stderr!.on('data', onData);
     dev.once('exit', (code) => reject(new Error(`pnpm dev exited (${code}):\n${output.slice(-2000)}`)));
+  }).catch(async (error: unknown) => {
+    await stopDev(dev);
+    throw error;
   });
   dev.stdout!.resume();
   dev.stderr!.resume();
