@@ -8,9 +8,9 @@
  * - At the end of the test, every page still open: at phone (390 px) and desktop (1280 px) widths.
  *
  * Any violation fails the test, naming the rule, the nodes, the URL and the width. A state already
- * found clean (the same structure at the same width, see axe.ts) is not analysed twice in one worker. A full page
- * load waits until the state it replaces has been analysed; a state the test leaves by a client-side
- * navigation within SETTLE_MS of reaching it may go unanalysed (the end-of-test check still runs).
+ * found clean (the same structure at the same width, see axe.ts) is not analysed twice in one worker. A
+ * state the test leaves before its analysis is done goes unanalysed; `await analysed(page)` first
+ * where that matters.
  */
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { AXE_WIDTHS, axeViolations } from './axe';
@@ -53,30 +53,21 @@ class PageWatch {
     return this.chain;
   }
 
-  /**
-   * A full navigation is about to replace the page: the state it leaves is checked first (the
-   * navigation waits), so a state the test leaves quickly is still analysed.
-   */
-  async beforeLeaving(): Promise<void> {
-    // The page is already loading its successor: waiting for a load state now would wait for that one.
-    await this.drain({ leaving: true });
-  }
-
   /** Waits for a scheduled check to start and every queued one to finish. */
-  async drain(options: { leaving?: boolean } = {}): Promise<void> {
+  async drain(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
-      this.enqueue(() => this.check('', options));
+      this.enqueue(() => this.check());
     }
     await this.chain;
   }
 
-  async check(label = '', options: { leaving?: boolean } = {}): Promise<void> {
+  async check(label = ''): Promise<void> {
     const { page } = this;
     if (page.isClosed() || page.url() === 'about:blank') return;
     try {
-      if (!options.leaving) await page.waitForLoadState('load');
+      await page.waitForLoadState('load');
       const url = page.url();
       const t0 = Date.now();
       const violations = await axeViolations(page);
@@ -114,25 +105,25 @@ class PageWatch {
   }
 }
 
+/** Each watched page's checks, for `analysed`. */
+const watchOf = new WeakMap<Page, PageWatch>();
+
+/**
+ * Waits until the page as it is now has been analysed (a test about to leave a state within moments
+ * of reaching it, that wants it checked, says so).
+ */
+export async function analysed(page: Page): Promise<void> {
+  await watchOf.get(page)?.drain();
+}
+
 async function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {
-  const byPage = new Map<Page, PageWatch>();
   const watch = (page: Page) => {
     const pageWatch = new PageWatch(page, found);
-    byPage.set(page, pageWatch);
+    watchOf.set(page, pageWatch);
     watches.push(pageWatch);
   };
   context.pages().forEach(watch);
   context.on('page', watch);
-  // Only document loads of a page's main frame wait; every other request goes straight on.
-  await context.route(
-    () => true,
-    async (route, request) => {
-      const frame = request.isNavigationRequest() && !request.serviceWorker() ? request.frame() : null;
-      const pageWatch = frame && frame.parentFrame() === null ? byPage.get(frame.page()) : undefined;
-      if (pageWatch) await pageWatch.beforeLeaving();
-      await route.fallback();
-    },
-  );
 }
 
 /** Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only. */
