@@ -67,7 +67,8 @@ class PageWatch {
     const { page } = this;
     if (page.isClosed() || page.url() === 'about:blank') return;
     try {
-      await page.waitForLoadState('load');
+      // A page still loading after 10 s (a stalled request) is analysed as it is.
+      await page.waitForLoadState('load', { timeout: 10_000 }).catch(() => {});
       const url = page.url();
       const t0 = Date.now();
       const violations = await axeViolations(page);
@@ -157,6 +158,6 @@ export const test = base.extend<{ axeEveryState: void }>({
       expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
     },
     // The end-of-test analysis has its own time, on top of the test's.
-    { auto: true, timeout: 60_000 },
+    { auto: true, timeout: 90_000 },
   ],
 });
