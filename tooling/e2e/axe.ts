@@ -56,7 +56,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
       const found = violations.map(
         (v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
       );
-      known.set(key, found);
+      // Kept only when the page did not change while axe ran: the findings then belong to that key.
+      if ((await stateKey(page)) === key) known.set(key, found);
       return found;
     });
   running.set(page, run);
