@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createDb, runMigrations } from '@h2s/db';
 import { ConfigError, loadConfig } from '@h2s/api/config';
 import { DEFAULT_EMBEDDED_DIR, startEmbedded, type EmbeddedServer } from '@h2s/db/embedded';
+import { waitForServer, warmPage } from './dev-warm';
 
 const root = new URL('..', import.meta.url).pathname;
 // .env (never committed) overrides nothing already set in the shell.
@@ -52,7 +53,14 @@ const children: ChildProcess[] = ['customer', 'portal'].map((app) =>
 );
 // The background worker (email, reminders; mail to the dev outbox unless SMTP_URL is set). Its exit does not stop the apps.
 const worker = spawn('pnpm', ['--filter', '@h2s/api', 'worker'], { cwd: root, env, stdio: 'inherit' });
-console.log('[dev] customer app: http://localhost:5173   portal: http://localhost:5174');
+// Ready means a first page load is quick: each app's first page is loaded once (see dev-warm.ts) before saying so.
+const warming = Date.now();
+void Promise.all(['http://localhost:5173/', 'http://localhost:5174/login'].map(async (page) => (await waitForServer(page), warmPage(page))))
+  .then(
+    (modules) => console.log(`[dev] warmed up in ${Date.now() - warming} ms (${modules.join(' + ')} modules)`),
+    (error: unknown) => console.warn(`[dev] warm-up incomplete (${String(error)}); the first page load may be slow`),
+  )
+  .finally(() => console.log('[dev] customer app: http://localhost:5173   portal: http://localhost:5174'));
 
 let stopping = false;
 async function stop(code = 0) {

@@ -96,6 +96,24 @@ export function h2sConfig(root) {
     },
     ...layers,
     {
+      // Every browser spec checks each page state it visits with axe (tooling/e2e/test.ts).
+      files: ['apps/*/e2e/**/*.e2e.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [
+              {
+                name: '@playwright/test',
+                importNames: ['test', 'expect'],
+                message: "Import { test, expect } from '@h2s/e2e-config/test': it runs axe on every page state the test visits.",
+              },
+            ],
+          },
+        ],
+      },
+    },
+    {
       files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
       languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
     },

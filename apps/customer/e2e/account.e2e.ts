@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
+import { acceptAs, bookJob, createPro, finishVisit } from '@h2s/e2e-config/api';
 
 test('a customer signs in with an emailed link and sees their orders in words', async ({ page }) => {
   await page.goto('/account');
@@ -46,4 +47,35 @@ test('a used or unknown sign-in link says so', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This sign-in link does not work');
   await page.getByRole('link', { name: 'Email me a new link' }).click();
   await expect(page).toHaveURL('/account');
+});
+
+test("the pro's notes for the customer show on the account page once the job is completed", async ({ page }) => {
+  const booking = await bookJob({ schedule: { inDays: 2, timeWindow: '12pm - 3pm' } });
+  const pro = await createPro();
+  await acceptAs(pro, booking.jobId);
+  await finishVisit(pro, booking.jobId, 'Mounted on two studs.\nThe remote is in the kitchen drawer.');
+
+  await page.goto('/account');
+  await page.getByLabel('Email').fill(booking.customerEmail);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('link', { name: 'dev outbox' }).click();
+  const mail = page
+    .getByRole('listitem')
+    .filter({ hasText: `To ${booking.customerEmail}` })
+    .filter({ hasText: 'sign-in link' });
+  // The worker sends the link a moment after the request: the outbox shows it once it is sent.
+  await expect(async () => {
+    await page.reload();
+    await expect(mail.first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await mail
+    .first()
+    .getByRole('link', { name: /\/account\/signin\// })
+    .click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  const order = page.getByRole('article', { name: `Order ${booking.orderId}` });
+  await expect(order.getByText('Completed', { exact: true })).toBeVisible();
+  await expect(order.getByRole('term').filter({ hasText: `Notes from ${pro.name.split(' ')[0]}` })).toBeVisible();
+  await expect(order.getByTestId('account-notes')).toHaveText('Mounted on two studs.\nThe remote is in the kitchen drawer.');
 });

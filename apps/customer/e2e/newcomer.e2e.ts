@@ -2,7 +2,8 @@
  * What a newcomer hit (issue 11) on the storefront: each test fails on the code before the fix.
  * Screenshots of the changed screens at phone width go to artifacts/newcomer/ (always; gitignored).
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { addToCart, chicagoBuyer, startCheckout } from './support';
 
 const PHONE = { width: 390, height: 844 };

@@ -3,7 +3,8 @@
  * a visit inside the cutoff, a cancellation that asks first, and text typed before hydration.
  * Every page state is checked with axe at phone and desktop widths.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { expectAccessible } from '@h2s/e2e-config/axe';
 import { addToCart, chicagoBuyer, dateIn, fillCheckout, pickDay, slotText, startCheckout, type Buyer } from './support';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { addToCart, chicagoBuyer, dateIn, dayLabel, makeJpeg, makePng, pickDay, screenshots, slotText, startCheckout } from './support';
 
 const ZONE = 'America/Chicago';

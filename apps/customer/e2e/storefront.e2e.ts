@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { addToCart, chicagoBuyer, fillCheckout, screenshots, startCheckout } from './support';
 
 test('the storefront lists every bundle with its price and what it includes', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { expectAccessible } from '@h2s/e2e-config/axe';
 import {
   ADMIN,

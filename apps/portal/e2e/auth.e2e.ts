@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { ADMIN, MARCUS, PORTAL, signIn, unique } from './support';
 
 test('a protected page sends you to sign in, and back there afterwards', async ({ page }) => {

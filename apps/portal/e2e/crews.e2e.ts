@@ -2,7 +2,8 @@
  * A two-pro job from both ends: the customer's tracking page counts confirmed pros, a second pro takes
  * the last seat from the portal, and each seat holder sees the other's name.
  */
-import { expect, request, test } from '@playwright/test';
+import { request } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { apiAs, bookJob, createPro, CUSTOMER, mutate, query, signIn } from './support';
 
 test('a two-pro job: "1 of 2 pros confirmed", then the second pro takes the last seat', async ({ page, browser }) => {

@@ -1,10 +1,9 @@
-import { expect, request, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import {
   ADMIN,
   apiAs,
   bookJob,
   createPro,
-  CUSTOMER,
   expectLive,
   expectNoReload,
   localDatePlus,
@@ -12,6 +11,7 @@ import {
   mutate,
   query,
   signIn,
+  trackingUrlOf,
 } from './support';
 
 const LINCOLN_PARK = { line1: '2001 N Clark St', city: 'Chicago', state: 'IL', postalCode: '60614' };
@@ -86,10 +86,7 @@ test("a pro's day: stops in route order with ETAs and drives, the next first, up
   // On the way to the first stop: the customer's tracking page shows when the pro is expected.
   await mutate(proApi, 'jobs.depart', { jobId: morning.jobId });
   await proApi.dispose();
-  const customer = await request.newContext({ baseURL: CUSTOMER });
-  const order = await query<{ trackingPath: string }>(customer, 'orders.bySession', { sessionId: morning.sessionId });
-  await customer.dispose();
   const tracking = await (await browser.newContext()).newPage();
-  await tracking.goto(`${CUSTOMER}${order.trackingPath}`);
+  await tracking.goto(await trackingUrlOf(morning.sessionId));
   await expect(tracking.getByTestId('track-eta')).toHaveText(/^On the way: expected at \d{1,2}:\d{2} (AM|PM)/);
 });

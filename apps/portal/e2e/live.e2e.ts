@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { ADMIN, bookJob, expectLive, expectNoReload, markDocument, MARCUS, signIn } from './support';
 
 test('a job a customer books and schedules appears on open portal pages without a reload', async ({ page, browser }) => {

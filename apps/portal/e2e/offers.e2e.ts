@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { bookJob, expectLive, MARCUS, screenshots, signIn } from './support';
 
 test('a pro sees offers best first, opens one, accepts it and finds it under Upcoming', async ({ page }) => {

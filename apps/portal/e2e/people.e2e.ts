@@ -3,7 +3,7 @@
  * home's hour on every screen, unserved demand on the board, a paused pro is told so, the Hours page
  * fits a phone, and the logo link has a name. Every page state is checked with axe at both widths.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { expectAccessible } from '@h2s/e2e-config/axe';
 import { ADMIN, apiAs, bookJob, CUSTOMER, createPro, MARCUS, mutate, signIn, unique } from './support';
 import { request } from '@playwright/test';

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { bookJob, createPro, MARCUS, signIn } from './support';
 
 test('two pros accept the same job at once: exactly one wins, the other is told it is gone', async ({ browser }) => {

@@ -2,35 +2,18 @@
  * Ratings end to end: the customer rates a finished visit from the tracking page (no sign-in), the pro
  * sees it on "My jobs", dispatch sees it flagged on the Pros page.
  */
-import { expect, request, test } from '@playwright/test';
-import { ADMIN, apiAs, bookJob, createPro, CUSTOMER, mutate, PORTAL, query, signIn, solidPng } from './support';
+import { expect, test } from '@h2s/e2e-config/test';
+import { acceptAs, ADMIN, bookJob, createPro, finishVisit, signIn, trackingUrlOf } from './support';
 
 test('a customer rates the finished visit; the pro and dispatch see it, a low one flagged', async ({ page, browser }) => {
   const booking = await bookJob({ schedule: { inDays: 1, timeWindow: '12pm - 3pm' } });
   const pro = await createPro();
-  const proApi = await apiAs(pro);
-  await mutate(proApi, 'jobs.accept', { jobId: booking.jobId });
-  await mutate(proApi, 'jobs.depart', { jobId: booking.jobId });
-  await mutate(proApi, 'jobs.start', { jobId: booking.jobId });
-  const upload = await proApi.post('/api/trpc/uploads.create', {
-    headers: { origin: PORTAL },
-    multipart: {
-      jobId: booking.jobId,
-      kind: 'after',
-      file: { name: 'after.png', mimeType: 'image/png', buffer: solidPng(64, 64, [9, 8, 7]) },
-    },
-  });
-  expect(upload.ok()).toBe(true);
-  await mutate(proApi, 'jobs.complete', { jobId: booking.jobId });
-  await proApi.dispose();
-
-  const customer = await request.newContext({ baseURL: CUSTOMER });
-  const { trackingPath } = await query<{ trackingPath: string }>(customer, 'orders.bySession', { sessionId: booking.sessionId });
-  await customer.dispose();
+  await acceptAs(pro, booking.jobId);
+  await finishVisit(pro, booking.jobId);
 
   const customerContext = await browser.newContext();
   const tracking = await customerContext.newPage();
-  await tracking.goto(`${CUSTOMER}${trackingPath}`);
+  await tracking.goto(await trackingUrlOf(booking.sessionId));
   await tracking.getByTestId('track-rate').click();
   await expect(tracking.getByRole('heading', { name: 'Rate your visit' })).toBeVisible();
   await tracking.getByRole('radio', { name: /^2/ }).check();

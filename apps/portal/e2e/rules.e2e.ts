@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { ADMIN, artifact, bookJob, createPro, CUSTOMER, localDatePlus, signIn, sqlOnE2eDatabase } from './support';
 
 const MILWAUKEE = { line1: '700 N Water St', city: 'Milwaukee', state: 'WI', postalCode: '53202' };

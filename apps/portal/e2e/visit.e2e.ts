@@ -4,20 +4,13 @@
  * page, open in another browser with no sign-in, follows every step live without reloading.
  */
 import { fileURLToPath } from 'node:url';
-import { expect, request, test, type Page } from '@playwright/test';
-import { apiAs, bookJob, createPro, CUSTOMER, expectNoReload, markDocument, mutate, PORTAL, query, signIn, solidPng } from './support';
+import { type Page } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
+import { acceptAs, bookJob, createPro, expectNoReload, finishVisit, markDocument, signIn, solidPng, trackingUrlOf } from './support';
 
 /** Phone-width screenshots kept as build artifacts (repository root `artifacts/`). */
 const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 const PHONE = { width: 390, height: 844 };
-
-async function trackingPathOf(sessionId: string): Promise<string> {
-  const customer = await request.newContext({ baseURL: CUSTOMER });
-  const order = await query<{ trackingPath: string | null }>(customer, 'orders.bySession', { sessionId });
-  await customer.dispose();
-  if (!order.trackingPath) throw new Error('no tracking link');
-  return order.trackingPath;
-}
 
 const stepOf = (page: Page, step: string) => page.getByTestId('track-timeline').locator(`li[data-step="${step}"]`);
 
@@ -25,14 +18,12 @@ test('a pro takes the visit step by step on a phone while the customer watches i
   // Booked three days out: every step now is far from the window, so each asks first.
   const booking = await bookJob({ schedule: { inDays: 3, timeWindow: '9am - 12pm' } });
   const pro = await createPro();
-  const proApi = await apiAs(pro);
-  await mutate(proApi, 'jobs.accept', { jobId: booking.jobId });
-  await proApi.dispose();
+  await acceptAs(pro, booking.jobId);
 
   // The customer's tracking page, in its own browser context: no cookies, no sign-in.
   const customerContext = await browser.newContext({ viewport: PHONE });
   const tracking = await customerContext.newPage();
-  await tracking.goto(`${CUSTOMER}${await trackingPathOf(booking.sessionId)}`);
+  await tracking.goto(await trackingUrlOf(booking.sessionId));
   await expect(tracking.getByTestId('track-headline')).toHaveText('Your pro is confirmed');
   await expect(tracking.getByTestId('track-pro')).toHaveText(pro.name.split(' ')[0]!);
   await expect(tracking.getByText('Live: this page updates by itself')).toBeVisible();
@@ -90,22 +81,8 @@ test('a pro takes the visit step by step on a phone while the customer watches i
 test('an admin reopens a completed job with a reason, and the history says why', async ({ page }) => {
   const booking = await bookJob({ schedule: { inDays: 1, timeWindow: '12pm - 3pm' } });
   const pro = await createPro();
-  const proApi = await apiAs(pro);
-  await mutate(proApi, 'jobs.accept', { jobId: booking.jobId });
-  await mutate(proApi, 'jobs.depart', { jobId: booking.jobId });
-  await mutate(proApi, 'jobs.start', { jobId: booking.jobId });
-  const upload = await proApi.post('/api/trpc/uploads.create', {
-    // A form post: SvelteKit's CSRF check wants it from the portal's own origin.
-    headers: { origin: PORTAL },
-    multipart: {
-      jobId: booking.jobId,
-      kind: 'after',
-      file: { name: 'after.png', mimeType: 'image/png', buffer: solidPng(64, 64, [1, 2, 3]) },
-    },
-  });
-  expect(upload.ok()).toBe(true);
-  await mutate(proApi, 'jobs.complete', { jobId: booking.jobId });
-  await proApi.dispose();
+  await acceptAs(pro, booking.jobId);
+  await finishVisit(pro, booking.jobId);
 
   await signIn(page, { email: 'admin@home2smart.dev', password: 'dispatch-admin-dev' });
   await page.goto(`/admin/jobs/${booking.jobId}`);

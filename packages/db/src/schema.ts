@@ -555,6 +555,8 @@ export const EMAIL_KINDS = [
   'reminder',
   'cancelled',
   'sign_in_link',
+  /** To a pro whom dispatch took off a job (reassigned, or their crew seat given to another). */
+  'pro_unassigned',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 

@@ -12,6 +12,7 @@ import { lockProDay, VISIT_CONSTRAINT } from './dayplan/place';
 import { DriveNotFetched, drivesForPlacing, productTravelTimes, type TravelTimes } from './dayplan/travel';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
+import { enqueueProUnassignedEmail } from './pro-unassigned';
 
 export async function assignSeat(
   db: Database,
@@ -73,11 +74,13 @@ async function seatInTransaction(
   }
   // The new holder's own visit in their day (acknowledged when they open it).
   await holdSeatVisit(tx, { id: seatId, jobId, proId, byDispatch: true }, now, drive, "That pro's day has no room for this job");
-  await recordJobEvent(tx, jobId, current ? 'reassigned' : 'assigned', admin, {
+  const { eventId } = await recordJobEvent(tx, jobId, current ? 'reassigned' : 'assigned', admin, {
     seat,
     proId,
     ...(current ? { previousProId: current.proId } : {}),
   });
+  // The pro taken off the seat is told (issue 22), once per change.
+  if (current) await enqueueProUnassignedEmail(tx, { jobId, orderId: job.orderId, proId: current.proId, eventId, seat });
   if (seat === 1 && job.assignedProId) {
     // The lead changed on an assigned job: the new lead's visit becomes the job's assignment.
     await tx.update(dispatchJobs).set({ assignedProId: proId, updatedAt: now }).where(eq(dispatchJobs.id, jobId));

@@ -9,6 +9,7 @@ import { createEvent } from 'ics';
 import nodemailer from 'nodemailer';
 import type { EmailKind } from '@h2s/db';
 import type { ApiDeps } from './deps';
+import { renderProUnassigned } from './pro-unassigned';
 import { ratingUrl } from './rating-link';
 import { firstName, trackingUrl, windowLabel } from './tracking';
 
@@ -214,6 +215,8 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
         ),
       };
     }
+    case 'pro_unassigned':
+      return renderProUnassigned({ idempotencyKey: n.idempotencyKey, data: n.data, jobId: n.job?.id ?? null }, base.messageId);
     case 'sign_in_link':
       throw new Error('account mail carries its own text (see accountEmail)');
     case 'cancelled':

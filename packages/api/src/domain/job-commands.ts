@@ -20,6 +20,7 @@ import { claimCrewSeat, SEATS_TAKEN } from './crew';
 import { conflict, forbidden, JOB_NO_LONGER_AVAILABLE, notFound } from './errors';
 import { jobEventInsertSql, jobEventNotifySql, recordJobEvent, type Actor } from './events';
 import { enqueueEmail, enqueueEmailSql } from './notifications';
+import { enqueueProUnassignedEmail } from './pro-unassigned';
 import { lockProDay, placeVisit, VISIT_CONSTRAINT } from './dayplan/place';
 import type { DriveMinutes } from './dayplan/fit';
 import { DriveNotFetched, drivesForPlacing, productTravelTimes, type TravelTimes } from './dayplan/travel';
@@ -251,7 +252,8 @@ async function assignInTransaction(
           .update(jobAssignments)
           .set({ state: 'released', releasedAt: now })
           .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
-        await recordJobEvent(tx, jobId, 'released', admin, { proId: previousProId });
+        const released = await recordJobEvent(tx, jobId, 'released', admin, { proId: previousProId });
+        await enqueueProUnassignedEmail(tx, { jobId, orderId: job.orderId, proId: previousProId, eventId: released.eventId });
       }
       await tx.update(dispatchJobs).set({ assignedProId: proId, status: 'accepted', updatedAt: now }).where(eq(dispatchJobs.id, jobId));
       const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);

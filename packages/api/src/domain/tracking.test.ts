@@ -84,6 +84,8 @@ describe('tracking.get', () => {
     expect((await anon.tracking.get({ token })).completionNotes).toBe('Left the spare bolts in the kitchen drawer.');
     const [mail] = await api.t.sql`select data from email_notifications where idempotency_key like ${`completed:${order.jobId}:%`}`;
     expect(mail?.data).toMatchObject({ notes: 'Left the spare bolts in the kitchen drawer.' });
+    const { orders } = await (await api.caller(order.customer)).account.orders();
+    expect(orders.find((o) => o.orderId === order.orderId)?.completionNotes).toBe('Left the spare bolts in the kitchen drawer.');
   });
 
   it('says a cancelled visit is cancelled, when, and what is refunded (issue 22)', async () => {

@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { checkoutExpiresAt, checkoutLapsed } from '../domain/abandoned-checkouts';
+import { completionNotesOf } from '../domain/completion-notes';
 import { SESSION_TTL_MS } from '../domain/auth';
 import { createSignInToken, redeemSignInToken } from '../domain/customer-access';
 import { ordersForCustomer } from '../domain/job-queries';
@@ -27,6 +28,8 @@ const accountOrder = orderWithUploads.extend({
   paymentExpiresAt: z.string().optional(),
   /** The tracking page (the link every email carries); null until paid. */
   trackingPath: z.string().nullable(),
+  /** The pro's notes for the customer, once the job is completed. */
+  completionNotes: z.string().nullable(),
 });
 
 export const accountRouter = {
@@ -36,10 +39,9 @@ export const accountRouter = {
     const orders = (await ordersForCustomer(ctx.db, ctx.viewer.userId)).filter(
       (order) => order.paymentStatus === 'paid' || (order.paymentStatus === 'pending' && !checkoutLapsed(new Date(order.createdAt), now)),
     );
-    const uploads = await uploadViewsForJobs(
-      ctx,
-      orders.flatMap((order) => (order.job ? [order.job.jobId] : [])),
-    );
+    const jobIds = orders.flatMap((order) => (order.job ? [order.job.jobId] : []));
+    const uploads = await uploadViewsForJobs(ctx, jobIds);
+    const notes = await completionNotesOf(ctx.db, jobIds);
     const tracking = await trackingPathsOf(
       ctx.db,
       ctx,
@@ -51,6 +53,7 @@ export const accountRouter = {
           ...order,
           uploads: (order.job && uploads.get(order.job.jobId)) || [],
           trackingPath: tracking.get(order.orderId) ?? null,
+          completionNotes: (order.job && notes.get(order.job.jobId)) || null,
           ...(order.paymentStatus === 'pending'
             ? {
                 paymentUrl: await ctx.payments.resumeUrl(order.sessionId),

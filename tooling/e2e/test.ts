@@ -1,0 +1,163 @@
+/**
+ * The `test` every browser spec imports (`import { expect, test } from '@h2s/e2e-config/test'`):
+ * Playwright's own, plus an automatic accessibility check of every page state the test visits.
+ *
+ * - After each page load or navigation (full loads and SvelteKit's client-side ones) in any page the
+ *   test opens (its own context, other pages of it, and contexts from `browser.newContext()`), once
+ *   the page has settled: axe's WCAG 2.0/2.1 A and AA rules at the width the page has then.
+ * - At the end of the test, every page still open: at phone (390 px) and desktop (1280 px) widths.
+ *
+ * Any violation fails the test, naming the rule, the nodes, the URL and the width. A state already
+ * found clean (the same structure at the same width, see axe.ts) is not analysed twice in one worker. A
+ * state the test leaves before its analysis is done goes unanalysed; `await analysed(page)` first
+ * where that matters.
+ */
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { AXE_WIDTHS, axeViolations } from './axe';
+
+export { expect };
+
+/** Quiet time after a navigation before the page is analysed (hydration, client-side data). */
+const SETTLE_MS = 250;
+
+/** Errors that mean the state went away before axe finished (navigated on, closed): nothing to report. */
+const GONE = /Execution context was destroyed|Target page, context or browser has been closed|Target closed|frame was detached|navigat/i;
+
+/** One page's checks, run one at a time (axe refuses to run twice at once in a page). */
+class PageWatch {
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  /** States already reported in this test (one message per state, however often it is visited). */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    readonly page: Page,
+    private readonly found: string[],
+  ) {
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) this.schedule();
+    });
+    page.on('load', () => this.schedule());
+  }
+
+  private schedule() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.enqueue(() => this.check());
+    }, SETTLE_MS);
+  }
+
+  enqueue(run: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  /** Waits for a scheduled check to start and every queued one to finish. */
+  async drain(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.enqueue(() => this.check());
+    }
+    await this.chain;
+  }
+
+  async check(label = ''): Promise<void> {
+    const { page } = this;
+    if (page.isClosed() || page.url() === 'about:blank') return;
+    try {
+      // A page still loading after 10 s (a stalled request) is analysed as it is.
+      await page.waitForLoadState('load', { timeout: 10_000 }).catch(() => {});
+      const url = page.url();
+      const t0 = Date.now();
+      const violations = await axeViolations(page);
+      if (process.env.AXE_TIMING) console.log(`[axe] ${Date.now() - t0} ms ${url} ${page.viewportSize()?.width}${label}`);
+      const where = `${url.replace(/\?.*/, '')} at ${page.viewportSize()?.width ?? '?'} px`;
+      const seen = `${where}: ${violations.join(' | ')}`;
+      // One message per state, however often the test comes back to it.
+      if (violations.length && !this.reported.has(seen)) {
+        this.reported.add(seen);
+        this.found.push(`${where}${label}:\n  ${violations.join('\n  ')}`);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Runs in the background: an unexpected error is reported with the test, never left unhandled.
+      if (!GONE.test(message) && !page.isClosed()) this.found.push(`${page.url()}${label}: axe could not run: ${message}`);
+    }
+  }
+
+  /** The end-of-test check: the page as it is, at both widths; the viewport is restored after. */
+  async checkAtBothWidths(): Promise<void> {
+    await this.drain();
+    await this.enqueue(async () => {
+      const { page } = this;
+      if (page.isClosed()) return;
+      const original = page.viewportSize();
+      try {
+        for (const [name, size] of Object.entries(AXE_WIDTHS)) {
+          await page.setViewportSize(size);
+          await this.check(` (${name}, end of test)`);
+        }
+      } finally {
+        if (original && !page.isClosed()) await page.setViewportSize(original).catch(() => {});
+      }
+    });
+  }
+}
+
+/** Each watched page's checks, for `analysed`. */
+const watchOf = new WeakMap<Page, PageWatch>();
+
+/**
+ * Waits until the page as it is now has been analysed (a test about to leave a state within moments
+ * of reaching it, that wants it checked, says so).
+ */
+export async function analysed(page: Page): Promise<void> {
+  await watchOf.get(page)?.drain();
+}
+
+async function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {
+  const watch = (page: Page) => {
+    const pageWatch = new PageWatch(page, found);
+    watchOf.set(page, pageWatch);
+    watches.push(pageWatch);
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+}
+
+/** Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only. */
+function watchNewContexts(browser: Browser, onContext: (context: BrowserContext) => Promise<void>): () => void {
+  const original = browser.newContext;
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await original.apply(browser, args);
+    await onContext(context);
+    return context;
+  };
+  return () => {
+    browser.newContext = original;
+  };
+}
+
+export const test = base.extend<{ axeEveryState: void }>({
+  axeEveryState: [
+    async ({ context, browser }, use, testInfo) => {
+      const found: string[] = [];
+      const watches: PageWatch[] = [];
+      await watchContext(context, watches, found);
+      const restore = watchNewContexts(browser, (other) => watchContext(other, watches, found));
+      try {
+        await use();
+      } finally {
+        restore();
+      }
+      // A test that already failed reports that; a clean run is checked to the end, at both widths.
+      if (testInfo.status !== 'passed') return;
+      for (const watch of watches) await watch.checkAtBothWidths();
+      expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
+    },
+    // The end-of-test analysis has its own time, on top of the test's.
+    { auto: true, timeout: 90_000 },
+  ],
+});
