@@ -4,7 +4,7 @@
  * tracking link.
  */
 import { randomInt } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { expectAccessible } from '@h2s/e2e-config/axe';
 import { addToCart, chicagoBuyer, dateIn, fillCheckout, pickDay, slotText } from './support';
 

@@ -2,7 +2,7 @@
  * Dispatch's seats on a crew job: the job page lists each seat and who holds it, refuses a pro who
  * already holds another seat (saying why, beside that seat), fills the open seat, then changes the lead.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@h2s/e2e-config/test';
 import { expectAccessible } from '@h2s/e2e-config/axe';
 import { ADMIN, apiAs, bookJob, createPro, mutate, signIn } from './support';
 
