@@ -30,10 +30,14 @@ class PageWatch {
   /** States already reported in this test (one message per state, however often it is visited). */
   private readonly reported = new Set<string>();
 
+  /** Settles when the page closes: a check under way in a closed page is not waited for. */
+  private readonly closed: Promise<void>;
+
   constructor(
     readonly page: Page,
     private readonly found: string[],
   ) {
+    this.closed = new Promise((resolve) => page.once('close', () => resolve()));
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) this.schedule();
     });
@@ -60,7 +64,8 @@ class PageWatch {
       this.timer = null;
       this.enqueue(() => this.check());
     }
-    await this.chain;
+    // A page closed while axe ran in it (a context the test closed) has nothing left to analyse.
+    await Promise.race([this.chain, this.closed]);
   }
 
   async check(label = ''): Promise<void> {
@@ -89,8 +94,10 @@ class PageWatch {
 
   /** The end-of-test check: the page as it is, at both widths; the viewport is restored after. */
   async checkAtBothWidths(): Promise<void> {
+    if (this.page.isClosed()) return;
     await this.drain();
-    await this.enqueue(async () => {
+    if (this.page.isClosed()) return;
+    const ended = this.enqueue(async () => {
       const { page } = this;
       if (page.isClosed()) return;
       const original = page.viewportSize();
@@ -103,6 +110,7 @@ class PageWatch {
         if (original && !page.isClosed()) await page.setViewportSize(original).catch(() => {});
       }
     });
+    await Promise.race([ended, this.closed]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, test } from '@h2s/e2e-config/test';
+import { analysed, expect, test } from '@h2s/e2e-config/test';
 import { bookJob, createPro, MARCUS, signIn } from './support';
 
 test('two pros accept the same job at once: exactly one wins, the other is told it is gone', async ({ browser }) => {
@@ -14,6 +14,8 @@ test('two pros accept the same job at once: exactly one wins, the other is told 
     await page.goto(`/jobs/${jobId}`);
     await expect(page.getByRole('button', { name: 'Accept job' })).toBeEnabled();
   }
+  // Both pages analysed (axe) before the race: a check still running would hold one page's click back.
+  await Promise.all(pages.map((page) => analysed(page)));
 
   await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Accept job' }).click()));
 
