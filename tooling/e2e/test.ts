@@ -161,7 +161,7 @@ export const test = base.extend<{ axeEveryState: void }>({
         restore();
       }
       // A test that already failed reports that; a clean run is checked to the end, at both widths.
-      if (testInfo.status !== 'passed') return;
+      if (testInfo.errors.length) return;
       for (const watch of watches) await watch.checkAtBothWidths();
       expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
     },
