@@ -2,10 +2,11 @@
  * The `test` every browser spec imports (`import { expect, test } from '@h2s/e2e-config/test'`):
  * Playwright's own, plus an automatic accessibility check of every page state the test visits.
  *
- * - After each page load or navigation (full loads and SvelteKit's client-side ones) in any page the
- *   test opens (its own context, other pages of it, and contexts from `browser.newContext()`), once
- *   the page has settled: axe's WCAG 2.0/2.1 A and AA rules at the width the page has then.
- * - At the end of the test, every page still open: at phone (390 px) and desktop (1280 px) widths.
+ * - At the end of the test, every page still open in any context the test used (its own, and those
+ *   from `browser.newContext()`): axe's WCAG 2.0/2.1 A and AA rules at phone (390 px) and desktop
+ *   (1280 px) widths; and wherever a test calls `await analysed(page)` (or `expectAccessible`).
+ * - With AXE_EVERY_STATE=1, also after each page load or navigation (full loads and SvelteKit's
+ *   client-side ones), once the page has settled, at the width the page has then.
  *
  * Any violation fails the test, naming the rule, the nodes, the URL and the width. A state already
  * found clean (the same structure at the same width, see axe.ts) is not analysed twice in one worker. A
@@ -16,6 +17,13 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 import { AXE_WIDTHS, axeViolations } from './axe';
 
 export { expect };
+
+/**
+ * AXE_EVERY_STATE=1: also analyse each state in the background as the test reaches it. Off by default:
+ * a background analysis holds the page's main thread for seconds at moments the test does not choose (it
+ * lost races and outran navigations in timing-sensitive tests), and it made the suites too slow for CI.
+ */
+const EVERY_STATE = process.env.AXE_EVERY_STATE === '1';
 
 /** Quiet time after a navigation before the page is analysed (hydration, client-side data). */
 const SETTLE_MS = 250;
@@ -38,10 +46,12 @@ class PageWatch {
     private readonly found: string[],
   ) {
     this.closed = new Promise((resolve) => page.once('close', () => resolve()));
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) this.schedule();
-    });
-    page.on('load', () => this.schedule());
+    if (EVERY_STATE) {
+      page.on('framenavigated', (frame) => {
+        if (frame === page.mainFrame()) this.schedule();
+      });
+      page.on('load', () => this.schedule());
+    }
   }
 
   private schedule() {
@@ -122,7 +132,11 @@ const watchOf = new WeakMap<Page, PageWatch>();
  * of reaching it, that wants it checked, says so).
  */
 export async function analysed(page: Page): Promise<void> {
-  await watchOf.get(page)?.drain();
+  const watch = watchOf.get(page);
+  if (!watch) return;
+  // Without background analysis, this is where the state is analysed.
+  if (!EVERY_STATE) void watch.enqueue(() => watch.check());
+  await watch.drain();
 }
 
 async function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {

@@ -74,6 +74,8 @@ test.describe('in Chicago time', () => {
     await page.getByLabel('Email').fill('jordan@example.com');
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('link', { name: 'dev outbox' }).click();
+    // On the outbox before reloading it (a reload while the click's navigation is pending reloads the account).
+    await expect(page).toHaveURL(/\/dev\/outbox/);
     const mail = page.getByRole('listitem').filter({ hasText: 'To jordan@example.com' }).first();
     // The worker sends the link a moment after the request: the outbox shows it once it is sent.
     await expect(async () => {
