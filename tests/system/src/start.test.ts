@@ -90,7 +90,7 @@ describe('pnpm start', () => {
       await db.end();
       expect(row).toEqual({ migrated: true, latest: true });
       // The worker runs beside the apps: graphile-worker's schema is installed and the log says so.
-      for (let i = 0; i < 100 && !run.output().includes('[worker] running'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !run.output().includes('[worker] texts:'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(run.output()).toContain('[worker] running (mail: SMTP, payments: test)');
       // No TWILIO_ settings: production still starts (texts are optional), and says texts are off.
       expect(run.output()).toContain('[start] texts are off');
