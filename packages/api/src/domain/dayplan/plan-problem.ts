@@ -50,16 +50,9 @@ interface ProRow {
   [key: string]: unknown;
 }
 
-export interface DayPro {
-  id: string;
-  name: string;
-  lat: number;
-  lng: number;
-  skills: string[];
-  service_radius_miles: number;
-  timezone: string;
+/** A pro row with their day read through placement's own loadProDay. */
+export interface DayPro extends ProRow {
   day: ProDay;
-  [key: string]: unknown;
 }
 
 export interface BuiltProblem {
