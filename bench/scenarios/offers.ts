@@ -8,7 +8,10 @@ import { summarize, timed, type Summary } from '../lib/stats';
 
 /**
  * The floor under offers.list: the same lat/lng box on the partial index, the haversine distance,
- * the radius cut and the score's rules, ordered best first, all in one SQL statement.
+ * the radius cut and the score's rules, ordered best first, all in one SQL statement. The rounding is
+ * numeric, half away from zero as the scoring package's Math.round on these positive values: round()
+ * of a double precision rounds half to even, which scored half the odd-tenths distances a point apart
+ * and, when two jobs sat a point apart at the page's edge, made the two lists disagree.
  */
 export async function rawOffers(sql: Sql, pro: ProRow): Promise<string[]> {
   const box = boundingBox(pro, pro.radius);
@@ -19,14 +22,14 @@ export async function rawOffers(sql: Sql, pro: ProRow): Promise<string[]> {
       from dispatch_jobs j
       join orders o on o.id = j.order_id
       cross join lateral (
-        select round(2 * 3958.8 * asin(least(1, sqrt(
+        select round((2 * 3958.8 * asin(least(1, sqrt(
                  power(sin(radians(j.lat - ${pro.lat}::float8) / 2), 2) +
-                 cos(radians(${pro.lat}::float8)) * cos(radians(j.lat)) * power(sin(radians(j.lng - ${pro.lng}::float8) / 2), 2)))) * 10) as tenths
+                 cos(radians(${pro.lat}::float8)) * cos(radians(j.lat)) * power(sin(radians(j.lng - ${pro.lng}::float8) / 2), 2)))) * 10)::numeric) as tenths
       ) d
       cross join lateral (
         select (case when j.status = 'scheduled' then 1000 else 500 end
                 + case when d.tenths < 100 then 500 when d.tenths < 250 then 200 else 0 end
-                - round(d.tenths * 5 / 10)
+                - round(d.tenths * 5 / 10.0)
                 + case when j.due_at is null then 0 when j.due_at <= now() then 300
                        when j.due_at < now() + interval '24 hours' then 300
                        when j.due_at < now() + interval '48 hours' then 100 else 0 end) as score
@@ -34,7 +37,7 @@ export async function rawOffers(sql: Sql, pro: ProRow): Promise<string[]> {
      where j.status in ('queued', 'scheduled') and j.assigned_pro_id is null
        and point(j.lng, j.lat) <@ box(point(${box.minLng}, ${box.minLat}), point(${box.maxLng}, ${box.maxLat}))
        and d.tenths <= ${pro.radius * 10}
-     order by s.score desc, j.due_at asc nulls last, j.created_at asc, j.id asc`;
+     order by s.score desc, j.due_at asc nulls last, date_trunc('milliseconds', j.created_at) asc, j.id collate "C" asc`;
   return found.map((r) => r.id);
 }
 
@@ -72,12 +75,19 @@ export async function measureOffers(portal: RunningApp, cookie: string, sql: Sql
   // offers.list answers one page (the best 50): the same jobs as the raw ranking's first page.
   const httpIds = new Set(last.map((o) => o.jobId));
   rawIds = rawIds.slice(0, Math.max(last.length, Math.min(rawIds.length, 50)));
+  const sameJobs = httpIds.size === rawIds.length && rawIds.every((id) => httpIds.has(id));
+  if (!sameJobs) {
+    const rawSet = new Set(rawIds);
+    const onlyApp = [...httpIds].filter((id) => !rawSet.has(id));
+    const onlyRaw = rawIds.filter((id) => !httpIds.has(id));
+    log(`  offers.list and the raw query disagree: only offers.list ${onlyApp.join(', ') || '–'}; only raw ${onlyRaw.join(', ') || '–'}`);
+  }
   return {
     openJobs: await countOpenJobs(sql),
     offers: last.length,
     http: summarize(httpTimes),
     raw: summarize(rawTimes),
-    sameJobs: httpIds.size === rawIds.length && rawIds.every((id) => httpIds.has(id)),
+    sameJobs,
   };
 }
 
