@@ -156,6 +156,43 @@ describe('every seat-holder has a visit of their own under the no-overlap rule',
     expect(await audit()).toEqual({ 7: [], 11: [] });
   });
 
+  it('a crew job moved to a time one seat-holder is busy: the whole crew is released, the seats emptied, each pro told', async () => {
+    const order = await crewJob('9am - 12pm', '2026-01-20', 1);
+    const lead = await api.pro({ name: 'Ada Leads' });
+    const helper = await api.pro({ name: 'Bo Helps' });
+    await (await api.caller(lead)).jobs.accept({ jobId: order.jobId });
+    await (await api.caller(helper)).jobs.accept({ jobId: order.jobId });
+    // The helper also holds a four-hour job from 12pm that day.
+    const other = await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 2 }] });
+    await (
+      await api.caller(null)
+    ).schedule.confirm({ sessionId: other.sessionId, date: '2026-01-20', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
+    await (await api.caller(helper)).jobs.accept({ jobId: other.jobId });
+
+    const moved = await (
+      await api.caller(order.customer)
+    ).schedule.reschedule({ sessionId: order.sessionId, date: '2026-01-20', timezone: 'America/Chicago', timeWindow: '12pm - 3pm' });
+    expect(moved).toMatchObject({ status: 'scheduled', proReleased: true });
+    expect((await visitsOf(order.jobId)).map((v) => [v.pro, v.state, v.arrival])).toEqual(
+      [lead.userId, helper.userId].sort().map((pro) => [pro, 'released', null]),
+    );
+    const [job] = await api.t.sql`select status, assigned_pro_id, seats_taken,
+                                         (select count(*)::int from job_crew_seats where job_id = ${order.jobId}) as seats
+                                    from dispatch_jobs where id = ${order.jobId}`;
+    expect(job).toEqual({ status: 'scheduled', assigned_pro_id: null, seats_taken: 0, seats: 0 });
+    const released = await api.t.sql<{ data: { proId: string; reason: string; message: string } }[]>`
+      select data from job_events where job_id = ${order.jobId} and type = 'released' order by data->>'proId'`;
+    expect(released.map((e) => [e.data.proId, e.data.reason])).toEqual(
+      [lead.userId, helper.userId].sort().map((pro) => [pro, 'rescheduled-into-busy-window']),
+    );
+    expect(released[0]!.data.message).toMatch(/crew job .* one of its pros already has a job/);
+    // The helper keeps the other job; the crew job's first seat is open again, at the new time.
+    expect((await visitsOf(other.jobId)).map((v) => [v.pro, v.state])).toEqual([[helper.userId, 'accepted']]);
+    const again = await (await api.caller(await api.pro({ name: 'Cy Leads' }))).jobs.accept({ jobId: order.jobId });
+    expect(again.seat).toEqual({ number: 1, of: 2, lead: true });
+    expect(await audit()).toEqual({ 7: [], 11: [] });
+  });
+
   it("a cancelled crew job frees every seat-holder's time", async () => {
     const order = await crewJob('3pm - 6pm', '2026-01-17', 1);
     const lead = await api.pro({ name: 'Noa Leads' });

@@ -4,16 +4,10 @@
  * and assign (dayplan/place.ts), and held by the same exclusion constraint, job_assignments_pro_visit_excl.
  * The lead's row becomes the job's 'accepted' assignment when the crew is complete, keeping its visit.
  */
-import { dispatchJobs, eq, isExclusionViolation, jobCrewSeats, jobWindowSql, sql, type Database, type DbOrTx } from '@h2s/db';
-import { estimatedTravelTimes } from '@h2s/routing';
-import { TransactionRollbackError } from 'drizzle-orm';
+import { jobWindowSql, sql, type DbOrTx } from '@h2s/db';
 import { conflict } from './errors';
-import { recordJobEvent, type Actor } from './events';
-import { openForOffers } from './offer-timers';
-import type { DispatchPolicy } from './policy';
 import type { DriveMinutes } from './dayplan/fit';
-import { lockProDay, placeVisit, VISIT_CONSTRAINT } from './dayplan/place';
-import { drivesForPlacing } from './dayplan/travel';
+import { placeVisit } from './dayplan/place';
 
 const noVisit = sql`planned_arrival = null, planned_start = null, planned_end = null, drive_minutes = null, visit_range = null`;
 
@@ -61,66 +55,4 @@ export async function promoteLeadVisit(tx: DbOrTx, jobId: string, leadId: string
      where job_id = ${jobId} and pro_id = ${leadId} and state = 'seated'
     returning id`);
   return row?.id ?? null;
-}
-
-const isRollback = (error: unknown) => error instanceof TransactionRollbackError;
-
-/**
- * A crew job's window moved: every seat-holder's visit is placed again in their own day. If any of
- * them is busy at the new time, the whole crew is released (seats emptied, so claims start again at
- * the lead's seat) and the job goes back to offers, each pro told by a `released` event.
- * Returns whether the crew was released.
- */
-export async function moveCrewVisits(
-  tx: Database | DbOrTx,
-  jobId: string,
-  actor: Actor,
-  now: Date,
-  policy: DispatchPolicy,
-): Promise<boolean> {
-  const live = await tx.execute<{ id: string; pro_id: string }>(
-    sql`select id, pro_id from job_assignments where job_id = ${jobId} and state in ('accepted', 'seated') order by pro_id`,
-  );
-  if (!live.length) return false;
-  for (const row of live) await lockProDay(tx, row.pro_id);
-  const drives = new Map<string, DriveMinutes>();
-  // Inside the caller's transaction: the coordinate estimate (no network), as for a one-pro job.
-  for (const row of live) drives.set(row.pro_id, await drivesForPlacing(tx, estimatedTravelTimes(), jobId, row.pro_id));
-  try {
-    const placed = await (tx as Database).transaction(async (sp) => {
-      for (const row of live) {
-        await sp.execute(sql`update job_assignments set window_range = ${jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`)}
-                              where id = ${row.id}`);
-        const placement = await placeVisit(sp, row.id, jobId, row.pro_id, drives.get(row.pro_id) ?? (() => 0));
-        if (placement.placed === false) sp.rollback();
-      }
-      return true;
-    });
-    if (placed) return false;
-  } catch (error) {
-    if (!isExclusionViolation(error, VISIT_CONSTRAINT) && !isRollback(error)) throw error;
-  }
-  for (const row of live) await releaseSeatVisit(tx, jobId, row.pro_id, now);
-  await tx.delete(jobCrewSeats).where(eq(jobCrewSeats.jobId, jobId));
-  const [job] = await tx
-    .update(dispatchJobs)
-    .set({ assignedProId: null, seatsTaken: 0, status: 'scheduled', updatedAt: now })
-    .where(eq(dispatchJobs.id, jobId))
-    .returning({ dueAt: dispatchJobs.dueAt });
-  for (const row of live) {
-    await recordJobEvent(tx, jobId, 'released', actor, {
-      proId: row.pro_id,
-      reason: 'rescheduled-into-busy-window',
-      message: 'The customer moved this crew job to a time one of its pros already has a job; it is back in offers.',
-      dueAt: job?.dueAt?.toISOString() ?? null,
-    });
-  }
-  await openForOffers(tx, jobId, now, policy);
-  return true;
-}
-
-/** Whether the job needs a crew (its visits move seat by seat). */
-export async function isCrewJob(tx: DbOrTx, jobId: string): Promise<boolean> {
-  const [row] = await tx.execute<{ crew: boolean }>(sql`select crew_size > 1 as crew from dispatch_jobs where id = ${jobId}`);
-  return Boolean(row?.crew);
 }

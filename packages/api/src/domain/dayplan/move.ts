@@ -1,20 +1,26 @@
-/** A held job whose window moved: its visit placed again in the pro's day, or the pro released. */
-import { and, eq, isExclusionViolation, jobAssignments, jobWindowSql, sql, dispatchJobs, type Database, type DbOrTx } from '@h2s/db';
+/**
+ * A held job whose window moved: every live visit placed again in its pro's day, or the job released.
+ * One path for a one-pro job (its accepted assignment) and a crew job (each seat-holder's row).
+ */
+import { dispatchJobs, eq, isExclusionViolation, jobCrewSeats, jobWindowSql, sql, type Database, type DbOrTx } from '@h2s/db';
 import { estimatedTravelTimes } from '@h2s/routing';
 import { TransactionRollbackError } from 'drizzle-orm';
+import { releaseSeatVisit } from '../crew-visits';
 import { recordJobEvent, type Actor } from '../events';
 import { openForOffers } from '../offer-timers';
 import type { DispatchPolicy } from '../policy';
-import { isCrewJob, moveCrewVisits } from '../crew-visits';
+import type { DriveMinutes } from './fit';
 import { lockProDay, placeVisit, VISIT_CONSTRAINT } from './place';
 import { drivesForPlacing } from './travel';
 
 const isRollback = (error: unknown) => error instanceof TransactionRollbackError;
 
 /**
- * The job's window moved (a reschedule, or a first schedule of an accepted job): the live assignment
- * follows it. If the pro is busy at the new time the exclusion constraint refuses, and the job goes
- * back to offers instead, the pro told by a `released` event. Returns whether the pro was released.
+ * The job's window moved (a reschedule, or a first schedule of an accepted job): each live assignment
+ * (the pro's, or every seat-holder's of a crew job) is placed again in its own day. If any pro is busy
+ * at the new time (the exclusion constraint refuses, or the day has no room), all of them are released
+ * (a crew's seats emptied, so claims start again at the lead's seat) and the job goes back to offers,
+ * each pro told by a `released` event. Returns whether the job was released.
  */
 export async function moveAssignmentWindow(
   tx: Database | DbOrTx,
@@ -23,53 +29,50 @@ export async function moveAssignmentWindow(
   now: Date,
   policy: DispatchPolicy,
 ): Promise<boolean> {
-  // A crew job: every seat-holder's visit moves (crew-visits.ts).
-  if (await isCrewJob(tx, jobId)) return moveCrewVisits(tx, jobId, actor, now, policy);
-  const [live] = await tx
-    .select()
-    .from(jobAssignments)
-    .where(and(eq(jobAssignments.jobId, jobId), eq(jobAssignments.state, 'accepted')));
-  if (!live) return false;
-  const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
-  await lockProDay(tx, live.proId);
+  const live = await tx.execute<{ id: string; pro_id: string; crew: boolean }>(
+    sql`select a.id, a.pro_id, j.crew_size > 1 as crew
+          from job_assignments a join dispatch_jobs j on j.id = a.job_id
+         where a.job_id = ${jobId} and a.state in ('accepted', 'seated') order by a.pro_id`,
+  );
+  if (!live.length) return false;
+  // Days locked in pro order, as every path that places visits does.
+  for (const row of live) await lockProDay(tx, row.pro_id);
   // Inside the caller's transaction: the coordinate estimate (no network), whatever ROUTING_URL says.
-  const drive = await drivesForPlacing(tx, estimatedTravelTimes(), jobId, live.proId);
+  const drives = new Map<string, DriveMinutes>();
+  for (const row of live) drives.set(row.pro_id, await drivesForPlacing(tx, estimatedTravelTimes(), jobId, row.pro_id));
+  const window = jobWindowSql(sql`(select due_at from dispatch_jobs where id = ${jobId})`);
   try {
-    // A savepoint: the refused update is undone without losing the rest of the transaction.
+    // A savepoint: a refused placement is undone without losing the rest of the transaction.
     const placed = await (tx as Database).transaction(async (sp) => {
-      await sp.update(jobAssignments).set({ windowRange: window }).where(eq(jobAssignments.id, live.id));
-      const placement = await placeVisit(sp, live.id, jobId, live.proId, drive);
-      if (placement.placed === false) sp.rollback();
+      for (const row of live) {
+        await sp.execute(sql`update job_assignments set window_range = ${window} where id = ${row.id}`);
+        const placement = await placeVisit(sp, row.id, jobId, row.pro_id, drives.get(row.pro_id)!);
+        if (placement.placed === false) sp.rollback();
+      }
       return true;
     });
     if (placed) return false;
   } catch (error) {
     if (!isExclusionViolation(error, VISIT_CONSTRAINT) && !isRollback(error)) throw error;
   }
-  await tx
-    .update(jobAssignments)
-    .set({
-      state: 'released',
-      releasedAt: now,
-      windowRange: null,
-      plannedArrival: null,
-      plannedStart: null,
-      plannedEnd: null,
-      driveMinutes: null,
-      visitRange: null,
-    })
-    .where(eq(jobAssignments.id, live.id));
+  for (const row of live) await releaseSeatVisit(tx, jobId, row.pro_id, now);
+  await tx.delete(jobCrewSeats).where(eq(jobCrewSeats.jobId, jobId));
   const [job] = await tx
     .update(dispatchJobs)
-    .set({ assignedProId: null, status: 'scheduled', updatedAt: now })
+    .set({ assignedProId: null, seatsTaken: 0, status: 'scheduled', updatedAt: now })
     .where(eq(dispatchJobs.id, jobId))
     .returning({ dueAt: dispatchJobs.dueAt });
-  await recordJobEvent(tx, jobId, 'released', actor, {
-    proId: live.proId,
-    reason: 'rescheduled-into-busy-window',
-    message: 'The customer moved this job to a time you already have a job; it is back in offers.',
-    dueAt: job?.dueAt?.toISOString() ?? null,
-  });
+  const message = live[0]!.crew
+    ? 'The customer moved this crew job to a time one of its pros already has a job; it is back in offers.'
+    : 'The customer moved this job to a time you already have a job; it is back in offers.';
+  for (const row of live) {
+    await recordJobEvent(tx, jobId, 'released', actor, {
+      proId: row.pro_id,
+      reason: 'rescheduled-into-busy-window',
+      message,
+      dueAt: job?.dueAt?.toISOString() ?? null,
+    });
+  }
   await openForOffers(tx, jobId, now, policy);
   return true;
 }
