@@ -31,6 +31,8 @@ export const clashesSql = (j: string, proId: SQL | string): SQL =>
 /**
  * The job's window falls inside the pro's working hours on that weekday (in the pro's timezone) and
  * not on a day off. An unscheduled job has no window yet: it is shown to everyone in reach.
+ * hoursVerdict(...) === 'within' (dayplan/hours.ts) in SQL, so it can filter inside one statement;
+ * dayplan/hours-sql.test.ts holds the two to the same answer.
  */
 export const withinHoursSql = (j: string, p: string): SQL => {
   const local = `(${j}.due_at at time zone ${p}.timezone)`;

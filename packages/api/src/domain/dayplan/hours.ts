@@ -3,7 +3,8 @@
  * fitIntoDay refuses a day off and a window wholly outside the shift; admin.assign asks dispatch for a
  * reason unless the window lies wholly inside it (checkAssignmentHours); the planner offers a job
  * only to pros it lies inside for. The shift itself (weekly hours on that local date, null on a day
- * off or a day without hours) is read by loadProDay / loadProDays.
+ * off or a day without hours) is read by loadProDay / loadProDays. offers.list and jobs.accept filter
+ * with its SQL form, withinHoursSql (reach.ts); hours-sql.test.ts checks the two agree.
  */
 export interface Shift {
   start: Date;
