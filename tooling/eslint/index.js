@@ -96,6 +96,22 @@ export function h2sConfig(root) {
     },
     ...layers,
     {
+      // Every query and mutation declares what it answers (issue 13): .output(...) right before .query/.mutation,
+      // parsed outside production (checkedOutput, packages/api/src/trpc.ts).
+      files: ['packages/api/src/router/**/*.ts', 'packages/api/src/root.ts'],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        'no-restricted-syntax': [
+          'error',
+          {
+            selector:
+              "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(query|mutation)$/]:not([callee.object.callee.property.name='output'])",
+            message: 'Declare the output schema: .output(checkedOutput(schema)) right before .query(...) or .mutation(...).',
+          },
+        ],
+      },
+    },
+    {
       // Every browser spec checks each page state it visits with axe (tooling/e2e/test.ts).
       files: ['apps/*/e2e/**/*.e2e.ts'],
       rules: {
