@@ -13,7 +13,7 @@
  * state the test leaves before its analysis is done goes unanalysed; `await analysed(page)` first
  * where that matters.
  */
-import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { AXE_WIDTHS, axeViolations } from './axe';
 
 export { expect };
@@ -139,7 +139,7 @@ export async function analysed(page: Page): Promise<void> {
   await watch.drain();
 }
 
-async function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]) {
+function watchContext(context: BrowserContext, watches: PageWatch[], found: string[]): void {
   const watch = (page: Page) => {
     const pageWatch = new PageWatch(page, found);
     watchOf.set(page, pageWatch);
@@ -149,30 +149,19 @@ async function watchContext(context: BrowserContext, watches: PageWatch[], found
   context.on('page', watch);
 }
 
-/** Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only. */
-function watchNewContexts(browser: Browser, onContext: (context: BrowserContext) => Promise<void>): () => void {
-  const original = browser.newContext;
-  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
-    const context = await original.apply(browser, args);
-    await onContext(context);
-    return context;
-  };
-  return () => {
-    browser.newContext = original;
-  };
-}
-
 export const test = base.extend<{ axeEveryState: void }>({
   axeEveryState: [
     async ({ context, browser }, use, testInfo) => {
       const found: string[] = [];
       const watches: PageWatch[] = [];
-      await watchContext(context, watches, found);
-      const restore = watchNewContexts(browser, (other) => watchContext(other, watches, found));
+      watchContext(context, watches, found);
+      // Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only.
+      const onContext = (other: BrowserContext) => watchContext(other, watches, found);
+      browser.on('context', onContext);
       try {
         await use();
       } finally {
-        restore();
+        browser.off('context', onContext);
       }
       // A test that already failed reports that; a clean run is checked to the end, at both widths.
       if (testInfo.errors.length) return;

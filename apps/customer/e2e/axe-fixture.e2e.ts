@@ -22,3 +22,12 @@ test('a page loaded with a violation fails the test even when the test moves on'
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 });
+
+test('a violation in a context the test opened itself fails the test, though the test checked nothing', async ({ browser }) => {
+  test.fail();
+  const other = await browser.newContext();
+  const page = await other.newPage();
+  await page.route('http://axe-fixture.test/bad', (route) => route.fulfill({ contentType: 'text/html', body: BAD_PAGE }));
+  await page.goto('http://axe-fixture.test/bad');
+  await expect(page.getByRole('heading', { name: 'Bad' })).toBeVisible();
+});
