@@ -77,7 +77,7 @@ export async function routeAwareOffers(arena: Arena): Promise<void> {
     log('route-aware offers: skipped (apps in-process)');
     return;
   }
-  const point = await measureOffers(app, arena.flatCookie, arena.raw.sql, arena.flatRow, config.offersSamples);
+  const point = await measureOffers(app, arena.flatCookie, arena.raw.sql, arena.flatRow, config.offersSamples, { sameOrder: false });
   const ratio = point.http.p50 / point.raw.p50;
   rows.push({
     name: `offers.list, route-aware ranking (${point.offers} offers)`,

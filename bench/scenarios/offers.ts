@@ -49,7 +49,15 @@ export interface OffersPoint {
   sameJobs: boolean;
 }
 
-export async function measureOffers(portal: RunningApp, cookie: string, sql: Sql, pro: ProRow, samples: number): Promise<OffersPoint> {
+/** `sameOrder: false` for a ranking other than the seed's (route-aware): its page need not be the raw query's first page. */
+export async function measureOffers(
+  portal: RunningApp,
+  cookie: string,
+  sql: Sql,
+  pro: ProRow,
+  samples: number,
+  { sameOrder = true }: { sameOrder?: boolean } = {},
+): Promise<OffersPoint> {
   type Offers = { offers: { jobId: string }[] };
   const get = async () => {
     const response = await trpcQuery<Offers>(portal.client, 'offers.list', undefined, cookie);
@@ -76,7 +84,7 @@ export async function measureOffers(portal: RunningApp, cookie: string, sql: Sql
   const httpIds = new Set(last.map((o) => o.jobId));
   rawIds = rawIds.slice(0, Math.max(last.length, Math.min(rawIds.length, 50)));
   const sameJobs = httpIds.size === rawIds.length && rawIds.every((id) => httpIds.has(id));
-  if (!sameJobs) {
+  if (!sameJobs && sameOrder) {
     const rawSet = new Set(rawIds);
     const onlyApp = [...httpIds].filter((id) => !rawSet.has(id));
     const onlyRaw = rawIds.filter((id) => !httpIds.has(id));
