@@ -4,7 +4,7 @@
  * long they take. The ProDay of any date is then built here without another round trip.
  */
 import { Temporal } from 'temporal-polyfill';
-import { sql, type DbOrTx } from '@h2s/db';
+import { preparedPerDatabase, sql, type Database } from '@h2s/db';
 import { zoneFormat, type PlannedStop, type Point, type ProDay } from './fit';
 
 interface DaysRow {
@@ -28,21 +28,29 @@ export interface ProDays {
 
 const localDateOf = (iso: string, timeZone: string) => zoneFormat(timeZone, 'date').format(new Date(iso));
 
-export async function loadProDays(db: DbOrTx, proId: string, jobIds: string[], from: Date): Promise<ProDays | null> {
-  const [row] = await db.execute<DaysRow>(sql`
+/** Prepared once per database and connection (offers.list runs it on every call). */
+const daysStatement = preparedPerDatabase<DaysRow>('h2s_pro_days', () => {
+  const proId = sql`${sql.placeholder('proId')}::text`;
+  const from = sql`${sql.placeholder('from')}::timestamptz`;
+  return sql`
     select p.timezone, p.lat, p.lng,
            (select coalesce(json_agg(json_build_object('weekday', h.weekday, 'starts', h.starts_at::text, 'ends', h.ends_at::text)), '[]')
               from pro_working_hours h where h.pro_id = p.user_id) as hours,
-           (select coalesce(json_agg(d.day::text), '[]') from pro_days_off d where d.pro_id = p.user_id and d.day >= ${from.toISOString()}::date - 1) as off,
+           (select coalesce(json_agg(d.day::text), '[]') from pro_days_off d
+             where d.pro_id = p.user_id and d.day >= (${from} at time zone 'UTC')::date - 1) as off,
            (select coalesce(json_agg(json_build_object('id', a.id, 'job', a.job_id, 'lat', j.lat, 'lng', j.lng, 'arrival', a.planned_arrival,
                                                        'start', a.planned_start, 'end', a.planned_end, 'drive', a.drive_minutes)
                                      order by a.planned_arrival, a.id), '[]')
               from job_assignments a join dispatch_jobs j on j.id = a.job_id
              where a.pro_id = p.user_id and a.state in ('accepted', 'seated') and a.visit_range is not null
-               and a.planned_end >= ${from.toISOString()}::timestamptz - interval '1 day') as visits,
+               and a.planned_end >= ${from} - interval '1 day') as visits,
            (select json_agg(json_build_object('id', j.id, 'lat', j.lat, 'lng', j.lng, 'service', j.service_minutes))
-              from dispatch_jobs j where j.id in (select jsonb_array_elements_text(${JSON.stringify(jobIds)}::jsonb))) as jobs
-      from pros p where p.user_id = ${proId}`);
+              from dispatch_jobs j where j.id in (select jsonb_array_elements_text(${sql.placeholder('jobIds')}::jsonb))) as jobs
+      from pros p where p.user_id = ${proId}`;
+});
+
+export async function loadProDays(db: Database, proId: string, jobIds: string[], from: Date): Promise<ProDays | null> {
+  const [row] = await daysStatement(db).execute({ proId, from: from.toISOString(), jobIds: JSON.stringify(jobIds) });
   if (!row) return null;
   const { timezone } = row;
   const home = { lat: row.lat, lng: row.lng };
