@@ -8,10 +8,10 @@ import { summarize, timed, type Summary } from '../lib/stats';
 
 /**
  * The floor under offers.list: the same lat/lng box on the partial index, the haversine distance,
- * the radius cut and the score's rules, ordered best first, all in one SQL statement. The rounding is
- * numeric, half away from zero as the scoring package's Math.round on these positive values: round()
- * of a double precision rounds half to even, which scored half the odd-tenths distances a point apart
- * and, when two jobs sat a point apart at the page's edge, made the two lists disagree.
+ * the radius cut and the score's rules, ordered best first, all in one SQL statement. It rounds as the
+ * scoring package's Math.round does, floor(x + 0.5): round() of a double precision rounds halves to even,
+ * which scored half the odd-tenths distances a point apart and, when two jobs sat a point apart at the
+ * page's edge, made the two lists disagree.
  */
 export async function rawOffers(sql: Sql, pro: ProRow): Promise<string[]> {
   const box = boundingBox(pro, pro.radius);
@@ -22,14 +22,14 @@ export async function rawOffers(sql: Sql, pro: ProRow): Promise<string[]> {
       from dispatch_jobs j
       join orders o on o.id = j.order_id
       cross join lateral (
-        select round((2 * 3958.8 * asin(least(1, sqrt(
+        select floor(2 * 3958.8 * asin(least(1, sqrt(
                  power(sin(radians(j.lat - ${pro.lat}::float8) / 2), 2) +
-                 cos(radians(${pro.lat}::float8)) * cos(radians(j.lat)) * power(sin(radians(j.lng - ${pro.lng}::float8) / 2), 2)))) * 10)::numeric) as tenths
+                 cos(radians(${pro.lat}::float8)) * cos(radians(j.lat)) * power(sin(radians(j.lng - ${pro.lng}::float8) / 2), 2)))) * 10 + 0.5) as tenths
       ) d
       cross join lateral (
         select (case when j.status = 'scheduled' then 1000 else 500 end
                 + case when d.tenths < 100 then 500 when d.tenths < 250 then 200 else 0 end
-                - round(d.tenths * 5 / 10.0)
+                - floor(d.tenths * 5 / 10 + 0.5)
                 + case when j.due_at is null then 0 when j.due_at <= now() then 300
                        when j.due_at < now() + interval '24 hours' then 300
                        when j.due_at < now() + interval '48 hours' then 100 else 0 end) as score

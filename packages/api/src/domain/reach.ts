@@ -8,9 +8,11 @@ import { WIDENED_RADIUS_FACTOR } from './policy';
  * haversine distance rounded to 0.1 mi, compared with the radius (1.5x once the job has widened).
  */
 const roundedMiles = (j: string, p: string) =>
-  sql.raw(`round((2 * ${EARTH_RADIUS_MILES} * asin(least(1, sqrt(
+  // Whole tenths as the scoring package's Math.round makes them (floor(x + 0.5): halves up), then / 10, all in
+  // double precision as the scoring package compares them; round() of a double would round halves to even.
+  sql.raw(`floor(2 * ${EARTH_RADIUS_MILES} * asin(least(1, sqrt(
       power(sin(radians(${p}.lat - ${j}.lat) / 2), 2)
-      + cos(radians(${j}.lat)) * cos(radians(${p}.lat)) * power(sin(radians(${p}.lng - ${j}.lng) / 2), 2)))) * 10)::numeric) / 10`);
+      + cos(radians(${j}.lat)) * cos(radians(${p}.lat)) * power(sin(radians(${p}.lng - ${j}.lng) / 2), 2)))) * 10 + 0.5) / 10`);
 
 export const withinReachSql = (j: string, p: string): SQL =>
   sql`${roundedMiles(j, p)} <= ${sql.raw(`${p}.service_radius_miles * (case when ${j}.widened_at is not null then ${WIDENED_RADIUS_FACTOR} else 1 end)`)}`;
