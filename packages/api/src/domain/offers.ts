@@ -251,12 +251,6 @@ function rankCandidates(rows: Candidate[], pro: OffersPro, now: Date): RankedCan
   );
 }
 
-/** Open jobs a pro may take, best first, as offers (every candidate; offers.list pages through listOffersPage). */
-export async function listOffers(db: Database, proId: string, now: Date): Promise<Offer[]> {
-  const { pro, ranked } = await rankedCandidates(db, proId, now);
-  return (await offersOf(db, ranked, pro)).map(({ of: _of, ...offer }) => offer);
-}
-
 /** One ranked candidate as a pro reads it. */
 function offerOf({ row, score, distanceMiles, breakdown }: RankedCandidate, pro: OffersPro, details: OfferDetails | undefined): Offer {
   return {

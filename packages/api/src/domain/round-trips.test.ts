@@ -10,7 +10,7 @@ import { auditIntegrity } from '../integrity';
 import { createTestApi, sampleCheckout, TEST_WEBHOOK_SECRET, type TestApi } from '../test/fixtures';
 import { applyStripeEvent } from './checkout';
 import { acceptJob } from './job-commands';
-import { listOffers } from './offers';
+import { listOffersPage } from './dayplan/offers';
 import { signTestEvent, testPayments } from './payments';
 import { scheduleOrder, windowStartUtc } from './schedule';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const [pro, other] = [await api.pro(), await api.pro()];
   await acceptJob(counted, (paid as { jobId: string }).jobId, pro.userId, now());
   await acceptJob(counted, (paid as { jobId: string }).jobId, other.userId, now()).catch(() => null);
-  await listOffers(counted, other.userId, now());
+  await listOffersPage(counted, other.userId, now());
 });
 afterAll(async () => {
   for (const client of clients) await client.end();
@@ -76,16 +76,16 @@ const payVia = (database: Database, signed: { payload: string; signature: string
 const pay = (signed: { payload: string; signature: string }) => payVia(db, signed);
 
 describe('round trips per request', () => {
-  it('offers.list: three (the pro, the candidates, then the items and photo counts of the offers shown), for one offer or many', async () => {
+  it("offers.list: four (the pro, then the candidates with the pro's days beside them, then the items and photo counts of the offers shown), for one offer or many", async () => {
     const pro = await api.pro({ postalCode: '60601', serviceRadiusMiles: 25 });
     await api.paidOrder(at('Chicago', 'IL', '60614', '2400 N Clark St'));
-    const few = await roundTrips(() => listOffers(counted, pro.userId, now()));
+    const few = await roundTrips(() => listOffersPage(counted, pro.userId, now()));
     for (let i = 0; i < 4; i++) await api.paidOrder(at('Chicago', 'IL', '60615', '5300 S Lake Park Ave'));
-    const more = await roundTrips(() => listOffers(counted, pro.userId, now()));
-    expect(more.value.length).toBeGreaterThan(few.value.length);
-    expect([few.trips, more.trips]).toEqual([3, 3]);
+    const more = await roundTrips(() => listOffersPage(counted, pro.userId, now()));
+    expect(more.value.offers.length).toBeGreaterThan(few.value.offers.length);
+    expect([few.trips, more.trips]).toEqual([4, 4]);
     // The app's procedure returns the same offers, with instants as the contract's ISO strings.
-    expect((await (await api.caller(pro)).offers.list()).offers).toEqual(more.value);
+    expect((await (await api.caller(pro)).offers.list()).offers).toEqual(more.value.offers);
     const scheduled = await api.paidOrder(at('Chicago', 'IL', '60614', '2400 N Clark St'));
     await scheduleOrder(
       db,
@@ -94,7 +94,7 @@ describe('round trips per request', () => {
       { userId: null, role: 'customer' },
       now(),
     );
-    const offer = (await listOffers(db, pro.userId, now())).find((o) => o.jobId === scheduled.jobId);
+    const offer = (await listOffersPage(db, pro.userId, now())).offers.find((o) => o.jobId === scheduled.jobId);
     expect(offer).toMatchObject({
       status: 'scheduled',
       dueAt: '2026-01-15T18:00:00.000Z',
@@ -165,7 +165,8 @@ describe('the rules hold when requests race', () => {
     const milwaukee = await api.pro({ postalCode: '53202', serviceRadiusMiles: 10 });
     const inChicago = await api.paidOrder(at('Chicago', 'IL', '60614', '2400 N Clark St'));
     const inMilwaukee = await api.paidOrder(at('Milwaukee', 'WI', '53202', '700 N Water St'));
-    const [a, b] = await Promise.all([listOffers(db, chicago.userId, now()), listOffers(db, milwaukee.userId, now())]);
+    const [pageA, pageB] = await Promise.all([listOffersPage(db, chicago.userId, now()), listOffersPage(db, milwaukee.userId, now())]);
+    const [a, b] = [pageA.offers, pageB.offers];
     expect(a.map((o) => o.jobId)).toContain(inChicago.jobId);
     expect(a.map((o) => o.jobId)).not.toContain(inMilwaukee.jobId);
     expect(b.map((o) => o.jobId)).toEqual([inMilwaukee.jobId]);
