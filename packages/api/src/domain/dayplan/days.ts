@@ -1,7 +1,7 @@
 /**
  * Every day a pro's offers can touch, read in ONE statement (offers.list is a hot path): home, weekly
- * hours, days off and live planned visits from `from` on, plus where the candidate jobs are and how
- * long they take. The ProDay of any date is then built here without another round trip.
+ * hours, days off and live planned visits from `from` on (where each candidate is and how long it takes
+ * come with the candidates). The ProDay of any date is then built here without another round trip.
  */
 import { Temporal } from 'temporal-polyfill';
 import { preparedPerDatabase, sql, type Database } from '@h2s/db';
@@ -14,14 +14,12 @@ interface DaysRow {
   hours: { weekday: number; starts: string; ends: string }[];
   off: string[];
   visits: { id: string; job: string; lat: number; lng: number; arrival: string; start: string; end: string; drive: number }[];
-  jobs: { id: string; lat: number; lng: number; service: number }[] | null;
   [key: string]: unknown;
 }
 
 export interface ProDays {
   timezone: string;
   home: Point;
-  jobs: Map<string, { point: Point; serviceMinutes: number }>;
   /** The pro's day on a local date (cached per date). */
   day(date: string): ProDay;
 }
@@ -43,14 +41,12 @@ const daysStatement = preparedPerDatabase<DaysRow>('h2s_pro_days', () => {
                                      order by a.planned_arrival, a.id), '[]')
               from job_assignments a join dispatch_jobs j on j.id = a.job_id
              where a.pro_id = p.user_id and a.state in ('accepted', 'seated') and a.visit_range is not null
-               and a.planned_end >= ${from} - interval '1 day') as visits,
-           (select json_agg(json_build_object('id', j.id, 'lat', j.lat, 'lng', j.lng, 'service', j.service_minutes))
-              from dispatch_jobs j where j.id in (select jsonb_array_elements_text(${sql.placeholder('jobIds')}::jsonb))) as jobs
+               and a.planned_end >= ${from} - interval '1 day') as visits
       from pros p where p.user_id = ${proId}`;
 });
 
-export async function loadProDays(db: Database, proId: string, jobIds: string[], from: Date): Promise<ProDays | null> {
-  const [row] = await daysStatement(db).execute({ proId, from: from.toISOString(), jobIds: JSON.stringify(jobIds) });
+export async function loadProDays(db: Database, proId: string, from: Date): Promise<ProDays | null> {
+  const [row] = await daysStatement(db).execute({ proId, from: from.toISOString() });
   if (!row) return null;
   const { timezone } = row;
   const home = { lat: row.lat, lng: row.lng };
@@ -77,7 +73,6 @@ export async function loadProDays(db: Database, proId: string, jobIds: string[],
   return {
     timezone,
     home,
-    jobs: new Map((row.jobs ?? []).map((j) => [j.id, { point: { lat: j.lat, lng: j.lng }, serviceMinutes: j.service }])),
     day(date) {
       let day = days.get(date);
       if (!day) {

@@ -53,7 +53,7 @@ describe('one hours rule in SQL and TypeScript', () => {
        where p.user_id = ${pro.userId}`);
     expect(rows).toHaveLength(dueAts.length);
 
-    const days = (await loadProDays(api.t.db, pro.userId, [], new Date('2026-03-01T00:00:00Z')))!;
+    const days = (await loadProDays(api.t.db, pro.userId, new Date('2026-03-01T00:00:00Z')))!;
     expect(days.timezone).toBe('America/Chicago');
     const disagreements = rows.filter(({ due, ok }) => {
       const dueAt = new Date(due);

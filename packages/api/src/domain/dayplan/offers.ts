@@ -129,7 +129,7 @@ export async function listOffersPage(
   options: { cursor?: string; ranking?: OfferRanking; travel?: TravelTimes } = {},
 ): Promise<OffersPage> {
   const offset = offsetOf(options.cursor);
-  const [{ pro, ranked }, days] = await Promise.all([rankedCandidates(db, proId, now), loadProDays(db, proId, [], now)]);
+  const [{ pro, ranked }, days] = await Promise.all([rankedCandidates(db, proId, now), loadProDays(db, proId, now)]);
   if (!ranked.length || !days) return { offers: [] };
   const routeAware = (options.ranking ?? 'seed') === 'route-aware';
   const fitter = dayFitter(

@@ -32,7 +32,7 @@ export function directDrive(env: NodeJS.ProcessEnv = process.env): DriveMinutes 
   if (env.ROUTING_URL?.trim()) return null;
   if (!estimate) {
     const trip = estimatedTrip();
-    estimate = (from, to) => Math.ceil(trip(from, to).minutes - 1e-9);
+    estimate = (from, to) => wholeMinutes(trip(from, to).minutes);
   }
   return estimate;
 }
