@@ -50,9 +50,6 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-/** A small seeded PRNG (mulberry32, @h2s/routing's): the same run shuffles the same way. */
-export { mulberry32 as prng } from '@h2s/routing';
-
 export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -5,7 +5,8 @@ import type { DbHandle } from '@h2s/db';
 import { acceptJob } from '@h2s/api/domain/job-commands';
 import { trpcMutation } from '../lib/http';
 import { jobId, RANGE, type Sql } from '../lib/seed';
-import { prng, round, shuffle, summarize, timed } from '../lib/stats';
+import { mulberry32 } from '@h2s/routing';
+import { round, shuffle, summarize, timed } from '../lib/stats';
 
 interface Claim {
   job: string;
@@ -18,7 +19,7 @@ interface Claim {
  * three claims on a job are in flight at about the same moment, which is the race being measured.
  */
 function dealClaims(jobs: string[], seed: number): Claim[][] {
-  const random = prng(seed);
+  const random = mulberry32(seed); // the same run shuffles the same way
   const perRound = Math.ceil(RACERS / CLAIMS_PER_JOB);
   const lists: Claim[][] = Array.from({ length: RACERS }, () => []);
   for (let start = 0; start < jobs.length; start += perRound) {
