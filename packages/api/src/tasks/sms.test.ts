@@ -252,6 +252,40 @@ describe('exactly once', () => {
     expect(row?.sent).not.toBeNull();
     expect(row?.body).toBe(texts[0]?.body);
   });
+  it('a worker that dies after Twilio accepted, then a retry that fails before Twilio: the next retry still finds the text', async () => {
+    const phone = nextPhone();
+    const order = await bookedWithTexts(phone.written);
+    const [sms] = await api.t.sql<{ id: number }[]>`select id from sms_messages where order_id = ${order.orderId} and kind = 'scheduled'`;
+    const real = sdkSender();
+    const killedAfterTwilio: SmsSender = {
+      ...real,
+      send: async (message) => {
+        await real.send(message);
+        throw new Error('worker process killed after Twilio accepted');
+      },
+    };
+    await expect(smsTasks({ ...api.server.deps, smsSender: killedAfterTwilio }).send_sms({ smsId: sms!.id }, {} as never)).rejects.toThrow(
+      'killed after Twilio accepted',
+    );
+    // An hour later the retry records its attempt, then fails asking Twilio (the list call errors).
+    const saved = api.clock.now();
+    api.clock.set(new Date(Date.now() + 3_600_000));
+    try {
+      const listFails: SmsSender = { ...real, findSent: () => Promise.reject(new Error('Twilio list failed')) };
+      await expect(smsTasks({ ...api.server.deps, smsSender: listFails }).send_sms({ smsId: sms!.id }, {} as never)).rejects.toThrow(
+        'Twilio list failed',
+      );
+      // The next retry looks back to when the text was queued, not to the failed attempt: it finds it.
+      await smsTasks({ ...api.server.deps, smsSender: real }).send_sms({ smsId: sms!.id }, {} as never);
+    } finally {
+      api.clock.set(saved);
+    }
+    const texts = textsTo(phone.e164);
+    expect(texts).toHaveLength(1);
+    const [row] = await api.t.sql<{ sid: string | null }[]>`select provider_sid as sid from sms_messages where id = ${sms!.id}`;
+    expect(row?.sid).toBe(texts[0]?.sid);
+  });
+
   it('a worker that dies between queueing and sending, then Twilio failing once: the text is sent exactly once', async () => {
     const phone = nextPhone();
     const order = await bookedWithTexts(phone.written);

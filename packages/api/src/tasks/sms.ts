@@ -32,6 +32,7 @@ type ClaimedSms = {
   to_phone: string;
   body: string | null;
   previous_attempt: string | null;
+  created_at: string;
 };
 
 export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer', Task> {
@@ -56,7 +57,7 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
           from prev
          where s.id = prev.id and s.sent_at is null and s.suppressed_at is null
            and not exists (select 1 from sms_opt_outs o where o.phone = s.to_phone)
-        returning s.id, s.kind, s.data, s.to_phone, s.body, prev.attempted_at as previous_attempt`);
+        returning s.id, s.kind, s.data, s.to_phone, s.body, prev.attempted_at as previous_attempt, s.created_at`);
       if (!claimed) {
         await deps.db
           .update(smsMessages)
@@ -64,7 +65,7 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
           .where(and(eq(smsMessages.id, id), isNull(smsMessages.sentAt), isNull(smsMessages.suppressedAt)));
         return;
       }
-      const previous = claimed.previous_attempt ? new Date(claimed.previous_attempt) : null;
+      const previous = claimed.previous_attempt !== null;
       // A retry sends the very text the earlier attempt did (so it can be recognised at the provider).
       const body =
         previous && claimed.body
@@ -74,11 +75,15 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
       const message = { to: claimed.to_phone, body };
       let providerSid: string | null = null;
       if (previous) {
-        // The earlier attempt may have reached Twilio before the worker died: look before sending again.
+        // An earlier attempt may have reached Twilio before its worker died: look before sending again, at
+        // everything since the text was queued (not since the last attempt: that one may have died before
+        // Twilio, and an attempt before it reached Twilio). Sids other texts to this number hold are theirs.
+        const since = new Date(claimed.created_at);
         const taken = await deps.db.execute<{ sid: string }>(
-          sql`select provider_sid as sid from sms_messages where to_phone = ${claimed.to_phone} and provider_sid is not null`,
+          sql`select provider_sid as sid from sms_messages
+               where to_phone = ${claimed.to_phone} and provider_sid is not null and sent_at >= ${since.toISOString()}::timestamptz - interval '1 hour'`,
         );
-        providerSid = await deps.smsSender.findSent(message, previous, new Set(taken.map((t) => t.sid)));
+        providerSid = await deps.smsSender.findSent(message, since, new Set(taken.map((t) => t.sid)));
       }
       // Network I/O outside any transaction; graphile-worker holds the job, so no other worker sends it meanwhile.
       providerSid ??= await deps.smsSender.send(message);
