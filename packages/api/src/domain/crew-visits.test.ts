@@ -193,6 +193,42 @@ describe('every seat-holder has a visit of their own under the no-overlap rule',
     expect(await audit()).toEqual({ 7: [], 11: [] });
   });
 
+  it("a reopened crew job holds every seat-holder's time again; a holder who has since taken that time makes the reopen refuse", async () => {
+    const admin = await api.caller(await api.admin());
+    const order = await crewJob('9am - 12pm', '2026-01-21', 1);
+    const [lead, helper] = [await api.pro({ name: 'Ria Leads' }), await api.pro({ name: 'Tom Helps' })];
+    await (await api.caller(lead)).jobs.accept({ jobId: order.jobId });
+    await (await api.caller(helper)).jobs.accept({ jobId: order.jobId });
+    await api.finishVisit(lead, order.jobId);
+    expect((await visitsOf(order.jobId)).map((v) => v.state)).toEqual(['completed', 'seat_completed']);
+    await admin.admin.moveBack({ jobId: order.jobId, reason: 'The after photos are missing' });
+    const reopened = await visitsOf(order.jobId);
+    expect(reopened.map((v) => [v.pro, v.state])).toEqual([
+      [lead.userId, 'accepted'],
+      [helper.userId, 'seated'],
+    ]);
+    expect(reopened.every((v) => v.arrival !== null)).toBe(true);
+    expect(await audit()).toEqual({ 7: [], 11: [] });
+
+    // Done again; the helper then takes another job at that time, so reopening would double-book them.
+    const other = await crewJob('9am - 12pm', '2026-01-22', 1);
+    const [lead2, helper2] = [await api.pro({ name: 'Uma Leads' }), await api.pro({ name: 'Vic Helps' })];
+    await (await api.caller(lead2)).jobs.accept({ jobId: other.jobId });
+    await (await api.caller(helper2)).jobs.accept({ jobId: other.jobId });
+    await api.finishVisit(lead2, other.jobId);
+    const clash = await api.paidOrder({ items: [{ sku: 'tv-mount-premium', quantity: 2 }] });
+    await (
+      await api.caller(null)
+    ).schedule.confirm({ sessionId: clash.sessionId, date: '2026-01-22', timezone: 'America/Chicago', timeWindow: '9am - 12pm' });
+    await (await api.caller(helper2)).jobs.accept({ jobId: clash.jobId });
+    const refused = await rejection(admin.admin.moveBack({ jobId: other.jobId, reason: 'The after photos are missing' }));
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toMatch(/has since taken another job at its time/);
+    expect((await visitsOf(other.jobId)).map((v) => v.state)).toEqual(['completed', 'seat_completed']);
+    const [job] = await api.t.sql`select status from dispatch_jobs where id = ${other.jobId}`;
+    expect(job).toEqual({ status: 'completed' });
+  });
+
   it("a cancelled crew job frees every seat-holder's time", async () => {
     const order = await crewJob('3pm - 6pm', '2026-01-17', 1);
     const lead = await api.pro({ name: 'Noa Leads' });

@@ -8,6 +8,7 @@
 import {
   and,
   customerUploads,
+  isExclusionViolation,
   dispatchJobs,
   eq,
   jobAssignments,
@@ -21,6 +22,7 @@ import {
 import { conflict, forbidden, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
 import { enqueueEmail } from './notifications';
+import { VISIT_CONSTRAINT } from './dayplan/place';
 
 export type VisitStep = 'depart' | 'start' | 'complete';
 
@@ -135,7 +137,7 @@ export async function moveVisitBack(
   admin: Actor,
   now: Date,
 ): Promise<DispatchJob> {
-  return db.transaction(async (tx) => {
+  const reopen = db.transaction(async (tx) => {
     const [job] = await tx.select().from(dispatchJobs).where(eq(dispatchJobs.id, jobId)).for('update');
     if (!job) throw notFound('Job');
     if (input.from && job.status !== input.from) {
@@ -161,5 +163,13 @@ export async function moveVisitBack(
     }
     await recordJobEvent(tx, jobId, reopening ? 'reopened' : 'moved_back', admin, { from: job.status, to, reason: input.reason });
     return moved;
+  });
+  // Reopened, each pro's visit is live again (a crew's seat-holders too): one who has since taken another
+  // job at that time is refused by the no-overlap constraint, and nothing is changed.
+  return reopen.catch((error: unknown) => {
+    if (isExclusionViolation(error, VISIT_CONSTRAINT)) {
+      throw conflict('A pro on this job has since taken another job at its time, so it cannot be reopened; reassign that job first.');
+    }
+    throw error;
   });
 }
