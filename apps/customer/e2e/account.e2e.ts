@@ -1,5 +1,6 @@
 import { expect, test } from '@h2s/e2e-config/test';
 import { acceptAs, bookJob, createPro, finishVisit } from '@h2s/e2e-config/api';
+import { signInByEmail } from './support';
 
 test('a customer signs in with an emailed link and sees their orders in words', async ({ page }) => {
   await page.goto('/account');
@@ -56,23 +57,7 @@ test("the pro's notes for the customer show on the account page once the job is 
   await finishVisit(pro, booking.jobId, 'Mounted on two studs.\nThe remote is in the kitchen drawer.');
 
   await page.goto('/account');
-  await page.getByLabel('Email').fill(booking.customerEmail);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('link', { name: 'dev outbox' }).click();
-  const mail = page
-    .getByRole('listitem')
-    .filter({ hasText: `To ${booking.customerEmail}` })
-    .filter({ hasText: 'sign-in link' });
-  // The worker sends the link a moment after the request: the outbox shows it once it is sent.
-  await expect(async () => {
-    await page.reload();
-    await expect(mail.first()).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
-  await mail
-    .first()
-    .getByRole('link', { name: /\/account\/signin\// })
-    .click();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInByEmail(page, booking.customerEmail);
 
   const order = page.getByRole('article', { name: `Order ${booking.orderId}` });
   await expect(order.getByText('Completed', { exact: true })).toBeVisible();

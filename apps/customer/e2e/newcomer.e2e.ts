@@ -4,7 +4,7 @@
  */
 import { type Locator, type Page } from '@playwright/test';
 import { expect, test } from '@h2s/e2e-config/test';
-import { addToCart, chicagoBuyer, startCheckout } from './support';
+import { addToCart, chicagoBuyer, signInByEmail, startCheckout } from './support';
 
 const PHONE = { width: 390, height: 844 };
 const artifact = (page: Page, name: string) => page.screenshot({ path: `../../artifacts/newcomer/${name}-390x844.png`, fullPage: true });
@@ -43,16 +43,7 @@ test('an unpaid order in the account offers "Complete payment", which leads back
 
   // The customer walks away, then signs in to their account by email later.
   await page.goto('/account');
-  await page.getByLabel('Email').fill(buyer.email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('link', { name: 'dev outbox' }).click();
-  await page
-    .getByRole('listitem')
-    .filter({ hasText: `To ${buyer.email}` })
-    .first()
-    .getByRole('link', { name: /\/account\/signin\// })
-    .click();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInByEmail(page, buyer.email);
   await expect(page).toHaveURL('/account');
 
   await page.setViewportSize(PHONE);

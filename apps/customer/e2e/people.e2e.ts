@@ -6,7 +6,7 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from '@h2s/e2e-config/test';
 import { expectAccessible } from '@h2s/e2e-config/axe';
-import { addToCart, chicagoBuyer, dateIn, fillCheckout, pickDay, slotText, startCheckout, type Buyer } from './support';
+import { addToCart, chicagoBuyer, dateIn, fillCheckout, pickDay, signInByEmail, slotText, startCheckout, type Buyer } from './support';
 
 const HOME = 'America/Chicago';
 // The customer's browser is in New York, an hour ahead of the house in Chicago.
@@ -21,16 +21,7 @@ async function buyAndPay(page: Page, buyer: Buyer) {
 
 async function signIn(page: Page, email: string) {
   await page.goto('/account');
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('link', { name: 'dev outbox' }).click();
-  await page
-    .getByRole('listitem')
-    .filter({ hasText: `To ${email}` })
-    .first()
-    .getByRole('link', { name: /\/account\/signin\// })
-    .click();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInByEmail(page, email);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');
 }
 

@@ -1,5 +1,17 @@
 import { expect, test } from '@h2s/e2e-config/test';
-import { addToCart, chicagoBuyer, dateIn, dayLabel, makeJpeg, makePng, pickDay, screenshots, slotText, startCheckout } from './support';
+import {
+  addToCart,
+  chicagoBuyer,
+  dateIn,
+  dayLabel,
+  makeJpeg,
+  makePng,
+  pickDay,
+  screenshots,
+  signInByEmail,
+  slotText,
+  startCheckout,
+} from './support';
 
 const ZONE = 'America/Chicago';
 
@@ -85,16 +97,7 @@ test('a homeowner buys a bundle, schedules it, adds photos and reschedules from 
   await page.getByRole('link', { name: 'My orders' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders');
   await expect(page.getByText('Sign in with the emailed link to see all your orders.')).toBeVisible();
-  await page.getByLabel('Email').fill(buyer.email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('link', { name: 'dev outbox' }).click();
-  await page
-    .getByRole('listitem')
-    .filter({ hasText: `To ${buyer.email}` })
-    .first()
-    .getByRole('link', { name: /\/account\/signin\// })
-    .click();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInByEmail(page, buyer.email);
 
   // The account page: the order, its slot in words, and a reschedule.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My orders');

@@ -112,3 +112,27 @@ export async function pickDay(scope: Locator | Page, date: string) {
   await cell.click();
   await expect(cell).toHaveAttribute('aria-selected', 'true');
 }
+
+/**
+ * On the account page's sign-in form: asks for the emailed link, opens it from the dev outbox once the
+ * worker has sent it, and signs in. Waits for the outbox before reloading it (a reload while the click's
+ * navigation is pending would reload the account page instead).
+ */
+export async function signInByEmail(page: Page, email: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('link', { name: 'dev outbox' }).click();
+  await expect(page).toHaveURL(/\/dev\/outbox/);
+  const link = page
+    .getByRole('listitem')
+    .filter({ hasText: `To ${email}` })
+    .filter({ hasText: 'sign-in link' })
+    .first()
+    .getByRole('link', { name: /\/account\/signin\// });
+  await expect(async () => {
+    await page.reload();
+    await expect(link).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await link.click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
