@@ -14,19 +14,35 @@ const running = new WeakMap<Page, Promise<unknown>>();
 /**
  * What axe's rules depend on, at this width: every element's tag, its attribute names, the values of
  * those that change what it is or how it looks (class, role, aria-*, type, hidden, style, tabindex...),
- * and whether it holds text. Two states alike in all that (the same page with other names, times or
- * prices) get the same key, so a state is analysed once.
+ * whether each id is unique and each id reference (for, aria-labelledby, aria-describedby...) finds its
+ * element, and whether it holds text. Two states alike in all that (the same page with other names,
+ * times or prices) get the same key, so a state is analysed once. Digits in values are ignored, but never
+ * at the cost of a broken reference or a duplicate id looking like a sound one.
  */
 async function stateKey(page: Page): Promise<string> {
   const shape = await page.evaluate(() => {
-    const kept = /^(class|role|aria-.*|type|hidden|style|tabindex|lang|alt|title|for|id|open|disabled|inert|dir)$/;
+    const kept = /^(class|role|aria-.*|type|hidden|style|tabindex|lang|alt|title|open|disabled|inert|dir)$/;
+    const references = /^(for|aria-(labelledby|describedby|controls|owns|activedescendant|flowto|details|errormessage))$/;
+    const ids = new Map<string, number>();
+    for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) ?? 0) + 1);
     let hash = 0x811c9dc5;
     const add = (text: string) => {
       for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
     };
+    const shapeOf = (attr: Attr) => {
+      if (attr.name === 'id') return `id:${ids.get(attr.value) === 1 ? 'unique' : 'repeated'}`;
+      if (references.test(attr.name)) {
+        const found = attr.value
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((id) => (ids.get(id) === 1 ? '1' : '0'));
+        return `${attr.name}->${found.join('')}`;
+      }
+      return kept.test(attr.name) ? `${attr.name}=${attr.value.replace(/\d+/g, '0')}` : attr.name;
+    };
     for (const el of document.querySelectorAll('*')) {
       add(el.tagName);
-      for (const attr of el.attributes) add(kept.test(attr.name) ? `${attr.name}=${attr.value.replace(/\d+/g, '0')}` : attr.name);
+      for (const attr of el.attributes) add(shapeOf(attr));
       add([...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()) ? 'T' : '-');
     }
     return `${(hash >>> 0).toString(16)}:${document.querySelectorAll('*').length}`;
