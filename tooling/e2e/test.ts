@@ -1,6 +1,6 @@
 /**
  * The `test` every browser spec imports (`import { expect, test } from '@h2s/e2e-config/test'`):
- * Playwright's own, plus an automatic accessibility check of every page state the test visits.
+ * Playwright's own, plus an automatic accessibility check of the pages a test leaves open and the states it marks.
  *
  * - At the end of the test, every page still open in any context the test used (its own, and those
  *   from `browser.newContext()`): axe's WCAG 2.0/2.1 A and AA rules at phone (390 px) and desktop
@@ -45,7 +45,13 @@ class PageWatch {
     readonly page: Page,
     private readonly found: string[],
   ) {
-    this.closed = new Promise((resolve) => page.once('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      page.once('close', () => {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        resolve();
+      }),
+    );
     if (EVERY_STATE) {
       page.on('framenavigated', (frame) => {
         if (frame === page.mainFrame()) this.schedule();
@@ -155,18 +161,27 @@ export const test = base.extend<{ axeEveryState: void }>({
       const found: string[] = [];
       const watches: PageWatch[] = [];
       watchContext(context, watches, found);
-      // Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only.
-      const onContext = (other: BrowserContext) => watchContext(other, watches, found);
+      // Contexts the test opens itself (`browser.newContext()`) are watched too, for this test only, and
+      // closed after the check (Playwright leaves them open for the worker's life, their pages still watched).
+      const opened: BrowserContext[] = [];
+      const onContext = (other: BrowserContext) => {
+        opened.push(other);
+        watchContext(other, watches, found);
+      };
       browser.on('context', onContext);
       try {
         await use();
       } finally {
         browser.off('context', onContext);
       }
-      // A test that already failed reports that; a clean run is checked to the end, at both widths.
-      if (testInfo.errors.length) return;
-      for (const watch of watches) await watch.checkAtBothWidths();
-      expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
+      try {
+        // A test that already failed reports that; a clean run is checked to the end, at both widths.
+        if (testInfo.errors.length) return;
+        for (const watch of watches) await watch.checkAtBothWidths();
+        expect(found, `axe found violations in ${found.length} page state(s)`).toEqual([]);
+      } finally {
+        await Promise.all(opened.map((other) => other.close().catch(() => {})));
+      }
     },
     // The end-of-test analysis has its own time, on top of the test's.
     { auto: true, timeout: 90_000 },

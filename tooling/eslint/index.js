@@ -122,7 +122,8 @@ export function h2sConfig(root) {
               {
                 name: '@playwright/test',
                 importNames: ['test', 'expect'],
-                message: "Import { test, expect } from '@h2s/e2e-config/test': it runs axe on every page state the test visits.",
+                message:
+                  "Import { test, expect } from '@h2s/e2e-config/test': it runs axe on every page the test leaves open (and each state marked with analysed()).",
               },
             ],
           },
