@@ -30,8 +30,10 @@ const apps = [
 ] as const;
 
 // Every problem of both apps at once, before anything touches the database.
+let portalConfig: ReturnType<typeof loadConfig>;
 try {
-  for (const app of apps) loadConfig(app.name, { ...env, ORIGIN: app.origin });
+  const [, portal] = apps.map((app) => loadConfig(app.name, { ...env, ORIGIN: app.origin }));
+  portalConfig = portal!;
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -49,7 +51,7 @@ if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
 // Texts are optional (CONTRACT: Twilio when configured): production without TWILIO_ settings runs with texts
 // off, and says so here and in the worker's log, rather than refusing to start. SMS_MODE=off turns them off
 // on purpose even with Twilio configured.
-if (env.NODE_ENV === 'production' && !env.TWILIO_ACCOUNT_SID && env.SMS_MODE !== 'off') {
+if (portalConfig.production && !portalConfig.twilio && !portalConfig.smsOff) {
   console.warn(
     '[start] texts are off: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are not set, so no text message is sent (each is recorded, never sent). Set them to send texts through Twilio, or SMS_MODE=off to say texts are off on purpose. See "Run it for real" in README.md.',
   );

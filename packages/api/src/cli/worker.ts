@@ -9,7 +9,7 @@ import { createDb, databaseUrl, recordHeartbeat } from '@h2s/db';
 import { ConfigError, loadConfig } from '../config';
 import { clockFromEnv } from '../domain/clock';
 import { mailerFromEnv } from '../domain/email';
-import { smsSenderFor } from '../domain/sms/sender';
+import { smsSetup } from '../domain/sms/sender';
 import { paymentsFor } from '../server';
 import { createTaskList, CRONTAB } from '../tasks';
 import { startWorker } from '../worker';
@@ -32,6 +32,7 @@ try {
 const url = config.databaseUrl ?? databaseUrl();
 const handle = createDb(url, { max: 2 });
 const mailer = mailerFromEnv(env);
+const texts = smsSetup(config.twilio, { production: config.production, off: config.smsOff });
 const runner = await startWorker({
   connectionString: url,
   concurrency: Number(env.WORKER_CONCURRENCY ?? 2),
@@ -45,7 +46,8 @@ const runner = await startWorker({
     payments: paymentsFor(config),
     customerOrigin: config.customerOrigin,
     urlSigningSecret: config.urlSigningSecret,
-    smsSender: config.smsOff ? null : smsSenderFor(config.twilio, config.production),
+    smsSender: texts.sender,
+    smsOffReason: texts.offReason,
     portalOrigin: env.PORTAL_ORIGIN ?? null,
   }),
 });
@@ -55,9 +57,7 @@ const beat = () => recordHeartbeat(handle.db, workerName).catch((error: unknown)
 await beat();
 const heartbeat = setInterval(() => void beat(), WORKER_HEARTBEAT_MS);
 console.info(`[worker] running (mail: ${env.SMTP_URL ? 'SMTP' : 'dev outbox'}, payments: ${config.paymentsMode})`);
-console.info(
-  `[worker] texts: ${config.smsOff ? 'off (SMS_MODE=off): texts are recorded, never sent' : config.twilio ? 'Twilio' : config.production ? 'off (no TWILIO_ settings)' : 'dev outbox'}`,
-);
+console.info(`[worker] texts: ${texts.description}`);
 
 let stopping = false;
 async function stop() {

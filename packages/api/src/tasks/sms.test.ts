@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from 'graphile-worker';
 import { nodeSmsInboundHandler } from '../http/sms-inbound';
 import { HELP_REPLY } from '../domain/sms/render';
-import { twilioSender, type SmsSender, type TwilioSettings } from '../domain/sms/sender';
+import { smsSetup, twilioSender, type SmsSender, type TwilioSettings } from '../domain/sms/sender';
 import { startFakeTwilio, type FakeTwilio } from '../test/fake-twilio';
 import { createTestApi, type TestApi } from '../test/fixtures';
 import { startWorker } from '../worker';
@@ -144,6 +144,18 @@ describe('customer texts through the Twilio SDK', () => {
   it('sends nothing to a customer who did not opt in', async () => {
     const order = await api.paidOrder();
     expect(await api.t.sql`select 1 from sms_messages where order_id = ${order.orderId}`).toHaveLength(0);
+  });
+
+  it('SMS_MODE=off: no sender even with Twilio configured, and each text records that texts were turned off', async () => {
+    const off = smsSetup({ accountSid: 'AC' + '0'.repeat(32), authToken: 'token', from: '+13125550100' }, { production: true, off: true });
+    expect(off.sender).toBeNull();
+    const phone = nextPhone();
+    const order = await bookedWithTexts(phone.written);
+    const [sms] = await api.t.sql<{ id: number }[]>`select id from sms_messages where order_id = ${order.orderId} and kind = 'scheduled'`;
+    await smsTasks({ ...api.server.deps, smsSender: off.sender, smsOffReason: off.offReason }).send_sms({ smsId: sms!.id }, {} as never);
+    const [row] = await api.t.sql`select sent_at, suppressed_reason from sms_messages where id = ${sms!.id}`;
+    expect(row).toEqual({ sent_at: null, suppressed_reason: 'texts turned off (SMS_MODE=off)' });
+    expect(textsTo(phone.e164)).toHaveLength(0);
   });
 
   it('refuses a checkout that asks for texts to a number that cannot get them, naming the field', async () => {

@@ -17,8 +17,10 @@ import type { ApiDeps } from '../trpc';
 
 export interface SmsTaskDeps extends Pick<ApiDeps, 'customerOrigin' | 'urlSigningSecret' | 'clock'> {
   db: Database;
-  /** Null: texts are not configured (production without Twilio); messages are suppressed, not sent. */
+  /** Null: texts are off (production without Twilio, or SMS_MODE=off); messages are suppressed, not sent. */
   smsSender?: SmsSender | null;
+  /** Why, recorded on each suppressed text (default: not configured). */
+  smsOffReason?: string;
   /** Where the portal is, for links in pros' texts. */
   portalOrigin?: string | null;
 }
@@ -45,7 +47,7 @@ export function smsTasks(deps: SmsTaskDeps): Record<'send_sms' | 'sms_new_offer'
       if (!deps.smsSender) {
         await deps.db
           .update(smsMessages)
-          .set({ suppressedAt: now, suppressedReason: 'texts not configured' })
+          .set({ suppressedAt: now, suppressedReason: deps.smsOffReason || 'texts not configured' })
           .where(and(eq(smsMessages.id, id), isNull(smsMessages.sentAt), isNull(smsMessages.suppressedAt)));
         return;
       }

@@ -62,8 +62,23 @@ export const outboxSender = (): SmsSender => ({
   findSent: async () => null,
 });
 
-/** Twilio when configured; the dev outbox in development; null in production without Twilio (texts are not sent). */
-export function smsSenderFor(settings: TwilioSettings | null, production: boolean): SmsSender | null {
-  if (settings) return twilioSender(settings);
-  return production ? null : outboxSender();
+/** How texts go out, decided once: who sends them (null: nobody), what the worker's log says, and why a text is not sent. */
+export interface SmsSetup {
+  sender: SmsSender | null;
+  description: string;
+  /** Recorded on each text that is not sent, when sender is null. */
+  offReason: string;
+}
+
+/** SMS_MODE=off turns texts off; else Twilio when configured, the dev outbox in development, none in production. */
+export function smsSetup(settings: TwilioSettings | null, options: { production: boolean; off: boolean }): SmsSetup {
+  if (options.off)
+    return {
+      sender: null,
+      description: 'off (SMS_MODE=off): texts are recorded, never sent',
+      offReason: 'texts turned off (SMS_MODE=off)',
+    };
+  if (settings) return { sender: twilioSender(settings), description: 'Twilio', offReason: '' };
+  if (!options.production) return { sender: outboxSender(), description: 'dev outbox', offReason: '' };
+  return { sender: null, description: 'off (no TWILIO_ settings)', offReason: 'texts not configured' };
 }
