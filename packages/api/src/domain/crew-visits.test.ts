@@ -89,6 +89,13 @@ describe('every seat-holder has a visit of their own under the no-overlap rule',
       [stand.userId, 'seated'],
     ]);
     expect((await (await api.caller(helper)).jobs.accept({ jobId: second.jobId })).seat).toEqual({ number: 2, of: 2, lead: false });
+    // The pro dispatch seated clicks Accept: the answer names their own visit row, as a claim's would.
+    const [standRow] = await api.t.sql<{ id: string }[]>`
+      select id from job_assignments where job_id = ${first.jobId} and pro_id = ${stand.userId} and state = 'seated'`;
+    expect(await (await api.caller(stand)).jobs.accept({ jobId: first.jobId })).toMatchObject({
+      assignmentId: standRow!.id,
+      seat: { number: 2, of: 2, lead: false },
+    });
     expect(await audit()).toEqual({ 7: [], 11: [] });
   });
 

@@ -103,14 +103,19 @@ async function refusal(tx: DbOrTx, jobId: string, proId: string): Promise<SeatRe
     .select()
     .from(jobCrewSeats)
     .where(and(eq(jobCrewSeats.jobId, jobId), eq(jobCrewSeats.proId, proId)));
-  if (mine)
+  if (mine) {
+    // Their own live row (a seat dispatch gave them has an id of its own, not the seat's).
+    const [row] = await tx.execute<{ id: string }>(
+      sql`select id from job_assignments where job_id = ${jobId} and pro_id = ${proId} and state in ('seated', 'accepted')`,
+    );
     return {
       jobId,
       proId,
-      assignmentId: mine.id,
+      assignmentId: row?.id ?? mine.id,
       state: 'accepted',
       seat: { number: mine.seat, of: mine.crewSize, lead: mine.seat === 1 },
     };
+  }
   const [job] = await tx.execute<{ crew_size: number; seats_taken: number; assigned: boolean }>(
     sql`select crew_size, seats_taken, assigned_pro_id is not null as assigned from dispatch_jobs where id = ${jobId}`,
   );
