@@ -216,7 +216,7 @@ export function renderEmail(n: NotificationContext, deps: Pick<ApiDeps, 'custome
       };
     }
     case 'pro_unassigned':
-      return renderProUnassigned({ idempotencyKey: n.idempotencyKey, data: n.data, jobId: n.job?.id ?? null }, base.messageId);
+      return renderProUnassigned({ data: n.data, jobId: n.job?.id ?? null }, base.messageId);
     case 'sign_in_link':
       throw new Error('account mail carries its own text (see accountEmail)');
     case 'cancelled':

@@ -4,12 +4,10 @@
  * names the event that took them off, so a retried change never tells them twice, and a repeated
  * reassignment to the same pro (no event) tells nobody.
  */
-import { Temporal } from 'temporal-polyfill';
 import { dispatchJobs, eq, users, type DbOrTx } from '@h2s/db';
-import { homeWindowLabel } from './home-hours';
 import type { OutgoingEmail } from './email';
 import { enqueueEmail } from './notifications';
-import { firstName } from './tracking';
+import { firstName, homeSlotLabel } from './tracking';
 
 export async function enqueueProUnassignedEmail(
   tx: DbOrTx,
@@ -49,23 +47,14 @@ export async function enqueueProUnassignedEmail(
 
 const str = (value: unknown) => (typeof value === 'string' ? value : null);
 
-/** "Thu, Jan 15, 9am–12pm (America/Chicago)": the window as the clock reads at the home. */
-export function homeSlotLabel(dueAt: Date, timezone: string): string {
-  const day = Temporal.Instant.fromEpochMilliseconds(dueAt.getTime())
-    .toZonedDateTimeISO(timezone)
-    .toPlainDate()
-    .toLocaleString('en-US', { weekday: 'short', month: 'short', day: 'numeric' });
-  return `${day}, ${homeWindowLabel(dueAt, timezone)} (${timezone.replace(/_/g, ' ')} time, at the home)`;
-}
-
 /** The message to the pro: which job (reference, when at the home, the area; never the customer's name or street). */
-export function renderProUnassigned(
-  n: { idempotencyKey: string; data: Record<string, unknown>; jobId: string | null },
-  messageId: string,
-): OutgoingEmail {
+export function renderProUnassigned(n: { data: Record<string, unknown>; jobId: string | null }, messageId: string): OutgoingEmail {
   const dueAt = str(n.data.dueAt);
   const timezone = str(n.data.timezone);
-  const when = dueAt && timezone ? homeSlotLabel(new Date(dueAt), timezone) : 'not yet scheduled';
+  const when =
+    dueAt && timezone
+      ? `${homeSlotLabel(new Date(dueAt), timezone)} (${timezone.replace(/_/g, ' ')} time, at the home)`
+      : 'not yet scheduled';
   const area = str(n.data.area) ?? 'your area';
   const reference = n.jobId ?? 'a job';
   const seat = typeof n.data.seat === 'number' ? ` (crew seat ${n.data.seat})` : '';

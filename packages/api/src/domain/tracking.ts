@@ -152,6 +152,10 @@ export function windowLabel(date: string, timeWindow: string): string {
 const localDateOf = (instant: Date, timezone: string) =>
   Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timezone).toPlainDate().toString();
 
+/** "Thu, Jan 15, 9am - 12pm": a visit's day and window as the clock reads at the home (its zone). */
+export const homeSlotLabel = (dueAt: Date, homeTimezone: string) =>
+  windowLabel(localDateOf(dueAt, homeTimezone), homeWindowLabel(dueAt, homeTimezone));
+
 export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigningSecret'>, token: string): Promise<TrackingView> {
   const { orderId, jobId } = await orderOfToken(deps.db, deps, token);
   const [row] = await deps.db
@@ -219,7 +223,7 @@ export async function getTracking(deps: Pick<ApiDeps, 'db' | 'clock' | 'urlSigni
             timezone: order.scheduleTimezone,
             startsAt: row.dueAt.toISOString(),
             // At the home: the visit happens there, whatever zone it was booked in.
-            label: `${windowLabel(localDateOf(row.dueAt, order.timezone), homeWindowLabel(row.dueAt, order.timezone))} at the home`,
+            label: `${homeSlotLabel(row.dueAt, order.timezone)} at the home`,
           }
         : null,
     timeline,
