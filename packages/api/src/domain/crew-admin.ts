@@ -4,14 +4,15 @@
  * crew assigns the job, as a pro's claim would. The seat keys still hold: one pro per seat, within the crew.
  * The new holder's visit is placed in their day (crew-visits.ts); the replaced holder's is freed.
  */
-import { dispatchJobs, eq, isExclusionViolation, jobCrewSeats, newAssignmentId, pros, sql, type Database } from '@h2s/db';
+import { dispatchJobs, eq, isExclusionViolation, jobCrewSeats, newAssignmentId, pros, sql, type Database, type DbOrTx } from '@h2s/db';
 import { assignFullCrew, crewOf, type CrewView } from './crew';
-import { holdSeatVisit, promoteLeadVisit, releaseSeatVisit } from './crew-visits';
+import { holdSeatVisit, promoteLeadVisit, releaseVisit } from './crew-visits';
 import type { DriveMinutes } from './dayplan/fit';
 import { lockProDay, VISIT_CONSTRAINT } from './dayplan/place';
 import { DriveNotFetched, drivesForPlacing, productTravelTimes, type TravelTimes } from './dayplan/travel';
 import { conflict, fieldError, notFound } from './errors';
 import { recordJobEvent, type Actor } from './events';
+import { PRO_ALREADY_BUSY, PRO_DAY_FULL } from './job-commands';
 import { enqueueProUnassignedEmail } from './pro-unassigned';
 
 export async function assignSeat(
@@ -25,18 +26,18 @@ export async function assignSeat(
     try {
       // The drives for placing the pro's visit, read before the transaction (no network inside one).
       const drive = await drivesForPlacing(db, travel, input.jobId, input.proId);
-      await db.transaction((tx) => seatInTransaction(tx as unknown as Database, input, admin, now, drive));
+      await db.transaction((tx) => seatInTransaction(tx, input, admin, now, drive));
       return await crewOf(db, input.jobId);
     } catch (error) {
       if (error instanceof DriveNotFetched && attempt < 5) continue;
-      if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict('That pro already has a job at that time.');
+      if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict(PRO_ALREADY_BUSY);
       throw error;
     }
   }
 }
 
 async function seatInTransaction(
-  tx: Database,
+  tx: DbOrTx,
   { jobId, seat, proId }: { jobId: string; seat: number; proId: string },
   admin: Actor,
   now: Date,
@@ -61,7 +62,7 @@ async function seatInTransaction(
   const seatId = newAssignmentId();
   if (current) {
     // The replaced pro's visit is freed first (the seated row's key points at the seat being changed).
-    await releaseSeatVisit(tx, jobId, current.proId, now);
+    await releaseVisit(tx, jobId, current.proId, now);
     await tx.update(jobCrewSeats).set({ proId, claimedAt: now, assignedBy: admin.userId }).where(eq(jobCrewSeats.id, current.id));
   } else {
     await tx
@@ -73,7 +74,7 @@ async function seatInTransaction(
       .where(eq(dispatchJobs.id, jobId));
   }
   // The new holder's own visit in their day (acknowledged when they open it).
-  await holdSeatVisit(tx, { id: seatId, jobId, proId, byDispatch: true }, now, drive, "That pro's day has no room for this job");
+  await holdSeatVisit(tx, { id: seatId, jobId, proId, byDispatch: true }, now, drive, PRO_DAY_FULL);
   const { eventId } = await recordJobEvent(tx, jobId, current ? 'reassigned' : 'assigned', admin, {
     seat,
     proId,

@@ -38,8 +38,8 @@ export async function holdSeatVisit(
   return row.id;
 }
 
-/** The pro leaves the job (their seat given to another, or the crew released): their visit is freed. */
-export async function releaseSeatVisit(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<void> {
+/** The pro leaves the job (released back to offers, their seat given to another, or the crew released): their live visit is freed. */
+export async function releaseVisit(tx: DbOrTx, jobId: string, proId: string, now: Date): Promise<void> {
   await tx.execute(sql`update job_assignments set state = 'released', released_at = ${now.toISOString()}::timestamptz, window_range = null, ${noVisit}
                         where job_id = ${jobId} and pro_id = ${proId} and state in ('seated', 'accepted')`);
 }

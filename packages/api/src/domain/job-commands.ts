@@ -37,6 +37,10 @@ export interface AcceptResult {
 export const ALREADY_BUSY = 'You already have a job at that time';
 /** A pro's accept refused because the job does not fit their day (the reason follows). */
 export const DOES_NOT_FIT = 'This job does not fit your day';
+/** Dispatch's assign (or seat) refused because the job does not fit that pro's day (the reason follows). */
+export const PRO_DAY_FULL = "That pro's day has no room for this job";
+/** Dispatch's assign (or seat) refused by the no-overlap constraint. */
+export const PRO_ALREADY_BUSY = 'That pro already has a job at that time.';
 
 /**
  * THE write of "this pro holds this job now", as SQL to splice into a statement: inserts the accepted
@@ -258,7 +262,7 @@ async function assignInTransaction(
       await tx.update(dispatchJobs).set({ assignedProId: proId, status: 'accepted', updatedAt: now }).where(eq(dispatchJobs.id, jobId));
       const assignment = await upsertAcceptedAssignment(tx, jobId, proId, now);
       const placement = await placeVisit(tx, assignment.id, jobId, proId, drive, { outsideHours: 'offHoursReason' in note, prefer });
-      if (placement.placed === false) throw conflict(`That pro's day has no room for this job: ${placement.reason}.`);
+      if (placement.placed === false) throw conflict(`${PRO_DAY_FULL}: ${placement.reason}.`);
       const { eventId } = await recordJobEvent(tx, jobId, previousProId ? 'reassigned' : 'assigned', admin, {
         proId,
         ...(previousProId ? { previousProId } : {}),
@@ -275,7 +279,7 @@ async function assignInTransaction(
       return assignment;
     });
   } catch (error) {
-    if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict('That pro already has a job at that time.');
+    if (isExclusionViolation(error, VISIT_CONSTRAINT)) throw conflict(PRO_ALREADY_BUSY);
     throw error;
   }
 }

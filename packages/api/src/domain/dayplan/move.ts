@@ -5,7 +5,7 @@
 import { dispatchJobs, eq, isExclusionViolation, jobCrewSeats, jobWindowSql, sql, type Database, type DbOrTx } from '@h2s/db';
 import { estimatedTravelTimes } from '@h2s/routing';
 import { TransactionRollbackError } from 'drizzle-orm';
-import { releaseSeatVisit } from '../crew-visits';
+import { releaseVisit } from '../crew-visits';
 import { recordJobEvent, type Actor } from '../events';
 import { openForOffers } from '../offer-timers';
 import type { DispatchPolicy } from '../policy';
@@ -55,7 +55,7 @@ export async function moveAssignmentWindow(
   } catch (error) {
     if (!isExclusionViolation(error, VISIT_CONSTRAINT) && !isRollback(error)) throw error;
   }
-  for (const row of live) await releaseSeatVisit(tx, jobId, row.pro_id, now);
+  for (const row of live) await releaseVisit(tx, jobId, row.pro_id, now);
   await tx.delete(jobCrewSeats).where(eq(jobCrewSeats.jobId, jobId));
   const [job] = await tx
     .update(dispatchJobs)
