@@ -39,7 +39,9 @@ export async function waitForServer(url: string, timeoutMs = 180_000): Promise<v
 /** Loads a page and every module it reaches; returns how many modules that was. */
 export async function warmPage(pageUrl: string, concurrency = 6): Promise<number> {
   const page = new URL(pageUrl);
-  const html = await (await fetch(page, { headers: { accept: 'text/html' } })).text();
+  // A request Vite never answers must not hold `pnpm dev`'s ready line back for ever.
+  const limit = () => AbortSignal.timeout(60_000);
+  const html = await (await fetch(page, { headers: { accept: 'text/html' }, signal: limit() })).text();
   const seen = new Set<string>();
   const queue = importsOf(html, page);
   const worker = async () => {
@@ -47,7 +49,7 @@ export async function warmPage(pageUrl: string, concurrency = 6): Promise<number
       const key = next.pathname + next.search;
       if (seen.has(key)) continue;
       seen.add(key);
-      const response = await fetch(next, { headers: { accept: '*/*' } }).catch(() => null);
+      const response = await fetch(next, { headers: { accept: '*/*' }, signal: limit() }).catch(() => null);
       if (!response?.ok) continue;
       const type = response.headers.get('content-type') ?? '';
       const body = await response.text();
