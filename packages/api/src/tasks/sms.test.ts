@@ -234,12 +234,12 @@ describe('replies: STOP, START, HELP over the signed webhook', () => {
 });
 
 describe('exactly once', () => {
-  it('a worker that dies after Twilio accepted the text, before marking it sent: the retry finds it at Twilio and sends nothing', async () => {
+  /** A booking's confirmation text whose first attempt reached Twilio, then the worker was killed before marking it sent. */
+  async function sentThenKilled() {
     const phone = nextPhone();
     const order = await bookedWithTexts(phone.written);
     const [sms] = await api.t.sql<{ id: number }[]>`select id from sms_messages where order_id = ${order.orderId} and kind = 'scheduled'`;
     const real = sdkSender();
-    // Twilio accepts the message, then the process is killed before the outbox row is marked sent.
     const killedAfterTwilio: SmsSender = {
       ...real,
       send: async (message) => {
@@ -250,6 +250,11 @@ describe('exactly once', () => {
     await expect(smsTasks({ ...api.server.deps, smsSender: killedAfterTwilio }).send_sms({ smsId: sms!.id }, {} as never)).rejects.toThrow(
       'killed after Twilio accepted',
     );
+    return { phone, sms: sms!, real };
+  }
+
+  it('a worker that dies after Twilio accepted the text, before marking it sent: the retry finds it at Twilio and sends nothing', async () => {
+    const { phone, sms, real } = await sentThenKilled();
     expect(textsTo(phone.e164)).toHaveLength(1);
     const [pending] = await api.t.sql<{ sent: Date | null }[]>`select sent_at as sent from sms_messages where id = ${sms!.id}`;
     expect(pending?.sent).toBeNull();
@@ -265,20 +270,7 @@ describe('exactly once', () => {
     expect(row?.body).toBe(texts[0]?.body);
   });
   it('a worker that dies after Twilio accepted, then a retry that fails before Twilio: the next retry still finds the text', async () => {
-    const phone = nextPhone();
-    const order = await bookedWithTexts(phone.written);
-    const [sms] = await api.t.sql<{ id: number }[]>`select id from sms_messages where order_id = ${order.orderId} and kind = 'scheduled'`;
-    const real = sdkSender();
-    const killedAfterTwilio: SmsSender = {
-      ...real,
-      send: async (message) => {
-        await real.send(message);
-        throw new Error('worker process killed after Twilio accepted');
-      },
-    };
-    await expect(smsTasks({ ...api.server.deps, smsSender: killedAfterTwilio }).send_sms({ smsId: sms!.id }, {} as never)).rejects.toThrow(
-      'killed after Twilio accepted',
-    );
+    const { phone, sms, real } = await sentThenKilled();
     // An hour later the retry records its attempt, then fails asking Twilio (the list call errors).
     const saved = api.clock.now();
     api.clock.set(new Date(Date.now() + 3_600_000));
